@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the processes read, parsed once at start. A bad value stops the process with a message naming
+ * the variable, never a silent default.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port(4000),
+    DRIVER_PORT: port(4001),
+    CONSENT_PORT: port(4002),
+    PORTAL_LINK_PORT: port(4003),
+    HOST: z.string().default('127.0.0.1'),
+    DATABASE_URL: z.string().url().optional(),
+    DATA_DIR: z.string().default('.data'),
+    APP_NOW: z.iso.datetime({ offset: true }).optional(),
+    JWT_ISSUER: z.string().default('renkei-dev'),
+    JWT_AUDIENCE: z.string().default('renkei'),
+    JWT_JWKS_URL: z.string().url().optional(),
+    GATEWAY_ENGINE: z.enum(['apollo', 'hive']).default('apollo'),
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    MAX_ADDRESS_LENGTH: z.coerce.number().int().positive().default(60),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && c.APP_NOW) {
+      ctx.addIssue({ code: 'custom', path: ['APP_NOW'], message: 'APP_NOW fixes the clock and is refused in production' });
+    }
+    if (c.NODE_ENV === 'production' && !c.JWT_JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'production needs a JWKS URL; the dev key is refused' });
+    }
+    if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a Postgres server, not the embedded database' });
+    }
+  });
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(result.data);
+}
+
+let loaded: Config | undefined;
+
+/** The process configuration, parsed from the environment on first use. */
+export function config(): Config {
+  loaded ??= parseConfig(process.env);
+  return loaded;
+}

@@ -1,0 +1,87 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+/** A drizzle handle or a transaction on it: repositories take either, so handlers decide where transactions start. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Db = PgDatabase<PgQueryResultHKT, any>;
+
+/**
+ * One SQL connection (an embedded PGlite or a postgres.js pool) shared by the subgraphs of one process. Each
+ * subgraph still owns its own Postgres schema, tables and migrations.
+ */
+export interface SqlClient {
+  readonly kind: 'pglite' | 'postgres';
+  /** A drizzle handle whose statements are counted in `counter` (tests and benchmarks read it). */
+  drizzle(counter?: QueryCounter): Db;
+  migrate(db: Db, opts: { folder: string; schema: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Counts the statements a drizzle handle sends: the batching tests compare these counts. */
+export class QueryCounter implements Logger {
+  count = 0;
+  logQuery(): void {
+    this.count++;
+  }
+  reset(): number {
+    const n = this.count;
+    this.count = 0;
+    return n;
+  }
+}
+
+/**
+ * Each subgraph's migration journal lives in the shared `drizzle` schema under its own table, because the first
+ * migration of a subgraph creates that subgraph's schema itself.
+ */
+const journal = (schema: string) => ({ migrationsSchema: 'drizzle', migrationsTable: `${schema}_migrations` });
+
+export async function openPglite(dataDir?: string): Promise<SqlClient> {
+  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  return {
+    kind: 'pglite',
+    drizzle: (counter) => drizzlePglite(client, counter ? { logger: counter } : {}) as unknown as Db,
+    migrate: (db, { folder, schema }) =>
+      migratePglite(db as never, { migrationsFolder: folder, ...journal(schema) }),
+    close: () => client.close(),
+  };
+}
+
+export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<SqlClient> {
+  const sql = postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+  });
+  await sql`select 1`;
+  return {
+    kind: 'postgres',
+    drizzle: (counter) => drizzlePostgres(sql, counter ? { logger: counter } : {}) as unknown as Db,
+    migrate: async (db, { folder, schema }) => {
+      // Several processes may start at once on one server; the advisory lock makes migration a one-at-a-time step.
+      const reserved = await sql.reserve();
+      try {
+        await reserved`select pg_advisory_lock(hashtext(${'renkei-migrate:' + schema}))`;
+        await migratePostgres(drizzlePostgres(reserved as unknown as postgres.Sql), {
+          migrationsFolder: folder,
+          ...journal(schema),
+        });
+        await reserved`select pg_advisory_unlock(hashtext(${'renkei-migrate:' + schema}))`;
+      } finally {
+        reserved.release();
+      }
+      void db;
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/** Postgres when a URL is given, otherwise the embedded database in `dataDir` (in memory when undefined). */
+export function openSqlClient(opts: { databaseUrl?: string; dataDir?: string }): Promise<SqlClient> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}

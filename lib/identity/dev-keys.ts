@@ -1,0 +1,18 @@
+import type { JWK } from 'jose';
+
+/**
+ * DEVELOPMENT ONLY. The key `npm run token` signs with and the one development and test processes trust.
+ * It is public by being in the repository; production refuses to start without a JWKS URL (lib/config.ts) and
+ * never loads this key.
+ */
+export const DEV_ONLY_JWT_PRIVATE_JWK: JWK = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: '6__iv3qiYoMVjsuBbFiYSFTjegT_6N4nspgORLk7r2k',
+  y: 'hsVH96lJ9fUzPFdgyXaHRB4Kd380TSw2xfOOKzvluJs',
+  d: '_zfkBFYg67VXDxBrZQt7ppT1ZUlDnjpRVhjEAMz62B0',
+  kid: 'renkei-dev-1',
+  alg: 'ES256',
+};
+
+export const DEV_ONLY_JWT_PUBLIC_JWK: JWK = (({ d: _d, ...pub }) => pub)(DEV_ONLY_JWT_PRIVATE_JWK);

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { apiError, unauthenticated } from '../errors.js';
+import { PURPOSES, type Purpose, type RequestAccess } from './roles.js';
+import { InvalidTokenError, type TokenVerifier } from './tokens.js';
+
+export const HEADER = {
+  authorization: 'authorization',
+  purpose: 'x-access-purpose',
+  identityVerification: 'x-identity-verification',
+  requestId: 'x-request-id',
+} as const;
+
+type HeaderSource = { get(name: string): string | null | undefined } | Record<string, string | string[] | undefined>;
+
+function header(headers: HeaderSource, name: string): string | null {
+  if (typeof (headers as { get?: unknown }).get === 'function') {
+    return (headers as { get(n: string): string | null | undefined }).get(name) ?? null;
+  }
+  const raw = (headers as Record<string, string | string[] | undefined>)[name];
+  return (Array.isArray(raw) ? raw[0] : raw) ?? null;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+const VERIFICATION_RE = /^[A-Za-z0-9_:.-]{1,64}$/;
+
+/**
+ * Reads who is asking and why from the HTTP headers. The gateway and every subgraph call this: subgraphs verify
+ * the forwarded token themselves rather than trusting a header the gateway could not vouch for.
+ */
+export async function readRequestAccess(headers: HeaderSource, verify: TokenVerifier): Promise<RequestAccess> {
+  const auth = header(headers, HEADER.authorization);
+  const match = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
+  if (!match?.[1]) throw unauthenticated('an Authorization: Bearer token is required');
+  let identity;
+  try {
+    identity = await verify(match[1]);
+  } catch (e) {
+    if (e instanceof InvalidTokenError) throw unauthenticated('the bearer token is invalid or expired');
+    throw e;
+  }
+
+  const rawPurpose = header(headers, HEADER.purpose);
+  let purpose: Purpose | null = null;
+  if (rawPurpose) {
+    if (!(PURPOSES as readonly string[]).includes(rawPurpose)) {
+      throw apiError('INVALID_INPUT', `header "${HEADER.purpose}" must be one of ${PURPOSES.join(', ')}`, { header: HEADER.purpose });
+    }
+    purpose = rawPurpose as Purpose;
+  }
+  const rawVerification = header(headers, HEADER.identityVerification);
+  if (rawVerification && !VERIFICATION_RE.test(rawVerification)) {
+    throw apiError('INVALID_INPUT', `header "${HEADER.identityVerification}" must be a method name of 1-64 letters, digits or _:.-`, {
+      header: HEADER.identityVerification,
+    });
+  }
+  const rawRequestId = header(headers, HEADER.requestId);
+  const requestId = rawRequestId && REQUEST_ID_RE.test(rawRequestId) ? rawRequestId : randomUUID();
+  return { identity, purpose, identityVerification: rawVerification || null, requestId };
+}

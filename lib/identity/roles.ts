@@ -1,0 +1,30 @@
+export const ROLES = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN', 'AUDITOR', 'MYNA_PORTAL', 'JLIS_FEED'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PURPOSES = ['HOLDER_INQUIRY', 'COUNTER_PROCEDURE', 'IMPORT_CORRECTION', 'AUDIT', 'SYSTEM'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+/** Staff of a licence centre or the NPA: the roles that read holders by id. */
+export const STAFF_ROLES: readonly Role[] = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN', 'AUDITOR'];
+/** Roles bound to one prefecture (住所地公安委員会): they see only holders residing there. */
+export const PREFECTURE_SCOPED_ROLES: readonly Role[] = ['COUNTER_STAFF', 'SUPERVISOR'];
+/** Roles allowed to read a Myna Portal pseudonym. */
+export const PSEUDONYM_READERS: readonly Role[] = ['SUPERVISOR', 'NPA_ADMIN', 'MYNA_PORTAL'];
+
+export interface Identity {
+  subject: string;
+  role: Role;
+  /** JIS X 0401 code "01"–"47"; present for prefecture-scoped roles. */
+  prefecture: string | null;
+}
+
+/** What a request says about itself besides who sends it (R-INQ-1). */
+export interface RequestAccess {
+  identity: Identity;
+  purpose: Purpose | null;
+  identityVerification: string | null;
+  requestId: string;
+}
+
+export const PREFECTURE_RE = /^(0[1-9]|[1-3][0-9]|4[0-7])$/;
+export const isPrefectureCode = (value: string) => PREFECTURE_RE.test(value);

@@ -1,0 +1,68 @@
+import { createLocalJWKSet, createRemoteJWKSet, importJWK, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { DEV_ONLY_JWT_PRIVATE_JWK, DEV_ONLY_JWT_PUBLIC_JWK } from './dev-keys.js';
+import { isPrefectureCode, PREFECTURE_SCOPED_ROLES, ROLES, type Identity } from './roles.js';
+
+const ClaimsSchema = z.object({
+  sub: z.string().min(1).max(128),
+  role: z.enum(ROLES),
+  prefecture: z.string().refine(isPrefectureCode).optional(),
+});
+
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError';
+}
+
+export type TokenVerifier = (token: string) => Promise<Identity>;
+
+/** Verifies bearer JWTs: the JWKS URL in production, the committed dev key otherwise. */
+export function createTokenVerifier(cfg: Pick<Config, 'NODE_ENV' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_JWKS_URL'>): TokenVerifier {
+  const keys: JWTVerifyGetKey = cfg.JWT_JWKS_URL
+    ? createRemoteJWKSet(new URL(cfg.JWT_JWKS_URL))
+    : cfg.NODE_ENV === 'production'
+      ? () => {
+          throw new InvalidTokenError('no JWKS configured');
+        }
+      : createLocalJWKSet({ keys: [DEV_ONLY_JWT_PUBLIC_JWK] });
+
+  return async (token) => {
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        issuer: cfg.JWT_ISSUER,
+        audience: cfg.JWT_AUDIENCE,
+        algorithms: ['ES256', 'RS256', 'EdDSA'],
+        clockTolerance: 30,
+      }));
+    } catch {
+      throw new InvalidTokenError('token rejected');
+    }
+    const claims = ClaimsSchema.safeParse(payload);
+    if (!claims.success) throw new InvalidTokenError('token claims are not a Renkei identity');
+    const { sub, role, prefecture } = claims.data;
+    if (PREFECTURE_SCOPED_ROLES.includes(role) && !prefecture) {
+      throw new InvalidTokenError(`role ${role} needs a prefecture claim`);
+    }
+    return { subject: sub, role, prefecture: prefecture ?? null };
+  };
+}
+
+/** Signs a development token with the dev key. Refuses in production. */
+export async function signDevToken(
+  identity: { role: Identity['role']; prefecture?: string | null; subject?: string },
+  opts: { issuer?: string; audience?: string; expiresIn?: string; nodeEnv?: string } = {},
+): Promise<string> {
+  if ((opts.nodeEnv ?? process.env.NODE_ENV) === 'production') throw new Error('dev tokens are not issued in production');
+  const key = await importJWK(DEV_ONLY_JWT_PRIVATE_JWK, 'ES256');
+  const claims: Record<string, unknown> = { role: identity.role };
+  if (identity.prefecture) claims.prefecture = identity.prefecture;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: DEV_ONLY_JWT_PRIVATE_JWK.kid })
+    .setSubject(identity.subject ?? `${identity.role.toLowerCase()}-dev`)
+    .setIssuer(opts.issuer ?? 'renkei-dev')
+    .setAudience(opts.audience ?? 'renkei')
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? '12h')
+    .sign(key);
+}
