@@ -32,7 +32,7 @@ export const invalidArgument = (argument: string, why: string) =>
 export interface UserError {
   code: string;
   message: string;
-  field?: string[] | null;
+  field: string[] | null;
 }
 
 /** Thrown inside a mutation to abort its transaction and answer with userErrors instead. */

@@ -14,3 +14,4 @@ export const schemaPath = (file: string) => fileURLToPath(new URL(file, import.m
 export const readSubgraphSdl = (name: SubgraphName) =>
   readFileSync(schemaPath(SUBGRAPHS.find((s) => s.name === name)!.sdlFile), 'utf8');
 export const SUPERGRAPH_FILE = schemaPath('supergraph.graphql');
+export const API_SCHEMA_FILE = schemaPath('api.graphql');

@@ -5,9 +5,18 @@
 import { composeServices } from '@apollo/composition';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { readSubgraphSdl, SUBGRAPHS, SUPERGRAPH_FILE } from '../schema/subgraphs.js';
+import { printSchema } from 'graphql';
+import { API_SCHEMA_FILE, readSubgraphSdl, SUBGRAPHS, SUPERGRAPH_FILE } from '../schema/subgraphs.js';
 
-export function composeSupergraph(): string {
+export interface Composed {
+  supergraphSdl: string;
+  /** The schema clients see (no federation directives): integrators and codegen read it. */
+  apiSdl: string;
+}
+
+const withNewline = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
+
+export function composeSupergraph(): Composed {
   const result = composeServices(
     SUBGRAPHS.map((s) => ({
       name: s.name,
@@ -22,21 +31,28 @@ export function composeSupergraph(): string {
   if (result.hints.length > 0) {
     throw new Error(`composition hints (treated as errors):\n${result.hints.map((h) => `  ${h.definition.code}: ${h.message}`).join('\n')}`);
   }
-  return result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`;
+  return {
+    supergraphSdl: withNewline(result.supergraphSdl),
+    apiSdl: withNewline(printSchema(result.schema.toAPISchema().toGraphQLJSSchema())),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    const sdl = composeSupergraph();
-    if (process.argv.includes('--check')) {
-      const committed = readFileSync(SUPERGRAPH_FILE, 'utf8');
-      if (committed !== sdl) {
-        console.error('schema/supergraph.graphql is out of date: run npm run compose');
-        process.exit(1);
+    const composed = composeSupergraph();
+    const outputs = [
+      [SUPERGRAPH_FILE, composed.supergraphSdl],
+      [API_SCHEMA_FILE, composed.apiSdl],
+    ] as const;
+    for (const [file, text] of outputs) {
+      if (process.argv.includes('--check')) {
+        if (readFileSync(file, 'utf8') !== text) {
+          console.error(`${file} is out of date: run npm run compose`);
+          process.exit(1);
+        }
+      } else {
+        writeFileSync(file, text);
       }
-    } else {
-      writeFileSync(SUPERGRAPH_FILE, sdl);
-      console.log(`wrote ${SUPERGRAPH_FILE}`);
     }
   } catch (e) {
     console.error((e as Error).message);

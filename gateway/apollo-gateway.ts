@@ -1,0 +1,67 @@
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { formatApiError } from '../lib/graphql/format-error.js';
+import { readRequestAccess } from '../lib/identity/request.js';
+import type { RequestAccess } from '../lib/identity/roles.js';
+import type { TokenVerifier } from '../lib/identity/tokens.js';
+import { createLogger } from '../lib/log.js';
+import type { RunningService } from '../lib/subgraph-server.js';
+import { forwardedHeaders } from './forwarded-headers.js';
+import { sandboxInitialState } from './landing-page.js';
+import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
+
+interface GatewayContext {
+  access: RequestAccess;
+  forward: Record<string, string>;
+}
+
+class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    for (const [name, value] of Object.entries(context.forward ?? {})) request.http?.headers.set(name, String(value));
+  }
+}
+
+export interface GatewayOptions {
+  urls: SubgraphUrls;
+  verify: TokenVerifier;
+  port: number;
+  host?: string;
+  production: boolean;
+  subgraphTimeoutMs?: number;
+}
+
+/** The gateway on @apollo/gateway: verifies the caller, plans over the committed supergraph, forwards the identity. */
+export async function startApolloGateway(opts: GatewayOptions): Promise<RunningService> {
+  const log = createLogger('gateway');
+  const gateway = new ApolloGateway({
+    supergraphSdl: loadSupergraph(opts.urls),
+    buildService: ({ url }) => new IdentityForwardingDataSource({ url }),
+  });
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    introspection: !opts.production,
+    formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
+    plugins: [
+      opts.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxInitialState() }),
+    ],
+  });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
+    context: async ({ req }) => {
+      const access = await readRequestAccess(req.headers, opts.verify);
+      const get = (name: string) => {
+        const v = req.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      };
+      return { access, forward: forwardedHeaders(get, access.requestId) };
+    },
+  });
+  log.info('listening', { url, engine: 'apollo' });
+  return { name: 'gateway', url, stop: () => server.stop() };
+}

@@ -1,0 +1,40 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from '../errors.js';
+
+const KNOWN_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/** graphql-js echoes a rejected variable's value; the value may be personal data, so it is cut out. */
+const ECHOED_VALUE = / got invalid value .*?; /s;
+const ECHOED_VALUE_TAIL = / got invalid value .*$/s;
+
+/**
+ * The shape of every error leaving a server: a stable code, a message with no stack and no personal value, and for
+ * anything unexpected only a request id (the detail goes to the server log, where it is also free of values).
+ */
+export function formatApiError(
+  formatted: GraphQLFormattedError,
+  opts: { requestId?: string; log?: (msg: string, detail: Record<string, unknown>) => void } = {},
+): GraphQLFormattedError {
+  const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
+  if (!KNOWN_CODES.has(code) || code === 'INTERNAL_SERVER_ERROR') {
+    opts.log?.('internal error', { requestId: opts.requestId, path: formatted.path, kind: formatted.message.slice(0, 80) });
+    return {
+      message: 'internal error; quote the request id to support',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: opts.requestId },
+    };
+  }
+  const message = formatted.message.replace(ECHOED_VALUE, ' got an invalid value; ').replace(ECHOED_VALUE_TAIL, ' got an invalid value.');
+  const { stacktrace: _s, exception: _e, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  const normalized = code === 'BAD_USER_INPUT' ? 'INVALID_INPUT' : code;
+  return { ...formatted, message, extensions: { ...extensions, code: normalized } };
+}

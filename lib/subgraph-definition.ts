@@ -1,0 +1,17 @@
+import type { SubgraphContext } from './subgraph-server.js';
+
+/** Everything that makes one subgraph: its name, the Postgres schema and migrations it owns, its resolvers and loaders. */
+export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext> {
+  name: 'driver' | 'consent' | 'portal-link';
+  dbSchema: string;
+  migrationsFolder: string;
+  resolvers: object;
+  /** The per-request part of the context: one DataLoader per entity. */
+  extendContext(base: SubgraphContext, settings: SubgraphSettings): C;
+}
+
+export interface SubgraphSettings {
+  maxAddressLength: number;
+}
+
+export const defineSubgraph = <C extends SubgraphContext>(d: SubgraphDefinition<C>) => d;

@@ -1,0 +1,60 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import type { Clock } from './clock.js';
+import type { Db } from './db/database.js';
+import { formatApiError } from './graphql/format-error.js';
+import { readRequestAccess } from './identity/request.js';
+import type { RequestAccess } from './identity/roles.js';
+import type { TokenVerifier } from './identity/tokens.js';
+import { createLogger } from './log.js';
+import type { SubgraphDefinition, SubgraphSettings } from './subgraph-definition.js';
+import { readSubgraphSdl } from '../schema/subgraphs.js';
+
+/** What every subgraph resolver sees: who asks and why, one "now" for the whole request, and the database. */
+export interface SubgraphContext {
+  access: RequestAccess;
+  now: Date;
+  db: Db;
+}
+
+export interface SubgraphDeps {
+  db: Db;
+  clock: Clock;
+  verify: TokenVerifier;
+}
+
+export interface RunningService {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Serves one subgraph over HTTP on its own port. */
+export async function startSubgraph<C extends SubgraphContext>(
+  definition: SubgraphDefinition<C>,
+  opts: { deps: SubgraphDeps; settings: SubgraphSettings; port: number; host?: string; plugins?: ApolloServerPlugin<C>[] },
+): Promise<RunningService> {
+  const log = createLogger(`subgraph-${definition.name}`);
+  const server = new ApolloServer<C>({
+    // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
+    schema: buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }]),
+    includeStacktraceInErrorResponses: false,
+    // The gateway composes from the committed supergraph, never by introspecting a subgraph at run time.
+    introspection: true,
+    formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
+    // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(opts.plugins ?? [])],
+  });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
+    context: async ({ req }) => {
+      const access = await readRequestAccess(req.headers, opts.deps.verify);
+      return definition.extendContext({ access, now: opts.deps.clock.now(), db: opts.deps.db }, opts.settings);
+    },
+  });
+  log.info('listening', { url });
+  return { name: definition.name, url, stop: () => server.stop() };
+}

@@ -1,0 +1,56 @@
+/**
+ * `npm start`: the whole graph on this machine — three subgraphs, the gateway on :4000, the embedded database under
+ * DATA_DIR unless DATABASE_URL names a Postgres server, and the demo holders seeded once.
+ */
+import { mkdirSync } from 'node:fs';
+import { clockFromConfig } from '../lib/clock.js';
+import { config, ConfigError } from '../lib/config.js';
+import { openSqlClient } from '../lib/db/database.js';
+import { createLogger } from '../lib/log.js';
+import { migrateAll, seedDemo, startStack } from '../lib/stack.js';
+import { demoId } from '../seeds/demo-holders.js';
+
+const log = createLogger('start');
+
+async function main() {
+  const cfg = config();
+  if (!cfg.DATABASE_URL) mkdirSync(cfg.DATA_DIR, { recursive: true });
+  const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR });
+  await migrateAll(client);
+  if (cfg.NODE_ENV !== 'production') await seedDemo(client);
+  const stack = await startStack({
+    client,
+    clock: clockFromConfig(cfg.APP_NOW),
+    config: cfg,
+    ports: { gateway: cfg.PORT, driver: cfg.DRIVER_PORT, consent: cfg.CONSENT_PORT, 'portal-link': cfg.PORTAL_LINK_PORT },
+  });
+  const database = cfg.DATABASE_URL ? 'postgres' : `embedded (${cfg.DATA_DIR})`;
+  log.info('graph ready', { gateway: stack.gatewayUrl, subgraphs: stack.subgraphUrls, database, appNow: cfg.APP_NOW ?? null });
+  if (process.stdout.isTTY || cfg.NODE_ENV === 'development') {
+    process.stdout.write(
+      `\nRenkei gateway: ${stack.gatewayUrl}  (database: ${database})\n` +
+        `Try: TOKEN=$(npm run --silent token -- --role SUPERVISOR --prefecture 13)\n` +
+        `     HolderCard for demo holder ${demoId(1)} — see README.\n\n`,
+    );
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    await stack.stop();
+    await client.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e) => {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+  } else {
+    log.error('start failed', { error: (e as Error).message });
+  }
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+import type { Db } from '../../lib/db/database.js';
+import { rowLoader } from '../../lib/loaders.js';
+import type { SubgraphContext } from '../../lib/subgraph-server.js';
+import { findLatestConsents } from './repository.js';
+
+export function createConsentLoaders(db: Db) {
+  return {
+    latestConsentByHolderId: rowLoader((ids: readonly string[]) => findLatestConsents(db, ids), (r) => r.holderId),
+  };
+}
+
+export interface ConsentContext extends SubgraphContext {
+  loaders: ReturnType<typeof createConsentLoaders>;
+}

@@ -1,0 +1,48 @@
+import { invalidArgument } from '../../lib/errors.js';
+import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
+import { scalarResolvers } from '../../lib/graphql/scalars.js';
+import { authorizeHolder } from '../../lib/holder-access.js';
+import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
+import { japanDate } from '../../lib/japan-date.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import { findConsentsExpiring } from './repository.js';
+import { consentStatus, followedCertificateStatus } from './rules/consent-period.js';
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query: {
+    async consentsExpiring(_root, { before, first, after }, ctx) {
+      requireRole(ctx.access, ['NPA_ADMIN', 'MYNA_PORTAL'], 'consentsExpiring');
+      requireHolderPurpose(ctx.access);
+      const size = pageSize(first);
+      const cursor = decodeCursor(after, 2);
+      const today = japanDate(ctx.now);
+      if (before <= today) throw invalidArgument('before', 'must be a day after today');
+      const rows = await findConsentsExpiring(ctx.db, {
+        today,
+        before,
+        after: cursor ? [cursor[0]!, cursor[1]!] : null,
+        limit: size + 1,
+      });
+      return toConnection(rows, size, (r) => [r.expiresOn, r.id]);
+    },
+  },
+  Holder: {
+    __resolveReference: (ref) => ref,
+    async addressOneStopConsent(holder, _args, ctx) {
+      authorizeHolder(ctx.access, holder.residencePrefecture);
+      return ctx.loaders.latestConsentByHolderId.load(holder.id);
+    },
+  },
+  Consent: {
+    items: (c) => ['ADDRESS', 'NAME', 'BIRTH_DATE'].filter((i) => c.items.includes(i)) as ('ADDRESS' | 'NAME' | 'BIRTH_DATE')[],
+    channel: (c) => c.channel as 'CENTER' | 'MYNA_PORTAL',
+    revokedVia: (c) => (c.revokedVia as 'CENTER' | 'MYNA_PORTAL' | null) ?? null,
+    status: (c, _args, ctx) => consentStatus(c, ctx.now),
+    followedCertificate: (c, _args, ctx) => ({
+      serialNumber: c.certificateSerial,
+      notAfter: c.certificateNotAfter,
+      status: followedCertificateStatus(c, ctx.now),
+    }),
+  },
+};

@@ -1,0 +1,18 @@
+import type { Db } from '../../lib/db/database.js';
+import { groupLoader, rowLoader } from '../../lib/loaders.js';
+import type { SubgraphContext } from '../../lib/subgraph-server.js';
+import { findHoldersByIds, findHoldersByLicenseNumbers, findImportsByHolderIds, findImportsByIds } from './repository.js';
+
+export function createDriverLoaders(db: Db) {
+  return {
+    holderById: rowLoader((ids: readonly string[]) => findHoldersByIds(db, ids), (r) => r.id),
+    holderByLicenseNumber: rowLoader((ns: readonly string[]) => findHoldersByLicenseNumbers(db, ns), (r) => r.licenseNumber ?? ''),
+    importsByHolderId: groupLoader((ids: readonly string[]) => findImportsByHolderIds(db, ids), (r) => r.holderId),
+    importById: rowLoader((ids: readonly string[]) => findImportsByIds(db, ids), (r) => r.id),
+  };
+}
+
+export interface DriverContext extends SubgraphContext {
+  loaders: ReturnType<typeof createDriverLoaders>;
+  maxAddressLength: number;
+}

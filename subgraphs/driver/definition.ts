@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+import { defineSubgraph } from '../../lib/subgraph-definition.js';
+import { createDriverLoaders, type DriverContext } from './context.js';
+import { resolvers } from './resolvers.js';
+
+export const driverSubgraph = defineSubgraph<DriverContext>({
+  name: 'driver',
+  dbSchema: 'driver',
+  migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
+  resolvers,
+  extendContext: (base, settings) => ({ ...base, loaders: createDriverLoaders(base.db), maxAddressLength: settings.maxAddressLength }),
+});

@@ -1,0 +1,189 @@
+import { UserErrorException, invalidArgument, userError } from '../../lib/errors.js';
+import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
+import { isLicenseNumber, isUuid, parseId, parseLicenseNumber, parsePrefecture } from '../../lib/graphql/input.js';
+import { InputCheck, inTransaction } from '../../lib/graphql/mutation.js';
+import { scalarResolvers } from '../../lib/graphql/scalars.js';
+import { authorizeHolder, holderAccessError } from '../../lib/holder-access.js';
+import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
+import { isPrefectureCode, STAFF_ROLES } from '../../lib/identity/roles.js';
+import type { DriverContext } from './context.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import type { HolderParent } from './models.js';
+import { insertHolder, lockHolder, searchImports, updateHolderCards } from './repository.js';
+import { eligibility } from './rules/eligibility.js';
+import { CARD_KINDS, holdingForm, holdsLicence } from './rules/holding-form.js';
+
+export const MAX_HOLDERS_PER_REQUEST = 500;
+const STAFF_WRITERS = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN'] as const;
+
+/** Card sets a person can hold: a licence and a history certificate exclude each other. */
+function cardsProblem(cards: readonly string[]): string | null {
+  if (new Set(cards).size !== cards.length) return 'must not repeat a card';
+  const licence = cards.includes('LICENSE_CARD') || cards.includes('MYNA_LICENSE');
+  const history = cards.includes('HISTORY_CARD') || cards.includes('MYNA_HISTORY');
+  if (licence && history) return 'cannot hold licence and driving-history cards at once';
+  if (cards.includes('MYNA_LICENSE') && cards.includes('MYNA_HISTORY')) return 'one My Number card records a licence or a history, not both';
+  return null;
+}
+
+const text = (max: number) => (v: string) => v.trim().length > 0 && [...v].length <= max;
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query: {
+    async holder(_root, args, ctx) {
+      requireRole(ctx.access, STAFF_ROLES, 'holder');
+      requireHolderPurpose(ctx.access);
+      const byId = args.id !== undefined && args.id !== null;
+      const byNumber = args.licenseNumber !== undefined && args.licenseNumber !== null;
+      if (byId === byNumber) throw invalidArgument(byId ? 'licenseNumber' : 'id', 'give exactly one of "id" and "licenseNumber"');
+      const row = byId
+        ? await ctx.loaders.holderById.load(parseId(args.id!, 'id'))
+        : await ctx.loaders.holderByLicenseNumber.load(parseLicenseNumber(args.licenseNumber!, 'licenseNumber'));
+      if (!row) return null;
+      authorizeHolder(ctx.access, row.residencePrefecture);
+      return row;
+    },
+    async holders(_root, { ids }, ctx) {
+      requireRole(ctx.access, STAFF_ROLES, 'holders');
+      requireHolderPurpose(ctx.access);
+      if (ids.length > MAX_HOLDERS_PER_REQUEST) throw invalidArgument('ids', `must hold at most ${MAX_HOLDERS_PER_REQUEST} ids`);
+      const bad = ids.findIndex((id) => !isUuid(id));
+      if (bad >= 0) throw invalidArgument('ids', `holds a value at index ${bad} that is not a holder id (a UUID)`);
+      const rows = await ctx.loaders.holderById.loadMany(ids.map((id) => id.toLowerCase()));
+      // An out-of-scope holder is null with FORBIDDEN at its own position; the others are answered.
+      return rows.map((row) => {
+        if (row instanceof Error) throw row;
+        if (!row) return null;
+        return holderAccessError(ctx.access, row.residencePrefecture) ?? row;
+      }) as HolderParent[];
+    },
+    async recordImports(_root, { filter, first, after }, ctx) {
+      requireRole(ctx.access, STAFF_ROLES, 'recordImports');
+      requireHolderPurpose(ctx.access);
+      const { identity } = ctx.access;
+      let prefecture = filter.prefecture ?? null;
+      if (prefecture !== null) parsePrefecture(prefecture, 'filter.prefecture');
+      if (identity.prefecture && (identity.role === 'COUNTER_STAFF' || identity.role === 'SUPERVISOR')) {
+        if (prefecture && prefecture !== identity.prefecture) {
+          throw invalidArgument('filter.prefecture', "must be the caller's own prefecture");
+        }
+        prefecture = identity.prefecture;
+      }
+      const size = pageSize(first);
+      const cursor = decodeCursor(after, 2);
+      const rows = await searchImports(ctx.db, {
+        status: filter.status ?? null,
+        prefecture,
+        effectiveFrom: filter.effectiveFrom ?? null,
+        effectiveTo: filter.effectiveTo ?? null,
+        after: cursor ? [cursor[0]!, cursor[1]!] : null,
+        limit: size + 1,
+      });
+      return toConnection(rows, size, (r) => [r.effectiveOn, r.id]);
+    },
+  },
+  Mutation: {
+    async registerHolder(_root, { input }, ctx) {
+      requireRole(ctx.access, ['SUPERVISOR', 'NPA_ADMIN'], 'registerHolder');
+      requireHolderPurpose(ctx.access);
+      return inTransaction(ctx.db, async (tx) => {
+        const check = new InputCheck()
+          .require(text(100)(input.name), 'name', 'must be 1–100 characters')
+          .require(text(200)(input.address), 'address', 'must be 1–200 characters')
+          .require(text(200)(input.honseki), 'honseki', 'must be 1–200 characters')
+          .require(isPrefectureCode(input.residencePrefecture), 'residencePrefecture', 'must be a prefecture code "01"–"47"');
+        const cardIssue = cardsProblem(input.cards);
+        check.require(cardIssue === null, 'cards', cardIssue ?? '');
+        const licenseNumber = input.licenseNumber ?? null;
+        if (licenseNumber !== null) check.require(isLicenseNumber(licenseNumber), 'licenseNumber', 'must be 12 digits');
+        check.require(!holdsLicence(input.cards) || licenseNumber !== null, 'licenseNumber', 'is required for a licence holder');
+        check.done();
+        const { identity } = ctx.access;
+        if (identity.role === 'SUPERVISOR' && identity.prefecture !== input.residencePrefecture) {
+          throw new UserErrorException([
+            userError('FORBIDDEN', "a supervisor registers holders of the supervisor's own prefecture only", ['input', 'residencePrefecture']),
+          ]);
+        }
+        try {
+          const holder = await insertHolder(tx, {
+            licenseNumber,
+            name: input.name.trim(),
+            birthDate: input.birthDate,
+            address: input.address.trim(),
+            honseki: input.honseki.trim(),
+            residencePrefecture: input.residencePrefecture,
+            cards: [...input.cards],
+            createdAt: ctx.now,
+            updatedAt: ctx.now,
+          });
+          return { holder };
+        } catch (e) {
+          if ((e as { code?: string; cause?: { code?: string } }).cause?.code === '23505' || (e as { code?: string }).code === '23505') {
+            throw new UserErrorException([userError('LICENSE_NUMBER_TAKEN', 'a holder with this licence number exists', ['input', 'licenseNumber'])]);
+          }
+          throw e;
+        }
+      });
+    },
+    async changeCards(_root, { input }, ctx) {
+      requireRole(ctx.access, STAFF_WRITERS, 'changeCards');
+      requireHolderPurpose(ctx.access);
+      return inTransaction(ctx.db, async (tx) => {
+        const check = new InputCheck().require(isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)');
+        const cardIssue = cardsProblem(input.cards);
+        check.require(cardIssue === null, 'cards', cardIssue ?? '');
+        check.done();
+        const current = await lockHolder(tx, input.holderId.toLowerCase());
+        if (!current) throw new UserErrorException([userError('HOLDER_NOT_FOUND', 'no holder has this id', ['input', 'holderId'])]);
+        authorizeHolder(ctx.access, current.residencePrefecture);
+        if (holdsLicence(input.cards) && !current.licenseNumber) {
+          throw new UserErrorException([
+            userError('INVALID_INPUT', 'cards: a licence card needs a licence number on the record', ['input', 'cards']),
+          ]);
+        }
+        // R-CARD-1/2: only the cards change; M1, M2 and consent live in their own subgraphs and are left as they are.
+        const holder = await updateHolderCards(tx, current.id, [...input.cards], ctx.now);
+        return { holder };
+      });
+    },
+  },
+  Holder: {
+    async __resolveReference(ref, ctx) {
+      const row = await ctx.loaders.holderById.load(ref.id);
+      if (!row) return null;
+      authorizeHolder(ctx.access, row.residencePrefecture);
+      // The gateway sends the fields eligibility @requires with the key; keep them beside the row.
+      return { ...row, ...ref } as HolderParent;
+    },
+    licenseNumber: (h) => (holdsLicence(h.cards) ? h.licenseNumber : null),
+    cards: (h) => CARD_KINDS.filter((k) => h.cards.includes(k)),
+    holdingForm: (h) => holdingForm(h.cards),
+    eligibility: (h) =>
+      eligibility({
+        cards: h.cards,
+        signatureCertificate: h.signatureCertificate ?? null,
+        portalLink: h.portalLink ?? null,
+        consent: h.addressOneStopConsent ?? null,
+      }),
+    async recordImports(h, { status }, ctx) {
+      const all = await ctx.loaders.importsByHolderId.load(h.id);
+      return status ? all.filter((i) => i.status === status) : all;
+    },
+  },
+  RecordImport: {
+    async __resolveReference(ref, ctx) {
+      const row = await ctx.loaders.importById.load(ref.id);
+      if (!row) return null;
+      const holder = await ctx.loaders.holderById.load(row.holderId);
+      authorizeHolder(ctx.access, holder?.residencePrefecture);
+      return row;
+    },
+    async holder(r, _args, ctx) {
+      const row = await ctx.loaders.holderById.load(r.holderId);
+      if (!row) throw new Error('record import without holder');
+      authorizeHolder(ctx.access, row.residencePrefecture);
+      return row;
+    },
+  },
+};

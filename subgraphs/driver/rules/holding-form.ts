@@ -1,0 +1,15 @@
+export const CARD_KINDS = ['LICENSE_CARD', 'MYNA_LICENSE', 'HISTORY_CARD', 'MYNA_HISTORY'] as const;
+export type CardKind = (typeof CARD_KINDS)[number];
+export type HoldingForm = 'MYNA_LICENSE_ONLY' | 'BOTH' | 'LICENSE_CARD_ONLY' | 'MYNA_HISTORY_ONLY' | 'OTHER';
+
+/** The holding form derived from the cards held (DOMAIN.md, Terms). */
+export function holdingForm(cards: readonly string[]): HoldingForm {
+  const has = (k: CardKind) => cards.includes(k);
+  if (has('MYNA_LICENSE')) return has('LICENSE_CARD') ? 'BOTH' : 'MYNA_LICENSE_ONLY';
+  if (has('LICENSE_CARD')) return 'LICENSE_CARD_ONLY';
+  if (has('MYNA_HISTORY') && !has('HISTORY_CARD')) return 'MYNA_HISTORY_ONLY';
+  return 'OTHER';
+}
+
+/** A licence holder has a licence card or a マイナ免許証; a history-certificate holder has neither. */
+export const holdsLicence = (cards: readonly string[]) => cards.includes('LICENSE_CARD') || cards.includes('MYNA_LICENSE');

@@ -1,0 +1,50 @@
+import { forbidden, invalidArgument } from '../../lib/errors.js';
+import { scalarResolvers } from '../../lib/graphql/scalars.js';
+import { authorizeHolder } from '../../lib/holder-access.js';
+import { canReadPseudonym, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import { certificateStatus } from './rules/certificate-status.js';
+
+/** Myna Portal pseudonyms are opaque tokens; this bounds their shape so junk never reaches a query. */
+const PSEUDONYM_RE = /^[A-Za-z0-9_-]{8,128}$/;
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query: {
+    async holderByPseudonym(_root, { pseudonym }, ctx) {
+      requireRole(ctx.access, ['MYNA_PORTAL', 'NPA_ADMIN'], 'holderByPseudonym');
+      requireHolderPurpose(ctx.access);
+      if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', 'must be 8–128 letters, digits, _ or -');
+      const link = await ctx.loaders.linkByPseudonym.load(pseudonym);
+      return link ? { id: link.holderId } : null;
+    },
+  },
+  Holder: {
+    __resolveReference: (ref) => ref,
+    async signatureCertificate(holder, _args, ctx) {
+      authorizeHolder(ctx.access, holder.residencePrefecture);
+      return ctx.loaders.certificateByHolderId.load(holder.id);
+    },
+    async portalLink(holder, _args, ctx) {
+      authorizeHolder(ctx.access, holder.residencePrefecture);
+      return ctx.loaders.linkByHolderId.load(holder.id);
+    },
+    async honsekiChangeRequests(holder, _args, ctx) {
+      authorizeHolder(ctx.access, holder.residencePrefecture);
+      return ctx.loaders.honsekiRequestsByHolderId.load(holder.id);
+    },
+  },
+  SignatureCertificate: {
+    status: (c, _args, ctx) => certificateStatus(c, ctx.now),
+  },
+  PortalLink: {
+    pseudonym(link, _args, ctx) {
+      // A counter clerk never needs the pseudonym: null with FORBIDDEN, the rest of the link still answered.
+      if (!canReadPseudonym(ctx.access)) throw forbidden('the pseudonym is readable by SUPERVISOR, NPA_ADMIN and MYNA_PORTAL only');
+      return link.pseudonym;
+    },
+  },
+  HonsekiChangeRequest: {
+    status: (r) => r.status as 'RECEIVED' | 'FETCHING' | 'APPLIED' | 'FAILED',
+  },
+};
