@@ -1,4 +1,5 @@
 import { startApolloGateway } from '../gateway/apollo-gateway.js';
+import { startHiveGateway } from '../gateway/hive-gateway.js';
 import type { SubgraphUrls } from '../gateway/supergraph.js';
 import { seedConsent } from '../subgraphs/consent/seed.js';
 import { seedDriver } from '../subgraphs/driver/seed.js';
@@ -16,6 +17,8 @@ export interface Stack {
   /** Statements each subgraph sent, for the batching tests and benchmarks. */
   counters: Record<keyof SubgraphUrls, QueryCounter>;
   dbs: Record<keyof SubgraphUrls, Db>;
+  /** Starts one more gateway of the given engine over the same subgraphs (oracle tests, benchmarks). */
+  addGateway(engine: 'apollo' | 'hive'): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export async function startStack(opts: {
   config: Config;
   ports?: { gateway: number; driver: number; consent: number; 'portal-link': number };
   withGateway?: boolean;
+  /** Overrides GATEWAY_ENGINE; the oracle tests start one of each. */
+  engine?: 'apollo' | 'hive';
 }): Promise<Stack> {
   const { client, clock, config } = opts;
   const verify = createTokenVerifier(config);
@@ -65,7 +70,8 @@ export async function startStack(opts: {
     }
     let gatewayUrl = '';
     if (opts.withGateway !== false) {
-      const gateway = await startApolloGateway({
+      const startGateway = (opts.engine ?? config.GATEWAY_ENGINE) === 'hive' ? startHiveGateway : startApolloGateway;
+      const gateway = await startGateway({
         urls,
         verify,
         port: ports.gateway,
@@ -75,13 +81,20 @@ export async function startStack(opts: {
       running.push(gateway);
       gatewayUrl = gateway.url;
     }
+    const addGateway = async (engine: 'apollo' | 'hive') => {
+      const start = engine === 'hive' ? startHiveGateway : startApolloGateway;
+      const g = await start({ urls, verify, port: 0, host: config.HOST, production: config.NODE_ENV === 'production' });
+      running.push(g);
+      return g.url;
+    };
     return {
       gatewayUrl,
+      addGateway,
       subgraphUrls: urls,
       counters,
       dbs,
       stop: async () => {
-        for (const s of running.reverse()) await s.stop();
+        for (const s of [...running].reverse()) await s.stop();
       },
     };
   } catch (e) {
