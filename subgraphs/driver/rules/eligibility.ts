@@ -117,6 +117,8 @@ function formReasons(form: HoldingForm, cards: readonly string[], service: 'HONS
 /** R-ELIG-2: 本籍 online change needs the form, M1 and M2; the M1 certificate may have expired since. */
 export function honsekiOnlineChangeEligibility(facts: EligibilityFacts): ServiceEligibility {
   const reasons = formReasons(holdingForm(facts.cards), facts.cards, 'HONSEKI');
+  // A form that is not covered is decisive: the measures would not help, so the counter is not told to take them.
+  if (reasons.length > 0) return { eligible: false, reasons };
   if (!facts.signatureCertificate) reasons.push(reason('SIGNATURE_CERTIFICATE_NOT_SUBMITTED'));
   if (!facts.portalLink) reasons.push(reason('PORTAL_NOT_LINKED'));
   return { eligible: reasons.length === 0, reasons };
@@ -126,6 +128,10 @@ export function honsekiOnlineChangeEligibility(facts: EligibilityFacts): Service
 export function addressOneStopEligibility(facts: EligibilityFacts): AddressOneStopEligibility {
   const common = formReasons(holdingForm(facts.cards), facts.cards, 'ADDRESS_ONE_STOP');
   const { consent } = facts;
+  if (common.length > 0) {
+    const items = CONSENT_ITEMS.map((item) => ({ item, autoUpdate: false, reasons: [...common] }));
+    return { eligible: false, items, reasons: common };
+  }
   if (!consent) common.push(reason('NO_CONSENT'));
   else if (consent.status === 'REVOKED') common.push(reason('CONSENT_REVOKED'));
   else if (consent.status === 'EXPIRED') common.push(reason('CONSENT_EXPIRED'));

@@ -1,0 +1,97 @@
+import { manualClock } from '../../lib/clock.js';
+import { parseConfig } from '../../lib/config.js';
+import type { Role } from '../../lib/identity/roles.js';
+import { signDevToken } from '../../lib/identity/tokens.js';
+import { migrateAll, seedDemo, startStack, type Stack } from '../../lib/stack.js';
+import { freshDatabase } from './database.js';
+
+export const TEST_NOW = '2026-04-01T09:00:00+09:00';
+
+export interface TestGraph extends Stack {
+  clock: ReturnType<typeof manualClock>;
+  /** A gateway of the other engine, over the same subgraphs: the oracle every answer is compared with. */
+  oracleUrl: string;
+  close(): Promise<void>;
+}
+
+/** The whole graph on a fresh database with the demo holders, as `npm start` runs it, on free ports. */
+export async function startTestGraph(opts: { seed?: boolean } = {}): Promise<TestGraph> {
+  const db = await freshDatabase();
+  await migrateAll(db.client);
+  if (opts.seed !== false) await seedDemo(db.client);
+  const clock = manualClock(TEST_NOW);
+  const stack = await startStack({ client: db.client, clock, config: parseConfig({ NODE_ENV: 'test' }), engine: 'apollo' });
+  const oracleUrl = await stack.addGateway('hive');
+  return {
+    ...stack,
+    clock,
+    oracleUrl,
+    close: async () => {
+      await stack.stop();
+      await db.drop();
+    },
+  };
+}
+
+export interface Caller {
+  role: Role;
+  prefecture?: string | null;
+  subject?: string;
+  purpose?: string | null;
+  verification?: string | null;
+}
+
+export async function headersFor(caller: Caller | null): Promise<Record<string, string>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (!caller) return headers;
+  headers.authorization = `Bearer ${await signDevToken({ role: caller.role, prefecture: caller.prefecture, subject: caller.subject })}`;
+  const purpose = caller.purpose === undefined ? (caller.role === 'COUNTER_STAFF' ? 'HOLDER_INQUIRY' : 'COUNTER_PROCEDURE') : caller.purpose;
+  if (purpose) headers['x-access-purpose'] = purpose;
+  const verification = caller.verification === undefined ? 'MYNA_CARD_FACE' : caller.verification;
+  if (verification) headers['x-identity-verification'] = verification;
+  return headers;
+}
+
+export interface GqlResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+export async function gql<T = any>(
+  url: string,
+  caller: Caller | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+  extraHeaders: Record<string, string> = {},
+): Promise<GqlResponse<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...(await headersFor(caller)), ...extraHeaders },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as Omit<GqlResponse<T>, 'status'>;
+  return { status: res.status, ...body };
+}
+
+/**
+ * Errors normalised for comparison between engines: order and the engines' own bookkeeping aside. When a whole
+ * subgraph request failed (data null), Hive attaches the root field's path and Apollo none; that path is not compared.
+ */
+export function comparable(r: GqlResponse) {
+  const errors = (r.errors ?? [])
+    .map((e) => ({ message: e.message, path: r.data ? (e.path ?? null) : null, code: e.extensions?.code ?? null }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return { data: r.data ?? null, errors };
+}
+
+/** Sends the operation through the serving gateway and the oracle and returns the serving answer once both agree. */
+export async function gqlBoth<T = any>(
+  graph: TestGraph,
+  caller: Caller | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ served: GqlResponse<T>; oracle: GqlResponse<T> }> {
+  const [served, oracle] = await Promise.all([gql<T>(graph.gatewayUrl, caller, query, variables), gql<T>(graph.oracleUrl, caller, query, variables)]);
+  return { served, oracle };
+}

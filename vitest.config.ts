@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The suite runs on the embedded database always, and a second time on a real Postgres server when
+ * TEST_DATABASE_URL is set (each test file gets a fresh database there).
+ */
+const postgres = process.env.TEST_DATABASE_URL;
+const common = { include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, env: { NODE_ENV: 'test' } };
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { ...common, name: 'pglite', env: { ...common.env, TEST_DB: 'pglite' } } },
+      ...(postgres ? [{ test: { ...common, name: 'postgres', env: { ...common.env, TEST_DB: 'postgres' } } }] : []),
+    ],
+  },
+});
