@@ -1,5 +1,6 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -21,6 +22,19 @@ interface GatewayContext {
 class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     for (const [name, value] of Object.entries(context.forward ?? {})) request.http?.headers.set(name, String(value));
+  }
+
+  /**
+   * A subgraph answers a request it rejects as a whole (a variable of the wrong shape, no valid token) with a 4xx
+   * and a GraphQL error body; pass that error on as the subgraph stated it instead of a bare HTTP status.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const body = (await this.parseBody(response)) as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | string;
+    const first = typeof body === 'object' ? body.errors?.[0] : undefined;
+    if (response.status < 500 && typeof first?.message === 'string' && typeof first.extensions?.code === 'string') {
+      return new GraphQLError(first.message, { extensions: { code: first.extensions.code } });
+    }
+    return new GraphQLError(`subgraph answered ${response.status}`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   }
 }
 

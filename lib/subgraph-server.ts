@@ -42,8 +42,6 @@ export async function startSubgraph<C extends SubgraphContext>(
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
     schema: buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }]),
     includeStacktraceInErrorResponses: false,
-    // The gateway passes a subgraph's GraphQL errors on only from a 200 response; a 400 would become an opaque failure.
-    status400ForVariableCoercionErrors: false,
     // The gateway composes from the committed supergraph, never by introspecting a subgraph at run time.
     introspection: true,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
