@@ -63,16 +63,17 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     kind: 'postgres',
     drizzle: (counter) => drizzlePostgres(sql, counter ? { logger: counter } : {}) as unknown as Db,
     migrate: async (db, { folder, schema }) => {
-      // Several processes may start at once on one server; the advisory lock makes migration a one-at-a-time step.
+      // Several processes may start at once on one server; the advisory lock, held by one reserved session for the
+      // whole migration, makes migration a one-at-a-time step.
       const reserved = await sql.reserve();
       try {
         await reserved`select pg_advisory_lock(hashtext(${'renkei-migrate:' + schema}))`;
-        await migratePostgres(drizzlePostgres(reserved as unknown as postgres.Sql), {
+        await migratePostgres(drizzlePostgres(sql), {
           migrationsFolder: folder,
           ...journal(schema),
         });
-        await reserved`select pg_advisory_unlock(hashtext(${'renkei-migrate:' + schema}))`;
       } finally {
+        await reserved`select pg_advisory_unlock(hashtext(${'renkei-migrate:' + schema}))`.catch(() => {});
         reserved.release();
       }
       void db;
