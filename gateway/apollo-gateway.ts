@@ -57,6 +57,8 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // The process owner (scripts/start.ts, tests) stops every server in order; Apollo's own signal handlers would race it.
+    stopOnTerminationSignals: false,
     introspection: !opts.production,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     plugins: [

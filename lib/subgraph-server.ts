@@ -42,6 +42,8 @@ export async function startSubgraph<C extends SubgraphContext>(
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
     schema: buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }]),
     includeStacktraceInErrorResponses: false,
+    // The process owner (scripts/start.ts, tests) stops every server in order; Apollo's own signal handlers would race it.
+    stopOnTerminationSignals: false,
     // The gateway composes from the committed supergraph, never by introspecting a subgraph at run time.
     introspection: true,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
