@@ -47,7 +47,10 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
 }
 
-/** The gateway on @apollo/gateway: verifies the caller, plans over the committed supergraph, forwards the identity. */
+/**
+ * The gateway on @apollo/gateway: verifies the caller, plans over the committed supergraph, forwards the identity.
+ * The tests' oracle for the serving engine, and `GATEWAY_ENGINE=apollo`.
+ */
 export async function startApolloGateway(opts: GatewayOptions): Promise<RunningService> {
   const log = createLogger('gateway');
   const gateway = new ApolloGateway({

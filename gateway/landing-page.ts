@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { schemaPath } from '../schema/subgraphs.js';
 
 /** What Apollo Sandbox opens with in development: the HolderCard operation and the headers it needs. */
@@ -12,4 +13,16 @@ export function sandboxInitialState() {
       'x-identity-verification': 'MYNA_CARD_FACE',
     },
   };
+}
+
+/**
+ * The Apollo Sandbox page as Apollo Server renders it, for an engine that has no Apollo Server of its own: the
+ * plugin's own renderer, so the page stays what Apollo ships.
+ */
+export async function sandboxHtml(): Promise<string> {
+  const plugin = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxInitialState() });
+  const listener = await plugin.serverWillStart?.({} as never);
+  const page = await listener?.renderLandingPage?.();
+  if (!page) throw new Error('the Sandbox landing page could not be rendered');
+  return typeof page.html === 'function' ? page.html() : page.html;
 }

@@ -20,7 +20,7 @@ const ConfigSchema = z
     JWT_ISSUER: z.string().default('renkei-dev'),
     JWT_AUDIENCE: z.string().default('renkei'),
     JWT_JWKS_URL: z.string().url().optional(),
-    GATEWAY_ENGINE: z.enum(['apollo', 'hive']).default('apollo'),
+    GATEWAY_ENGINE: z.enum(['hive', 'apollo']).default('hive'),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     MAX_ADDRESS_LENGTH: z.coerce.number().int().positive().default(60),
   })

@@ -4,7 +4,7 @@ import { ConfigError, parseConfig } from '../lib/config.js';
 describe('configuration is parsed once and a bad value names its variable', () => {
   it('defaults suit development', () => {
     const c = parseConfig({});
-    expect(c).toMatchObject({ PORT: 4000, DATA_DIR: '.data', GATEWAY_ENGINE: 'apollo', MAX_ADDRESS_LENGTH: 60 });
+    expect(c).toMatchObject({ PORT: 4000, DATA_DIR: '.data', GATEWAY_ENGINE: 'hive', MAX_ADDRESS_LENGTH: 60 });
   });
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],

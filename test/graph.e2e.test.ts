@@ -173,6 +173,23 @@ describe('identity and scope (API.md Requests)', () => {
   });
 });
 
+describe('the gateway', () => {
+  it('serves Apollo Sandbox in development with the HolderCard operation and its headers pre-filled', async () => {
+    const res = await fetch(graph.gatewayUrl, { headers: { accept: 'text/html' } });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('embeddable-sandbox');
+    expect(html).toContain('HolderCard');
+    expect(html).toContain('x-access-purpose');
+  });
+
+  it('answers a query that does not validate with 400 on both engines, naming no internals', async () => {
+    const r = await ask(admin, `{holder(id:"${demoId(1)}"){nme}}`);
+    expect(r.status).toBe(400);
+    expect(codesOf(r)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+});
+
 describe('bad input gets a clear error naming the argument', () => {
   it.each([
     ['{holder(id:"not-a-uuid"){id}}', 'id'],

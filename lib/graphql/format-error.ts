@@ -35,7 +35,7 @@ export function formatApiError(
   }
   const message = formatted.message.replace(ECHOED_VALUE, ' got an invalid value; ').replace(ECHOED_VALUE_TAIL, ' got an invalid value.');
   // Which subgraph answered and how are internals: the caller gets the code and the message only.
-  const { stacktrace: _s, exception: _e, serviceName: _n, response: _r, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  const { stacktrace: _s, exception: _e, serviceName: _n, response: _r, http: _h, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   const normalized = code === 'BAD_USER_INPUT' ? 'INVALID_INPUT' : code;
   return { ...formatted, message, extensions: { ...extensions, code: normalized } };
 }

@@ -9,7 +9,7 @@ export const TEST_NOW = '2026-04-01T09:00:00+09:00';
 
 export interface TestGraph extends Stack {
   clock: ReturnType<typeof manualClock>;
-  /** A gateway of the other engine, over the same subgraphs: the oracle every answer is compared with. */
+  /** @apollo/gateway over the same subgraphs: the oracle every answer of the serving engine is compared with. */
   oracleUrl: string;
   close(): Promise<void>;
 }
@@ -20,8 +20,9 @@ export async function startTestGraph(opts: { seed?: boolean } = {}): Promise<Tes
   await migrateAll(db.client);
   if (opts.seed !== false) await seedDemo(db.client);
   const clock = manualClock(TEST_NOW);
-  const stack = await startStack({ client: db.client, clock, config: parseConfig({ NODE_ENV: 'test' }), engine: 'apollo' });
-  const oracleUrl = await stack.addGateway('hive');
+  const config = parseConfig({ NODE_ENV: 'test' });
+  const stack = await startStack({ client: db.client, clock, config });
+  const oracleUrl = await stack.addGateway('apollo');
   return {
     ...stack,
     clock,
