@@ -5,12 +5,11 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { formatApiError } from '../lib/graphql/format-error.js';
-import { readRequestAccess } from '../lib/identity/request.js';
+import { forwardedHeaders, readRequestAccess } from '../lib/identity/request.js';
 import type { RequestAccess } from '../lib/identity/roles.js';
 import type { TokenVerifier } from '../lib/identity/tokens.js';
 import { createLogger } from '../lib/log.js';
 import type { RunningService } from '../lib/subgraph-server.js';
-import { forwardedHeaders } from './forwarded-headers.js';
 import { sandboxInitialState } from './landing-page.js';
 import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
 

@@ -4,11 +4,10 @@ import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { formatApiError } from '../lib/graphql/format-error.js';
-import { HEADER, readRequestAccess } from '../lib/identity/request.js';
+import { FORWARDED_HEADERS, HEADER, readRequestAccess } from '../lib/identity/request.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import type { GatewayOptions } from './apollo-gateway.js';
-import { FORWARDED_HEADERS } from './forwarded-headers.js';
 import { sandboxHtml } from './landing-page.js';
 import { loadSupergraph } from './supergraph.js';
 

@@ -23,6 +23,12 @@ const ConfigSchema = z
     GATEWAY_ENGINE: z.enum(['hive', 'apollo']).default('hive'),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     MAX_ADDRESS_LENGTH: z.coerce.number().int().positive().default(60),
+    /** PEM bundle of the J-LIS certification authorities; development trusts its own dev CA under DATA_DIR. */
+    JLIS_TRUST_ANCHORS_FILE: z.string().optional(),
+    /** Where subgraphs and workers reach the gateway; defaults to this machine's gateway port. */
+    GATEWAY_URL: z.string().url().optional(),
+    FAMILY_REGISTER_URL: z.string().url().default('http://127.0.0.1:4010'),
+    FAMILY_REGISTER_PORT: port(4010),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.APP_NOW) {
@@ -30,6 +36,9 @@ const ConfigSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.JWT_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'production needs a JWKS URL; the dev key is refused' });
+    }
+    if (c.NODE_ENV === 'production' && !c.JLIS_TRUST_ANCHORS_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['JLIS_TRUST_ANCHORS_FILE'], message: 'production needs the J-LIS trust anchors; the dev CA is refused' });
     }
     if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a Postgres server, not the embedded database' });

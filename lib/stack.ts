@@ -9,6 +9,10 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { QueryCounter, type Db, type SqlClient } from './db/database.js';
 import { createTokenVerifier } from './identity/tokens.js';
+import { serviceTokenSource } from './identity/service-token.js';
+import { createGraphClient } from './graph-client.js';
+import { loadTrustStore } from './certificates/trust-config.js';
+import type { TrustStore } from './certificates/verify.js';
 import { startSubgraph, type RunningService } from './subgraph-server.js';
 
 export interface Stack {
@@ -47,9 +51,16 @@ export async function startStack(opts: {
   withGateway?: boolean;
   /** Overrides GATEWAY_ENGINE; the oracle tests start one of each. */
   engine?: 'apollo' | 'hive';
+  /** Overrides the configured J-LIS trust anchors (tests use a CA of their own). */
+  trust?: TrustStore;
 }): Promise<Stack> {
   const { client, clock, config } = opts;
   const verify = createTokenVerifier(config);
+  const trust = opts.trust ?? (await loadTrustStore(config));
+  const serviceToken = serviceTokenSource(config);
+  // Subgraphs start before the gateway; the URL is read when a nested request is made.
+  let gatewayUrl = config.GATEWAY_URL ?? '';
+  const graph = createGraphClient(() => gatewayUrl);
   const ports = opts.ports ?? { gateway: 0, driver: 0, consent: 0, 'portal-link': 0 };
   const counters = {} as Stack['counters'];
   const dbs = {} as Stack['dbs'];
@@ -60,15 +71,13 @@ export async function startStack(opts: {
       counters[d.name] = new QueryCounter();
       dbs[d.name] = client.drizzle(counters[d.name]);
       const service = await startSubgraph(d as never, {
-        deps: { db: dbs[d.name], clock, verify },
-        settings: { maxAddressLength: config.MAX_ADDRESS_LENGTH },
+        deps: { db: dbs[d.name], clock, verify, trust, graph, serviceToken, settings: { maxAddressLength: config.MAX_ADDRESS_LENGTH } },
         port: ports[d.name],
         host: config.HOST,
       });
       running.push(service);
       urls[d.name] = service.url;
     }
-    let gatewayUrl = '';
     if (opts.withGateway !== false) {
       const startGateway = (opts.engine ?? config.GATEWAY_ENGINE) === 'hive' ? startHiveGateway : startApolloGateway;
       const gateway = await startGateway({
@@ -79,7 +88,7 @@ export async function startStack(opts: {
         production: config.NODE_ENV === 'production',
       });
       running.push(gateway);
-      gatewayUrl = gateway.url;
+      gatewayUrl = config.GATEWAY_URL ?? gateway.url;
     }
     const addGateway = async (engine: 'apollo' | 'hive') => {
       const start = engine === 'hive' ? startHiveGateway : startApolloGateway;
@@ -88,7 +97,7 @@ export async function startStack(opts: {
       return g.url;
     };
     return {
-      gatewayUrl,
+      gatewayUrl: gatewayUrl,
       addGateway,
       subgraphUrls: urls,
       counters,

@@ -6,7 +6,9 @@ import { parse } from 'graphql';
 import type { Clock } from './clock.js';
 import type { Db } from './db/database.js';
 import { formatApiError } from './graphql/format-error.js';
-import { readRequestAccess } from './identity/request.js';
+import { forwardedHeaders, readRequestAccess } from './identity/request.js';
+import type { TrustStore } from './certificates/verify.js';
+import type { GraphClient } from './graph-client.js';
 import type { RequestAccess } from './identity/roles.js';
 import type { TokenVerifier } from './identity/tokens.js';
 import { createLogger } from './log.js';
@@ -18,12 +20,20 @@ export interface SubgraphContext {
   access: RequestAccess;
   now: Date;
   db: Db;
+  /** The caller's headers, for a nested request through the graph made on the caller's behalf. */
+  forward: Record<string, string>;
+  deps: SubgraphDeps;
 }
 
 export interface SubgraphDeps {
   db: Db;
   clock: Clock;
   verify: TokenVerifier;
+  trust: TrustStore;
+  /** The gateway, for the steps of a procedure that read another subgraph's data. */
+  graph: GraphClient;
+  serviceToken: () => Promise<string>;
+  settings: SubgraphSettings;
 }
 
 export interface RunningService {
@@ -35,7 +45,7 @@ export interface RunningService {
 /** Serves one subgraph over HTTP on its own port. */
 export async function startSubgraph<C extends SubgraphContext>(
   definition: SubgraphDefinition<C>,
-  opts: { deps: SubgraphDeps; settings: SubgraphSettings; port: number; host?: string; plugins?: ApolloServerPlugin<C>[] },
+  opts: { deps: SubgraphDeps; port: number; host?: string; plugins?: ApolloServerPlugin<C>[] },
 ): Promise<RunningService> {
   const log = createLogger(`subgraph-${definition.name}`);
   const server = new ApolloServer<C>({
@@ -54,7 +64,12 @@ export async function startSubgraph<C extends SubgraphContext>(
     listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
     context: async ({ req }) => {
       const access = await readRequestAccess(req.headers, opts.deps.verify);
-      return definition.extendContext({ access, now: opts.deps.clock.now(), db: opts.deps.db }, opts.settings);
+      const get = (name: string) => {
+        const v = req.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      };
+      const forward = forwardedHeaders(get, access.requestId);
+      return definition.extendContext({ access, now: opts.deps.clock.now(), db: opts.deps.db, forward, deps: opts.deps }, opts.deps.settings);
     },
   });
   log.info('listening', { url });

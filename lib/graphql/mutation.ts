@@ -33,3 +33,16 @@ export class InputCheck {
     if (this.errors.length > 0) throw new UserErrorException(this.errors);
   }
 }
+
+/**
+ * Runs a procedure that opens its own transaction(s) and may call other subgraphs first; a refusal becomes the
+ * payload's userErrors. Nothing is written before the last check has passed.
+ */
+export async function inMutation<T extends object>(work: () => Promise<T>): Promise<Partial<T> & { userErrors: UserError[] }> {
+  try {
+    return { ...(await work()), userErrors: [] };
+  } catch (e) {
+    if (e instanceof UserErrorException) return { userErrors: e.userErrors } as Partial<T> & { userErrors: UserError[] };
+    throw e;
+  }
+}

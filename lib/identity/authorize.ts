@@ -29,7 +29,7 @@ export function requireHolderPurpose(access: RequestAccess): void {
  */
 export function canReadHolderOf(access: RequestAccess, residencePrefecture: string): boolean {
   const { role, prefecture } = access.identity;
-  if (role === 'NPA_ADMIN' || role === 'AUDITOR' || role === 'MYNA_PORTAL') return true;
+  if (role === 'NPA_ADMIN' || role === 'AUDITOR' || role === 'MYNA_PORTAL' || role === 'SERVICE') return true;
   if (PREFECTURE_SCOPED_ROLES.includes(role)) return prefecture === residencePrefecture;
   return false;
 }

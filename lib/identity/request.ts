@@ -57,3 +57,18 @@ export async function readRequestAccess(headers: HeaderSource, verify: TokenVeri
   const requestId = rawRequestId && REQUEST_ID_RE.test(rawRequestId) ? rawRequestId : randomUUID();
   return { identity, purpose, identityVerification: rawVerification || null, requestId };
 }
+
+/**
+ * The client headers a nested request carries to act as the caller did: the bearer token (each subgraph verifies it
+ * again), the purpose and identity verification (R-INQ-1), and the request id that ties the logs together.
+ */
+export const FORWARDED_HEADERS = [HEADER.authorization, HEADER.purpose, HEADER.identityVerification] as const;
+
+export function forwardedHeaders(get: (name: string) => string | null | undefined, requestId: string): Record<string, string> {
+  const out: Record<string, string> = { [HEADER.requestId]: requestId };
+  for (const name of FORWARDED_HEADERS) {
+    const value = get(name);
+    if (value) out[name] = value;
+  }
+  return out;
+}

@@ -1,4 +1,8 @@
-export const ROLES = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN', 'AUDITOR', 'MYNA_PORTAL', 'JLIS_FEED'] as const;
+/**
+ * The roles of API.md, plus SERVICE: the identity of Renkei's own workers and cross-subgraph steps (J-LIS
+ * scheduling, 本籍 application, due imports). It is never issued to a person or an integrator.
+ */
+export const ROLES = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN', 'AUDITOR', 'MYNA_PORTAL', 'JLIS_FEED', 'SERVICE'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PURPOSES = ['HOLDER_INQUIRY', 'COUNTER_PROCEDURE', 'IMPORT_CORRECTION', 'AUDIT', 'SYSTEM'] as const;
@@ -6,6 +10,8 @@ export type Purpose = (typeof PURPOSES)[number];
 
 /** Staff of a licence centre or the NPA: the roles that read holders by id. */
 export const STAFF_ROLES: readonly Role[] = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN', 'AUDITOR'];
+/** Staff who carry out counter procedures (write). */
+export const COUNTER_ROLES: readonly Role[] = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN'];
 /** Roles bound to one prefecture (住所地公安委員会): they see only holders residing there. */
 export const PREFECTURE_SCOPED_ROLES: readonly Role[] = ['COUNTER_STAFF', 'SUPERVISOR'];
 /** Roles allowed to read a Myna Portal pseudonym. */

@@ -1,4 +1,4 @@
-import { desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../lib/db/database.js';
 import {
   honsekiChangeRequests,
@@ -32,3 +32,61 @@ export const findHonsekiRequestsByHolderIds = (db: Db, holderIds: readonly strin
 
 export const findLinkByHolderId = async (db: Db, holderId: string) =>
   (await db.select().from(portalLinks).where(eq(portalLinks.holderId, holderId)))[0] ?? null;
+
+export type NewSignatureCertificate = typeof signatureCertificates.$inferInsert;
+
+export async function insertCertificate(db: Db, values: NewSignatureCertificate): Promise<SignatureCertificateRow> {
+  const [row] = await db.insert(signatureCertificates).values(values).returning();
+  return row!;
+}
+
+/** Revocation known to this system: any submission of that serial marked revoked (J-LIS revocation notices). */
+export async function isSerialRevoked(db: Db, serialNumber: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: signatureCertificates.id })
+    .from(signatureCertificates)
+    .where(and(eq(signatureCertificates.serialNumber, serialNumber), isNotNull(signatureCertificates.revokedAt)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Holders whose certificate on file (their latest M1) has this serial. */
+export async function findHoldersWithCurrentSerial(db: Db, serialNumber: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinctOn([signatureCertificates.holderId], { holderId: signatureCertificates.holderId, serialNumber: signatureCertificates.serialNumber })
+    .from(signatureCertificates)
+    .where(
+      inArray(
+        signatureCertificates.holderId,
+        db.select({ h: signatureCertificates.holderId }).from(signatureCertificates).where(eq(signatureCertificates.serialNumber, serialNumber)),
+      ),
+    )
+    .orderBy(signatureCertificates.holderId, desc(signatureCertificates.submittedAt), desc(signatureCertificates.id));
+  return rows.filter((r) => r.serialNumber === serialNumber).map((r) => r.holderId);
+}
+
+export async function anyCertificateWithSubject(db: Db, subjectDigest: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: signatureCertificates.id })
+    .from(signatureCertificates)
+    .where(eq(signatureCertificates.subjectDigest, subjectDigest))
+    .limit(1);
+  return rows.length > 0;
+}
+
+export async function findLinkByPseudonymForUpdate(db: Db, pseudonym: string): Promise<PortalLinkRow | null> {
+  return (await db.select().from(portalLinks).where(eq(portalLinks.pseudonym, pseudonym)).for('update'))[0] ?? null;
+}
+
+export async function findLinkByHolderIdForUpdate(db: Db, holderId: string): Promise<PortalLinkRow | null> {
+  return (await db.select().from(portalLinks).where(eq(portalLinks.holderId, holderId)).for('update'))[0] ?? null;
+}
+
+export async function saveLink(db: Db, link: PortalLinkRow): Promise<PortalLinkRow> {
+  const [row] = await db
+    .insert(portalLinks)
+    .values(link)
+    .onConflictDoUpdate({ target: portalLinks.holderId, set: { certificateSerial: link.certificateSerial } })
+    .returning();
+  return row!;
+}

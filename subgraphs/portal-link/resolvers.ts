@@ -4,9 +4,10 @@ import { authorizeHolder } from '../../lib/holder-access.js';
 import { canReadPseudonym, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { certificateStatus } from './rules/certificate-status.js';
+import { linkMynaPortal, PSEUDONYM_RE, submitSignatureCertificate } from './procedures.js';
+import { inMutation } from '../../lib/graphql/mutation.js';
+import { COUNTER_ROLES } from '../../lib/identity/roles.js';
 
-/** Myna Portal pseudonyms are opaque tokens; this bounds their shape so junk never reaches a query. */
-const PSEUDONYM_RE = /^[A-Za-z0-9_-]{8,128}$/;
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -17,6 +18,18 @@ export const resolvers: Resolvers = {
       if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', 'must be 8–128 letters, digits, _ or -');
       const link = await ctx.loaders.linkByPseudonym.load(pseudonym);
       return link ? { id: link.holderId } : null;
+    },
+  },
+  Mutation: {
+    submitSignatureCertificate(_root, { input }, ctx) {
+      requireRole(ctx.access, COUNTER_ROLES, 'submitSignatureCertificate');
+      requireHolderPurpose(ctx.access);
+      return inMutation(() => submitSignatureCertificate(ctx, input));
+    },
+    linkMynaPortal(_root, { input }, ctx) {
+      requireRole(ctx.access, ['MYNA_PORTAL'], 'linkMynaPortal');
+      requireHolderPurpose(ctx.access);
+      return inMutation(() => linkMynaPortal(ctx, input));
     },
   },
   Holder: {

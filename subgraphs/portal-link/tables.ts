@@ -17,6 +17,11 @@ export const signatureCertificates = portalLinkSchema.table(
     notAfter: timestamp('not_after', tz).notNull(),
     revokedAt: timestamp('revoked_at', tz),
     certificatePem: text('certificate_pem'),
+    /**
+     * SHA-256 of the certificate subject's name and birth date: lets M2 tell a holder who did M1 with another
+     * certificate (CERTIFICATE_MISMATCH) from one who never did M1, without keeping the personal values.
+     */
+    subjectDigest: text('subject_digest'),
     faceMatched: boolean('face_matched').notNull(),
     cardValid: boolean('card_valid').notNull(),
     addressMatched: boolean('address_matched').notNull(),
@@ -26,6 +31,7 @@ export const signatureCertificates = portalLinkSchema.table(
   (t) => [
     index('signature_certificates_holder_submitted_idx').on(t.holderId, t.submittedAt),
     index('signature_certificates_serial_idx').on(t.serialNumber),
+    index('signature_certificates_subject_digest_idx').on(t.subjectDigest),
   ],
 );
 

@@ -3,11 +3,19 @@ import { parseConfig } from '../../lib/config.js';
 import type { Role } from '../../lib/identity/roles.js';
 import { signDevToken } from '../../lib/identity/tokens.js';
 import { migrateAll, seedDemo, startStack, type Stack } from '../../lib/stack.js';
+import { createDevCa, type DevCa } from '../../lib/certificates/dev-ca.js';
+import { trustStoreFromPem } from '../../lib/certificates/verify.js';
 import { freshDatabase } from './database.js';
+
+let sharedCa: Promise<DevCa> | undefined;
+/** One CA per test file: key generation is the slow part of making certificates. */
+export const testCa = () => (sharedCa ??= createDevCa());
 
 export const TEST_NOW = '2026-04-01T09:00:00+09:00';
 
 export interface TestGraph extends Stack {
+  /** The test's own stand-in for the J-LIS CA: the only trust anchor of this graph. */
+  ca: DevCa;
   clock: ReturnType<typeof manualClock>;
   /** @apollo/gateway over the same subgraphs: the oracle every answer of the serving engine is compared with. */
   oracleUrl: string;
@@ -21,10 +29,12 @@ export async function startTestGraph(opts: { seed?: boolean } = {}): Promise<Tes
   if (opts.seed !== false) await seedDemo(db.client);
   const clock = manualClock(TEST_NOW);
   const config = parseConfig({ NODE_ENV: 'test' });
-  const stack = await startStack({ client: db.client, clock, config });
+  const ca = await testCa();
+  const stack = await startStack({ client: db.client, clock, config, trust: trustStoreFromPem(ca.certPem) });
   const oracleUrl = await stack.addGateway('apollo');
   return {
     ...stack,
+    ca,
     clock,
     oracleUrl,
     close: async () => {

@@ -4,6 +4,7 @@ import type { HolderReference, SignatureCertificateRow, PortalLinkRow, HonsekiCh
 import type { PortalLinkContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -23,6 +24,16 @@ export type CertificateStatus =
   | 'EXPIRED'
   | 'REVOKED'
   | 'VALID';
+
+/** What the counter clerk confirmed before the certificate was submitted (R-CERT-1). */
+export type CounterChecksInput = {
+  /** The address on the card face equals the address in the driver record. */
+  addressMatched: Scalars['Boolean']['input'];
+  /** The My Number card is valid. */
+  cardValid: Scalars['Boolean']['input'];
+  /** The person's face matches the photo on the card. */
+  faceMatched: Scalars['Boolean']['input'];
+};
 
 export type Holder = {
   __typename?: 'Holder';
@@ -51,6 +62,35 @@ export type HonsekiRequestStatus =
   | 'FETCHING'
   | 'RECEIVED';
 
+export type LinkMynaPortalInput = {
+  certificatePem: Scalars['String']['input'];
+  pseudonym: Scalars['String']['input'];
+};
+
+export type LinkMynaPortalPayload = {
+  __typename?: 'LinkMynaPortalPayload';
+  portalLink: Maybe<PortalLink>;
+  userErrors: Array<UserError>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** M2 from Myna Portal (R-LINK-1). MYNA_PORTAL. */
+  linkMynaPortal: LinkMynaPortalPayload;
+  /** M1 at a licence centre (R-CERT-1/2). COUNTER_STAFF, SUPERVISOR, NPA_ADMIN. */
+  submitSignatureCertificate: SubmitSignatureCertificatePayload;
+};
+
+
+export type MutationLinkMynaPortalArgs = {
+  input: LinkMynaPortalInput;
+};
+
+
+export type MutationSubmitSignatureCertificateArgs = {
+  input: SubmitSignatureCertificateInput;
+};
+
 /** The Myna Portal linkage (M2, 府令21条の13第2号). */
 export type PortalLink = {
   __typename?: 'PortalLink';
@@ -78,6 +118,25 @@ export type SignatureCertificate = {
   serialNumber: Scalars['String']['output'];
   status: CertificateStatus;
   submittedAt: Scalars['DateTime']['output'];
+};
+
+export type SubmitSignatureCertificateInput = {
+  certificatePem: Scalars['String']['input'];
+  checks: CounterChecksInput;
+  holderId: Scalars['ID']['input'];
+};
+
+export type SubmitSignatureCertificatePayload = {
+  __typename?: 'SubmitSignatureCertificatePayload';
+  signatureCertificate: Maybe<SignatureCertificate>;
+  userErrors: Array<UserError>;
+};
+
+export type UserError = {
+  __typename?: 'UserError';
+  code: Scalars['String']['output'];
+  field: Maybe<Array<Scalars['String']['output']>>;
+  message: Scalars['String']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -184,6 +243,8 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   CertificateStatus: CertificateStatus;
+  CounterChecksInput: CounterChecksInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Holder: ResolverTypeWrapper<HolderReference>;
@@ -191,24 +252,36 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   HonsekiChangeRequest: ResolverTypeWrapper<HonsekiChangeRequestRow>;
   HonsekiRequestStatus: HonsekiRequestStatus;
+  LinkMynaPortalInput: LinkMynaPortalInput;
+  LinkMynaPortalPayload: ResolverTypeWrapper<Omit<LinkMynaPortalPayload, 'portalLink'> & { portalLink?: Maybe<ResolversTypes['PortalLink']> }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PortalLink: ResolverTypeWrapper<PortalLinkRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SignatureCertificate: ResolverTypeWrapper<SignatureCertificateRow>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  SubmitSignatureCertificateInput: SubmitSignatureCertificateInput;
+  SubmitSignatureCertificatePayload: ResolverTypeWrapper<Omit<SubmitSignatureCertificatePayload, 'signatureCertificate'> & { signatureCertificate?: Maybe<ResolversTypes['SignatureCertificate']> }>;
+  UserError: ResolverTypeWrapper<UserError>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  CounterChecksInput: CounterChecksInput;
+  Boolean: Scalars['Boolean']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Holder: HolderReference;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   HonsekiChangeRequest: HonsekiChangeRequestRow;
+  LinkMynaPortalInput: LinkMynaPortalInput;
+  LinkMynaPortalPayload: Omit<LinkMynaPortalPayload, 'portalLink'> & { portalLink?: Maybe<ResolversParentTypes['PortalLink']> };
+  Mutation: Record<PropertyKey, never>;
   PortalLink: PortalLinkRow;
   Query: Record<PropertyKey, never>;
   SignatureCertificate: SignatureCertificateRow;
-  Boolean: Scalars['Boolean']['output'];
+  SubmitSignatureCertificateInput: SubmitSignatureCertificateInput;
+  SubmitSignatureCertificatePayload: Omit<SubmitSignatureCertificatePayload, 'signatureCertificate'> & { signatureCertificate?: Maybe<ResolversParentTypes['SignatureCertificate']> };
+  UserError: UserError;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -235,6 +308,16 @@ export type HonsekiChangeRequestResolvers<ContextType = PortalLinkContext, Paren
   submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type LinkMynaPortalPayloadResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['LinkMynaPortalPayload'] = ResolversParentTypes['LinkMynaPortalPayload']> = ResolversObject<{
+  portalLink?: Resolver<Maybe<ResolversTypes['PortalLink']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  linkMynaPortal?: Resolver<ResolversTypes['LinkMynaPortalPayload'], ParentType, ContextType, RequireFields<MutationLinkMynaPortalArgs, 'input'>>;
+  submitSignatureCertificate?: Resolver<ResolversTypes['SubmitSignatureCertificatePayload'], ParentType, ContextType, RequireFields<MutationSubmitSignatureCertificateArgs, 'input'>>;
+}>;
+
 export type PortalLinkResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['PortalLink'] = ResolversParentTypes['PortalLink']> = ResolversObject<{
   linkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   pseudonym?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -252,13 +335,28 @@ export type SignatureCertificateResolvers<ContextType = PortalLinkContext, Paren
   submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type SubmitSignatureCertificatePayloadResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['SubmitSignatureCertificatePayload'] = ResolversParentTypes['SubmitSignatureCertificatePayload']> = ResolversObject<{
+  signatureCertificate?: Resolver<Maybe<ResolversTypes['SignatureCertificate']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UserErrorResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = PortalLinkContext> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Holder?: HolderResolvers<ContextType>;
   HonsekiChangeRequest?: HonsekiChangeRequestResolvers<ContextType>;
+  LinkMynaPortalPayload?: LinkMynaPortalPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PortalLink?: PortalLinkResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SignatureCertificate?: SignatureCertificateResolvers<ContextType>;
+  SubmitSignatureCertificatePayload?: SubmitSignatureCertificatePayloadResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 }>;
 

@@ -1,0 +1,47 @@
+/**
+ * `npm run --silent dev:cert -- --serial S --name N --address A --birth-date YYYY-MM-DD [--not-before ISO]
+ * [--not-after ISO] --out DIR`: writes DIR/cert.pem and DIR/key.pem, a signature certificate issued by the dev J-LIS
+ * CA that `npm start` trusts (the CA under DATA_DIR, created if missing).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureDevCa, mintSignatureCertificate } from '../lib/certificates/dev-ca.js';
+import { config } from '../lib/config.js';
+import { isValidIsoDate } from '../lib/japan-date.js';
+
+function fail(message: string): never {
+  console.error(`dev:cert: ${message}`);
+  console.error('usage: npm run --silent dev:cert -- --serial S --name N --address A --birth-date YYYY-MM-DD [--not-before ISO] [--not-after ISO] --out DIR');
+  process.exit(2);
+}
+
+const { values: v } = parseArgs({
+  options: {
+    serial: { type: 'string' }, name: { type: 'string' }, address: { type: 'string' }, 'birth-date': { type: 'string' },
+    'not-before': { type: 'string' }, 'not-after': { type: 'string' }, out: { type: 'string' },
+  },
+  strict: true,
+});
+if (!v.serial || !/^[0-9A-Fa-f]{2,40}$/.test(v.serial)) fail('--serial must be 2-40 hexadecimal digits');
+if (!v.name) fail('--name is required');
+if (!v.address) fail('--address is required');
+if (!v['birth-date'] || !isValidIsoDate(v['birth-date'])) fail('--birth-date must be YYYY-MM-DD');
+if (!v.out) fail('--out is required');
+const instant = (s: string | undefined, flag: string) => {
+  if (s === undefined) return undefined;
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) fail(`${flag} must be an ISO 8601 instant`);
+  return d;
+};
+const cfg = config();
+if (cfg.NODE_ENV === 'production') fail('the dev CA does not exist in production');
+const ca = await ensureDevCa(cfg.DATA_DIR);
+const { certPem, keyPem } = await mintSignatureCertificate(ca, {
+  serial: v.serial.toUpperCase(), name: v.name, address: v.address, birthDate: v['birth-date'],
+  notBefore: instant(v['not-before'], '--not-before'), notAfter: instant(v['not-after'], '--not-after'),
+});
+mkdirSync(v.out, { recursive: true });
+writeFileSync(join(v.out, 'cert.pem'), certPem);
+writeFileSync(join(v.out, 'key.pem'), keyPem, { mode: 0o600 });
+console.error(`dev:cert: wrote ${join(v.out, 'cert.pem')} and key.pem (serial ${v.serial.toUpperCase()})`);

@@ -1,0 +1,2 @@
+ALTER TABLE "portal_link"."signature_certificates" ADD COLUMN "subject_digest" text;--> statement-breakpoint
+CREATE INDEX "signature_certificates_subject_digest_idx" ON "portal_link"."signature_certificates" USING btree ("subject_digest");

@@ -1,0 +1,109 @@
+import { subjectDigest, sameSubject } from '../../lib/certificates/subject-digest.js';
+import { verifySignatureCertificate, type VerifiedCertificate } from '../../lib/certificates/verify.js';
+import { UserErrorException, userError, type UserError } from '../../lib/errors.js';
+import { isUuid } from '../../lib/graphql/input.js';
+import { InputCheck } from '../../lib/graphql/mutation.js';
+import { lookupHolder } from '../../lib/holder-lookup.js';
+import type { PortalLinkContext } from './context.js';
+import {
+  anyCertificateWithSubject,
+  findHoldersWithCurrentSerial,
+  findLinkByHolderIdForUpdate,
+  findLinkByPseudonymForUpdate,
+  insertCertificate,
+  isSerialRevoked,
+  saveLink,
+} from './repository.js';
+import type { PortalLinkRow, SignatureCertificateRow } from './tables.js';
+
+export const PSEUDONYM_RE = /^[A-Za-z0-9_-]{8,128}$/;
+
+/** R-CERT-2 for a certificate presented now; a refusal is a userError naming the failed check. */
+export async function verifyPresentedCertificate(ctx: PortalLinkContext, pem: string): Promise<VerifiedCertificate> {
+  const check = verifySignatureCertificate(pem, { trust: ctx.deps.trust, now: ctx.now });
+  if (!check.ok) throw new UserErrorException([userError(check.code, check.message, ['input', 'certificatePem'])]);
+  if (await isSerialRevoked(ctx.db, check.certificate.serialNumber)) {
+    throw new UserErrorException([userError('CERTIFICATE_REVOKED', 'the certificate has been revoked', ['input', 'certificatePem'])]);
+  }
+  return check.certificate;
+}
+
+const COUNTER_CHECKS = [
+  ['faceMatched', 'FACE_NOT_MATCHED', 'the face does not match the card photo'],
+  ['cardValid', 'CARD_NOT_VALID', 'the My Number card is not valid'],
+  ['addressMatched', 'ADDRESS_NOT_MATCHED', 'the address on the card differs from the driver record: register the record change first'],
+] as const;
+
+/** M1 (R-CERT-1/2): the three counter checks, the certificate, then the holder it must belong to. */
+export async function submitSignatureCertificate(
+  ctx: PortalLinkContext,
+  input: { holderId: string; certificatePem: string; checks: { faceMatched: boolean; cardValid: boolean; addressMatched: boolean } },
+): Promise<{ signatureCertificate: SignatureCertificateRow }> {
+  new InputCheck().require(isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)').done();
+  const failed: UserError[] = COUNTER_CHECKS.filter(([key]) => !input.checks[key]).map(([key, code, message]) =>
+    userError(code, message, ['input', 'checks', key]),
+  );
+  if (failed.length > 0) throw new UserErrorException(failed);
+  const cert = await verifyPresentedCertificate(ctx, input.certificatePem);
+  const holder = await lookupHolder(ctx.deps.graph, ctx.forward, { id: input.holderId.toLowerCase() });
+  if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', 'no holder has this id', ['input', 'holderId'])]);
+  if (holder.holdingForm === 'LICENSE_CARD_ONLY' || holder.holdingForm === 'OTHER') {
+    throw new UserErrorException([userError('NOT_MYNA_CARD_HOLDER', 'the holder has no マイナ免許証 or マイナ経歴証明書', ['input', 'holderId'])]);
+  }
+  if (!sameSubject(cert, holder)) {
+    throw new UserErrorException([
+      userError('CERTIFICATE_HOLDER_MISMATCH', "the certificate's name or birth date differs from the driver record", ['input', 'certificatePem']),
+    ]);
+  }
+  const row = await ctx.db.transaction(async (tx) =>
+    insertCertificate(tx as never, {
+      holderId: holder.id,
+      serialNumber: cert.serialNumber,
+      issuer: cert.issuer,
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+      subjectDigest: subjectDigest(cert.name, cert.birthDate),
+      faceMatched: true,
+      cardValid: true,
+      addressMatched: true,
+      submittedBy: ctx.access.identity.subject,
+      submittedAt: ctx.now,
+    }),
+  );
+  return { signatureCertificate: row };
+}
+
+/** M2 (R-LINK-1): the certificate again, its serial equal to the M1 serial on file, then the pseudonym stored. */
+export async function linkMynaPortal(ctx: PortalLinkContext, input: { certificatePem: string; pseudonym: string }): Promise<{ portalLink: PortalLinkRow }> {
+  new InputCheck().require(PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', 'must be 8–128 letters, digits, _ or -').done();
+  const cert = await verifyPresentedCertificate(ctx, input.certificatePem);
+  const holders = await findHoldersWithCurrentSerial(ctx.db, cert.serialNumber);
+  if (holders.length !== 1) {
+    const digest = subjectDigest(cert.name, cert.birthDate);
+    const didM1Otherwise = holders.length === 0 && digest !== null && (await anyCertificateWithSubject(ctx.db, digest));
+    throw new UserErrorException([
+      didM1Otherwise
+        ? userError('CERTIFICATE_MISMATCH', 'the certificate is not the one submitted at the licence centre', ['input', 'certificatePem'])
+        : userError('SIGNATURE_CERTIFICATE_NOT_SUBMITTED', 'submit the signature certificate at a licence centre first', ['input', 'certificatePem']),
+    ]);
+  }
+  const holderId = holders[0]!;
+  return ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as never;
+    const byPseudonym = await findLinkByPseudonymForUpdate(tx, input.pseudonym);
+    if (byPseudonym && byPseudonym.holderId !== holderId) {
+      throw new UserErrorException([userError('PSEUDONYM_TAKEN', 'this pseudonym is linked to another holder', ['input', 'pseudonym'])]);
+    }
+    const existing = await findLinkByHolderIdForUpdate(tx, holderId);
+    if (existing && existing.pseudonym !== input.pseudonym) {
+      throw new UserErrorException([userError('ALREADY_LINKED', 'the holder is linked to another pseudonym', ['input', 'pseudonym'])]);
+    }
+    const portalLink = await saveLink(tx, {
+      holderId,
+      pseudonym: input.pseudonym,
+      certificateSerial: cert.serialNumber,
+      linkedAt: existing?.linkedAt ?? ctx.now,
+    });
+    return { portalLink };
+  });
+}
