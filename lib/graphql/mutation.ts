@@ -38,11 +38,15 @@ export class InputCheck {
  * Runs a procedure that opens its own transaction(s) and may call other subgraphs first; a refusal becomes the
  * payload's userErrors. Nothing is written before the last check has passed.
  */
-export async function inMutation<T extends object>(work: () => Promise<T>): Promise<Partial<T> & { userErrors: UserError[] }> {
+export async function inMutation<T extends object>(
+  work: () => Promise<T>,
+  /** The payload's non-null fields when refused (lists answer empty); nullable ones answer null. */
+  whenRefused: Partial<T> = {},
+): Promise<T & { userErrors: UserError[] }> {
   try {
     return { ...(await work()), userErrors: [] };
   } catch (e) {
-    if (e instanceof UserErrorException) return { userErrors: e.userErrors } as Partial<T> & { userErrors: UserError[] };
+    if (e instanceof UserErrorException) return { ...whenRefused, userErrors: e.userErrors } as T & { userErrors: UserError[] };
     throw e;
   }
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lte, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../lib/db/database.js';
-import { holders, recordImports, type HolderRow, type RecordImportRow } from './tables.js';
+import { holders, recordChanges, recordImports, type HolderRow, type RecordImportRow } from './tables.js';
 
 /** Data access of the driver subgraph: statements only, no rules and no authorization. */
 
@@ -66,4 +66,74 @@ export async function searchImports(db: Db, q: ImportSearch): Promise<RecordImpo
     .orderBy(asc(recordImports.effectiveOn), asc(recordImports.id))
     .limit(q.limit);
   return rows.map((r) => r.recordImport);
+}
+
+export async function lockHolders(db: Db, ids: readonly string[]): Promise<HolderRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(holders).where(inArray(holders.id, [...ids])).orderBy(asc(holders.id)).for('update');
+}
+
+export type NewRecordImport = typeof recordImports.$inferInsert;
+
+/** Inserts the import unless its (source, sourceRef, item) exists; null when it did. */
+export async function insertImportOnce(db: Db, values: NewRecordImport): Promise<RecordImportRow | null> {
+  const [row] = await db.insert(recordImports).values(values).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+export async function findImportBySource(db: Db, source: string, sourceRef: string, item: string): Promise<RecordImportRow | null> {
+  const [row] = await db
+    .select()
+    .from(recordImports)
+    .where(and(eq(recordImports.source, source), eq(recordImports.sourceRef, sourceRef), eq(recordImports.item, item)));
+  return row ?? null;
+}
+
+/** Due pending imports, claimed so that concurrent workers each take different rows (SKIP LOCKED). */
+export async function claimDueImports(db: Db, today: string, limit: number): Promise<RecordImportRow[]> {
+  return db
+    .select()
+    .from(recordImports)
+    .where(and(eq(recordImports.status, 'PENDING'), lte(recordImports.effectiveOn, today)))
+    .orderBy(asc(recordImports.effectiveOn), asc(recordImports.createdAt), asc(recordImports.id))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+export async function lockImport(db: Db, id: string): Promise<RecordImportRow | null> {
+  const [row] = await db.select().from(recordImports).where(eq(recordImports.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function setImportOutcome(
+  db: Db,
+  id: string,
+  outcome: { status: 'APPLIED' | 'FAILED' | 'RESOLVED'; failureReason?: string | null; at: Date },
+): Promise<RecordImportRow> {
+  const [row] = await db
+    .update(recordImports)
+    .set({
+      status: outcome.status,
+      failureReason: outcome.failureReason ?? null,
+      ...(outcome.status === 'APPLIED' ? { appliedAt: outcome.at } : {}),
+      ...(outcome.status === 'RESOLVED' ? { resolvedAt: outcome.at } : {}),
+    })
+    .where(eq(recordImports.id, id))
+    .returning();
+  return row!;
+}
+
+export async function setHolderItem(
+  db: Db,
+  id: string,
+  column: 'honseki' | 'address' | 'name' | 'birthDate',
+  value: string,
+  now: Date,
+): Promise<HolderRow> {
+  const [row] = await db.update(holders).set({ [column]: value, updatedAt: now }).where(eq(holders.id, id)).returning();
+  return row!;
+}
+
+export async function insertRecordChange(db: Db, values: typeof recordChanges.$inferInsert): Promise<void> {
+  await db.insert(recordChanges).values(values);
 }

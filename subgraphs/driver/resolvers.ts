@@ -1,7 +1,8 @@
 import { UserErrorException, invalidArgument, userError } from '../../lib/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
 import { isLicenseNumber, isUuid, parseId, parseLicenseNumber, parsePrefecture } from '../../lib/graphql/input.js';
-import { InputCheck, inTransaction } from '../../lib/graphql/mutation.js';
+import { InputCheck, inMutation, inTransaction } from '../../lib/graphql/mutation.js';
+import { applyDueRecordImports, registerRecordChange, scheduleRecordImports } from './imports.js';
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
 import { authorizeHolder, holderAccessError } from '../../lib/holder-access.js';
 import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
@@ -126,6 +127,21 @@ export const resolvers: Resolvers = {
         }
       });
     },
+    registerRecordChange(_root, { input }, ctx) {
+      requireRole(ctx.access, STAFF_WRITERS, 'registerRecordChange');
+      requireHolderPurpose(ctx.access);
+      return inMutation(() => registerRecordChange(ctx, input));
+    },
+    scheduleRecordImports(_root, { input }, ctx) {
+      requireRole(ctx.access, ['SERVICE'], 'scheduleRecordImports');
+      return inMutation(() => scheduleRecordImports(ctx, input), { results: [] });
+    },
+    applyDueRecordImports(_root, { limit }, ctx) {
+      requireRole(ctx.access, ['SERVICE'], 'applyDueRecordImports');
+      const n = limit ?? 500;
+      if (!Number.isInteger(n) || n < 1 || n > 5000) throw invalidArgument('limit', 'must be between 1 and 5000');
+      return inMutation(() => applyDueRecordImports(ctx, n), { applied: 0, failed: 0 });
+    },
     async changeCards(_root, { input }, ctx) {
       requireRole(ctx.access, STAFF_WRITERS, 'changeCards');
       requireHolderPurpose(ctx.access);
@@ -172,6 +188,9 @@ export const resolvers: Resolvers = {
     },
   },
   RecordImport: {
+    item: (r) => r.item as 'HONSEKI' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE',
+    source: (r) => r.source as 'ADDRESS_ONE_STOP' | 'HONSEKI_ONLINE',
+    status: (r) => r.status as 'PENDING' | 'APPLIED' | 'FAILED' | 'RESOLVED',
     async __resolveReference(ref, ctx) {
       const row = await ctx.loaders.importById.load(ref.id);
       if (!row) return null;

@@ -30,6 +30,13 @@ export type AddressOneStopEligibility = {
   reasons: Array<EligibilityReason>;
 };
 
+export type ApplyDueRecordImportsPayload = {
+  __typename?: 'ApplyDueRecordImportsPayload';
+  applied: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  userErrors: Array<UserError>;
+};
+
 export type CardKind =
   | 'HISTORY_CARD'
   | 'LICENSE_CARD'
@@ -170,10 +177,21 @@ export type ItemEligibility = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Applies pending imports whose effective day has come, at most `limit`. SERVICE only; safe to run in several workers. */
+  applyDueRecordImports: ApplyDueRecordImportsPayload;
   /** Records the cards a holder now holds (R-CARD-1/2): nothing of M1, M2 or consent is removed. */
   changeCards: ChangeCardsPayload;
   /** Adds a holder to the driver record. SUPERVISOR and NPA_ADMIN. */
   registerHolder: RegisterHolderPayload;
+  /** 記載事項変更の登録 by staff; with resolvesImportId it resolves a failed import (R-IMP-2). */
+  registerRecordChange: RegisterRecordChangePayload;
+  /** Schedules record imports (R-IMP-1, R-ONE-5); due ones are applied at once. SERVICE only; idempotent on sourceRef and item. */
+  scheduleRecordImports: ScheduleRecordImportsPayload;
+};
+
+
+export type MutationApplyDueRecordImportsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -184,6 +202,16 @@ export type MutationChangeCardsArgs = {
 
 export type MutationRegisterHolderArgs = {
   input: RegisterHolderInput;
+};
+
+
+export type MutationRegisterRecordChangeArgs = {
+  input: RegisterRecordChangeInput;
+};
+
+
+export type MutationScheduleRecordImportsArgs = {
+  input: Array<ScheduleRecordImportInput>;
 };
 
 export type PageInfo = {
@@ -230,6 +258,7 @@ export type QueryRecordImportsArgs = {
 export type RecordImport = {
   __typename?: 'RecordImport';
   effectiveOn: Scalars['Date']['output'];
+  /** A code: ADDRESS_TOO_LONG, CHARACTER_NOT_IN_JIS_X_0208, INVALID_BIRTH_DATE or EMPTY_VALUE. */
   failureReason: Maybe<Scalars['String']['output']>;
   filedOn: Maybe<Scalars['Date']['output']>;
   holder: Holder;
@@ -281,6 +310,61 @@ export type RegisterHolderPayload = {
   __typename?: 'RegisterHolderPayload';
   holder: Maybe<Holder>;
   userErrors: Array<UserError>;
+};
+
+export type RegisterRecordChangeInput = {
+  holderId: Scalars['ID']['input'];
+  item: RecordItem;
+  /** A FAILED import of the same holder and item that this change resolves (R-IMP-2). */
+  resolvesImportId?: InputMaybe<Scalars['ID']['input']>;
+  value: Scalars['String']['input'];
+};
+
+export type RegisterRecordChangePayload = {
+  __typename?: 'RegisterRecordChangePayload';
+  holder: Maybe<Holder>;
+  userErrors: Array<UserError>;
+};
+
+export type ScheduleOutcome =
+  /** Already due and written into the record. */
+  | 'APPLIED'
+  /** This sourceRef and item were scheduled before; the existing import is returned. */
+  | 'DUPLICATE'
+  /** Already due and not writable (see the import's failureReason). */
+  | 'FAILED'
+  | 'HOLDER_NOT_FOUND'
+  /** The holder's form is not covered by the address one-stop service now (R-ELIG-1, R-CARD-2). */
+  | 'NOT_ELIGIBLE'
+  /** The record already holds this value (R-ONE-5). */
+  | 'NO_CHANGE'
+  /** Pending until its effective day. */
+  | 'SCHEDULED';
+
+/** A change to schedule, from a J-LIS notification or a family-register certificate. SERVICE only. */
+export type ScheduleRecordImportInput = {
+  effectiveOn: Scalars['Date']['input'];
+  filedOn?: InputMaybe<Scalars['Date']['input']>;
+  holderId: Scalars['ID']['input'];
+  item: RecordItem;
+  newValue: Scalars['String']['input'];
+  source: ImportSource;
+  /** The id of what caused it (a J-LIS notification id, a 本籍 request id, a consent id); with item, unique. */
+  sourceRef: Scalars['String']['input'];
+};
+
+export type ScheduleRecordImportsPayload = {
+  __typename?: 'ScheduleRecordImportsPayload';
+  results: Array<ScheduledImport>;
+  userErrors: Array<UserError>;
+};
+
+export type ScheduledImport = {
+  __typename?: 'ScheduledImport';
+  item: RecordItem;
+  outcome: ScheduleOutcome;
+  recordImport: Maybe<RecordImport>;
+  sourceRef: Scalars['String']['output'];
 };
 
 export type ServiceEligibility = {
@@ -410,6 +494,8 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   AddressOneStopEligibility: ResolverTypeWrapper<AddressOneStopEligibility>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ApplyDueRecordImportsPayload: ResolverTypeWrapper<ApplyDueRecordImportsPayload>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CardKind: CardKind;
   CertificateStatus: CertificateStatus;
   ChangeCardsInput: ChangeCardsInput;
@@ -435,7 +521,6 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PortalLink: ResolverTypeWrapper<PortalLink>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RecordImport: ResolverTypeWrapper<RecordImportRow>;
   RecordImportConnection: ResolverTypeWrapper<Omit<RecordImportConnection, 'edges'> & { edges: Array<ResolversTypes['RecordImportEdge']> }>;
   RecordImportEdge: ResolverTypeWrapper<Omit<RecordImportEdge, 'node'> & { node: ResolversTypes['RecordImport'] }>;
@@ -443,6 +528,12 @@ export type ResolversTypes = ResolversObject<{
   RecordItem: RecordItem;
   RegisterHolderInput: RegisterHolderInput;
   RegisterHolderPayload: ResolverTypeWrapper<Omit<RegisterHolderPayload, 'holder'> & { holder?: Maybe<ResolversTypes['Holder']> }>;
+  RegisterRecordChangeInput: RegisterRecordChangeInput;
+  RegisterRecordChangePayload: ResolverTypeWrapper<Omit<RegisterRecordChangePayload, 'holder'> & { holder?: Maybe<ResolversTypes['Holder']> }>;
+  ScheduleOutcome: ScheduleOutcome;
+  ScheduleRecordImportInput: ScheduleRecordImportInput;
+  ScheduleRecordImportsPayload: ResolverTypeWrapper<Omit<ScheduleRecordImportsPayload, 'results'> & { results: Array<ResolversTypes['ScheduledImport']> }>;
+  ScheduledImport: ResolverTypeWrapper<Omit<ScheduledImport, 'recordImport'> & { recordImport?: Maybe<ResolversTypes['RecordImport']> }>;
   ServiceEligibility: ResolverTypeWrapper<ServiceEligibility>;
   SignatureCertificate: ResolverTypeWrapper<SignatureCertificate>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -452,6 +543,8 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AddressOneStopEligibility: AddressOneStopEligibility;
   Boolean: Scalars['Boolean']['output'];
+  ApplyDueRecordImportsPayload: ApplyDueRecordImportsPayload;
+  Int: Scalars['Int']['output'];
   ChangeCardsInput: ChangeCardsInput;
   ID: Scalars['ID']['output'];
   ChangeCardsPayload: Omit<ChangeCardsPayload, 'holder'> & { holder?: Maybe<ResolversParentTypes['Holder']> };
@@ -468,13 +561,17 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   PortalLink: PortalLink;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   RecordImport: RecordImportRow;
   RecordImportConnection: Omit<RecordImportConnection, 'edges'> & { edges: Array<ResolversParentTypes['RecordImportEdge']> };
   RecordImportEdge: Omit<RecordImportEdge, 'node'> & { node: ResolversParentTypes['RecordImport'] };
   RecordImportFilter: RecordImportFilter;
   RegisterHolderInput: RegisterHolderInput;
   RegisterHolderPayload: Omit<RegisterHolderPayload, 'holder'> & { holder?: Maybe<ResolversParentTypes['Holder']> };
+  RegisterRecordChangeInput: RegisterRecordChangeInput;
+  RegisterRecordChangePayload: Omit<RegisterRecordChangePayload, 'holder'> & { holder?: Maybe<ResolversParentTypes['Holder']> };
+  ScheduleRecordImportInput: ScheduleRecordImportInput;
+  ScheduleRecordImportsPayload: Omit<ScheduleRecordImportsPayload, 'results'> & { results: Array<ResolversParentTypes['ScheduledImport']> };
+  ScheduledImport: Omit<ScheduledImport, 'recordImport'> & { recordImport?: Maybe<ResolversParentTypes['RecordImport']> };
   ServiceEligibility: ServiceEligibility;
   SignatureCertificate: SignatureCertificate;
   UserError: UserError;
@@ -484,6 +581,12 @@ export type AddressOneStopEligibilityResolvers<ContextType = DriverContext, Pare
   eligible?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['ItemEligibility']>, ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['EligibilityReason']>, ParentType, ContextType>;
+}>;
+
+export type ApplyDueRecordImportsPayloadResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['ApplyDueRecordImportsPayload'] = ResolversParentTypes['ApplyDueRecordImportsPayload']> = ResolversObject<{
+  applied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type ChangeCardsPayloadResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['ChangeCardsPayload'] = ResolversParentTypes['ChangeCardsPayload']> = ResolversObject<{
@@ -551,8 +654,11 @@ export type ItemEligibilityResolvers<ContextType = DriverContext, ParentType ext
 }>;
 
 export type MutationResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  applyDueRecordImports?: Resolver<ResolversTypes['ApplyDueRecordImportsPayload'], ParentType, ContextType, Partial<MutationApplyDueRecordImportsArgs>>;
   changeCards?: Resolver<ResolversTypes['ChangeCardsPayload'], ParentType, ContextType, RequireFields<MutationChangeCardsArgs, 'input'>>;
   registerHolder?: Resolver<ResolversTypes['RegisterHolderPayload'], ParentType, ContextType, RequireFields<MutationRegisterHolderArgs, 'input'>>;
+  registerRecordChange?: Resolver<ResolversTypes['RegisterRecordChangePayload'], ParentType, ContextType, RequireFields<MutationRegisterRecordChangeArgs, 'input'>>;
+  scheduleRecordImports?: Resolver<ResolversTypes['ScheduleRecordImportsPayload'], ParentType, ContextType, RequireFields<MutationScheduleRecordImportsArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -600,6 +706,23 @@ export type RegisterHolderPayloadResolvers<ContextType = DriverContext, ParentTy
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type RegisterRecordChangePayloadResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['RegisterRecordChangePayload'] = ResolversParentTypes['RegisterRecordChangePayload']> = ResolversObject<{
+  holder?: Resolver<Maybe<ResolversTypes['Holder']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ScheduleRecordImportsPayloadResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['ScheduleRecordImportsPayload'] = ResolversParentTypes['ScheduleRecordImportsPayload']> = ResolversObject<{
+  results?: Resolver<Array<ResolversTypes['ScheduledImport']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ScheduledImportResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['ScheduledImport'] = ResolversParentTypes['ScheduledImport']> = ResolversObject<{
+  item?: Resolver<ResolversTypes['RecordItem'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['ScheduleOutcome'], ParentType, ContextType>;
+  recordImport?: Resolver<Maybe<ResolversTypes['RecordImport']>, ParentType, ContextType>;
+  sourceRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ServiceEligibilityResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['ServiceEligibility'] = ResolversParentTypes['ServiceEligibility']> = ResolversObject<{
   eligible?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['EligibilityReason']>, ParentType, ContextType>;
@@ -621,6 +744,7 @@ export type UserErrorResolvers<ContextType = DriverContext, ParentType extends R
 
 export type Resolvers<ContextType = DriverContext> = ResolversObject<{
   AddressOneStopEligibility?: AddressOneStopEligibilityResolvers<ContextType>;
+  ApplyDueRecordImportsPayload?: ApplyDueRecordImportsPayloadResolvers<ContextType>;
   ChangeCardsPayload?: ChangeCardsPayloadResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   Date?: GraphQLScalarType;
@@ -638,6 +762,9 @@ export type Resolvers<ContextType = DriverContext> = ResolversObject<{
   RecordImportConnection?: RecordImportConnectionResolvers<ContextType>;
   RecordImportEdge?: RecordImportEdgeResolvers<ContextType>;
   RegisterHolderPayload?: RegisterHolderPayloadResolvers<ContextType>;
+  RegisterRecordChangePayload?: RegisterRecordChangePayloadResolvers<ContextType>;
+  ScheduleRecordImportsPayload?: ScheduleRecordImportsPayloadResolvers<ContextType>;
+  ScheduledImport?: ScheduledImportResolvers<ContextType>;
   ServiceEligibility?: ServiceEligibilityResolvers<ContextType>;
   SignatureCertificate?: SignatureCertificateResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

@@ -1,0 +1,158 @@
+import type { Db } from '../../lib/db/database.js';
+import { UserErrorException, userError } from '../../lib/errors.js';
+import { isUuid } from '../../lib/graphql/input.js';
+import { InputCheck } from '../../lib/graphql/mutation.js';
+import { authorizeHolder } from '../../lib/holder-access.js';
+import { compareDates, isValidIsoDate, japanDate } from '../../lib/japan-date.js';
+import type { DriverContext } from './context.js';
+import {
+  claimDueImports,
+  findImportBySource,
+  insertImportOnce,
+  insertRecordChange,
+  lockHolder,
+  lockHolders,
+  lockImport,
+  setHolderItem,
+  setImportOutcome,
+} from './repository.js';
+import { holdingForm } from './rules/holding-form.js';
+import { differsFromRecord, importFailure, ITEM_COLUMN, type RecordItem } from './rules/import-validation.js';
+import type { HolderRow, RecordImportRow } from './tables.js';
+
+/** Writes a due import into the record, or fails it with the reason the record cannot hold it (R-IMP-1). */
+async function applyImport(tx: Db, imp: RecordImportRow, now: Date, maxAddressLength: number): Promise<RecordImportRow> {
+  const item = imp.item as RecordItem;
+  const failure = importFailure(item, imp.newValue, { maxAddressLength });
+  if (failure) return setImportOutcome(tx, imp.id, { status: 'FAILED', failureReason: failure, at: now });
+  await setHolderItem(tx, imp.holderId, ITEM_COLUMN[item], imp.newValue, now);
+  return setImportOutcome(tx, imp.id, { status: 'APPLIED', at: now });
+}
+
+export interface ScheduleInput {
+  holderId: string;
+  item: RecordItem;
+  newValue: string;
+  source: 'ADDRESS_ONE_STOP' | 'HONSEKI_ONLINE';
+  sourceRef: string;
+  filedOn?: string | null;
+  effectiveOn: string;
+}
+
+type Outcome = 'SCHEDULED' | 'APPLIED' | 'FAILED' | 'NO_CHANGE' | 'NOT_ELIGIBLE' | 'HOLDER_NOT_FOUND' | 'DUPLICATE';
+
+const MAX_SCHEDULE_BATCH = 1000;
+
+/**
+ * R-IMP-1 / R-ONE-5: one import per (source, sourceRef, item), only where the value differs from the record, and
+ * written at once when already due. Holders are locked so a concurrent change of the same record waits its turn.
+ */
+export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly ScheduleInput[]) {
+  const check = new InputCheck().require(inputs.length > 0 && inputs.length <= MAX_SCHEDULE_BATCH, 'input', `must hold 1–${MAX_SCHEDULE_BATCH} items`);
+  inputs.forEach((i, n) => {
+    check
+      .require(isUuid(i.holderId), `${n}.holderId`, 'must be a holder id (a UUID)')
+      .require(/^[\x21-\x7e]{1,128}$/.test(i.sourceRef), `${n}.sourceRef`, 'must be 1–128 visible ASCII characters')
+      .require(isValidIsoDate(i.effectiveOn), `${n}.effectiveOn`, 'must be a date')
+      .require(i.newValue.length <= 1000, `${n}.newValue`, 'must be at most 1000 characters');
+  });
+  check.done();
+  const today = japanDate(ctx.now);
+  return ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const locked = await lockHolders(tx, [...new Set(inputs.map((i) => i.holderId.toLowerCase()))]);
+    const byId = new Map<string, HolderRow>(locked.map((h) => [h.id, h]));
+    const results: { sourceRef: string; item: RecordItem; outcome: Outcome; recordImport: RecordImportRow | null }[] = [];
+    for (const i of inputs) {
+      const holder = byId.get(i.holderId.toLowerCase());
+      const result = (outcome: Outcome, recordImport: RecordImportRow | null = null) =>
+        results.push({ sourceRef: i.sourceRef, item: i.item, outcome, recordImport });
+      if (!holder) {
+        result('HOLDER_NOT_FOUND');
+        continue;
+      }
+      const existing = await findImportBySource(tx, i.source, i.sourceRef, i.item);
+      if (existing) {
+        result('DUPLICATE', existing);
+        continue;
+      }
+      const form = holdingForm(holder.cards);
+      if (i.source === 'ADDRESS_ONE_STOP' && form !== 'MYNA_LICENSE_ONLY' && form !== 'MYNA_HISTORY_ONLY') {
+        result('NOT_ELIGIBLE');
+        continue;
+      }
+      if (!differsFromRecord(holder, i.item, i.newValue)) {
+        result('NO_CHANGE');
+        continue;
+      }
+      let imp = await insertImportOnce(tx, {
+        holderId: holder.id, item: i.item, newValue: i.newValue, source: i.source, sourceRef: i.sourceRef,
+        filedOn: i.filedOn ?? null, effectiveOn: i.effectiveOn, createdAt: ctx.now,
+      });
+      if (!imp) {
+        result('DUPLICATE', await findImportBySource(tx, i.source, i.sourceRef, i.item));
+        continue;
+      }
+      if (compareDates(i.effectiveOn, today) <= 0) {
+        imp = await applyImport(tx, imp, ctx.now, ctx.maxAddressLength);
+        const updated = imp.status === 'APPLIED' ? { ...holder, [ITEM_COLUMN[i.item]]: i.newValue } : holder;
+        byId.set(holder.id, updated);
+        result(imp.status === 'APPLIED' ? 'APPLIED' : 'FAILED', imp);
+      } else {
+        result('SCHEDULED', imp);
+      }
+    }
+    return { results };
+  });
+}
+
+/** Applies the pending imports whose effective day has come; concurrent workers never take the same row. */
+export async function applyDueRecordImports(ctx: DriverContext, limit: number) {
+  const today = japanDate(ctx.now);
+  return ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const due = await claimDueImports(tx, today, limit);
+    let applied = 0;
+    let failed = 0;
+    for (const imp of due) {
+      const done = await applyImport(tx, imp, ctx.now, ctx.maxAddressLength);
+      if (done.status === 'APPLIED') applied++;
+      else failed++;
+    }
+    return { applied, failed };
+  });
+}
+
+/** 記載事項変更の登録 (R-IMP-2): staff change an item by hand, optionally resolving the failed import it replaces. */
+export async function registerRecordChange(
+  ctx: DriverContext,
+  input: { holderId: string; item: RecordItem; value: string; resolvesImportId?: string | null },
+) {
+  const check = new InputCheck().require(isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)');
+  if (input.resolvesImportId != null) check.require(isUuid(input.resolvesImportId), 'resolvesImportId', 'must be an import id (a UUID)');
+  const failure = importFailure(input.item, input.value, { maxAddressLength: ctx.maxAddressLength });
+  check.require(failure === null, 'value', `cannot be held by the record (${failure})`);
+  check.done();
+  return ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const holder = await lockHolder(tx, input.holderId.toLowerCase());
+    if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', 'no holder has this id', ['input', 'holderId'])]);
+    authorizeHolder(ctx.access, holder.residencePrefecture);
+    let resolves: RecordImportRow | null = null;
+    if (input.resolvesImportId) {
+      resolves = await lockImport(tx, input.resolvesImportId.toLowerCase());
+      if (!resolves || resolves.holderId !== holder.id || resolves.item !== input.item || resolves.status !== 'FAILED') {
+        throw new UserErrorException([
+          userError('IMPORT_NOT_RESOLVABLE', 'resolvesImportId must name a FAILED import of this holder and item', ['input', 'resolvesImportId']),
+        ]);
+      }
+    }
+    const updated = await setHolderItem(tx, holder.id, ITEM_COLUMN[input.item], input.value, ctx.now);
+    await insertRecordChange(tx, {
+      holderId: holder.id, item: input.item, value: input.value, resolvesImportId: resolves?.id ?? null,
+      changedBy: ctx.access.identity.subject, changedAt: ctx.now,
+    });
+    if (resolves) await setImportOutcome(tx, resolves.id, { status: 'RESOLVED', at: ctx.now });
+    return { holder: updated };
+  });
+}
