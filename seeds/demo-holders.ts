@@ -32,7 +32,7 @@ export interface DemoHolder {
 }
 
 const cert = (n: number, over: Partial<NonNullable<DemoHolder['certificate']>> = {}) => ({
-  serial: `DEMO-SERIAL-${String(n).padStart(4, '0')}`,
+  serial: `DE00${String(n).padStart(4, '0')}`,
   notBefore: '2024-06-01T00:00:00+09:00',
   notAfter: '2029-06-01T23:59:59+09:00',
   submittedAt: '2025-04-01T10:00:00+09:00',

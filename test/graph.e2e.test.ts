@@ -82,7 +82,7 @@ describe('the HolderCard request', () => {
 
   it('R-INQ-1: staff see whether M1 was done and the consent state', async () => {
     const r = await ask({ ...staff13, purpose: 'HOLDER_INQUIRY', verification: 'MYNA_CARD_FACE' }, HOLDER_DETAIL, { id: demoId(8) });
-    expect(r.data.holder.signatureCertificate).toMatchObject({ serialNumber: 'DEMO-SERIAL-0008', status: 'VALID' });
+    expect(r.data.holder.signatureCertificate).toMatchObject({ serialNumber: 'DE000008', status: 'VALID' });
     expect(r.data.holder.addressOneStopConsent).toMatchObject({ status: 'REVOKED', revokedVia: 'CENTER' });
   });
 });

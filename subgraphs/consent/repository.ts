@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/database.js';
-import { consents, type ConsentRow } from './tables.js';
+import { consents, jlisNotifications, recordChangeOutbox, revokedCertificates, type ConsentRow, type RecordChangeOutboxRow } from './tables.js';
 
 /** The latest consent of each holder, one statement for any number of holders. */
 export const findLatestConsents = (db: Db, holderIds: readonly string[]): Promise<ConsentRow[]> =>
@@ -41,4 +41,103 @@ export async function findConsentsExpiring(
     .orderBy(asc(consents.expiresOn), asc(consents.id))
     .limit(q.limit);
   return rows.map((r) => r.consent);
+}
+
+/** Serialises every consent change of one holder (grant, revoke, J-LIS) inside the current transaction. */
+export async function lockHolderConsents(db: Db, holderId: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'consent:' + holderId}, 0))`);
+}
+
+export async function latestConsentForUpdate(db: Db, holderId: string): Promise<ConsentRow | null> {
+  const [row] = await db
+    .select()
+    .from(consents)
+    .where(eq(consents.holderId, holderId))
+    .orderBy(desc(consents.consentedAt), desc(consents.createdAt))
+    .limit(1)
+    .for('update');
+  return row ?? null;
+}
+
+export async function insertConsent(db: Db, values: typeof consents.$inferInsert): Promise<ConsentRow> {
+  const [row] = await db.insert(consents).values(values).returning();
+  return row!;
+}
+
+export async function updateConsent(db: Db, id: string, set: Partial<typeof consents.$inferInsert>): Promise<ConsentRow> {
+  const [row] = await db.update(consents).set(set).where(eq(consents.id, id)).returning();
+  return row!;
+}
+
+export async function isRevokedSerial(db: Db, serialNumber: string): Promise<boolean> {
+  const rows = await db.select().from(revokedCertificates).where(eq(revokedCertificates.serialNumber, serialNumber)).limit(1);
+  return rows.length > 0;
+}
+
+/** The holders' latest consents that follow one of these certificate serials. */
+export async function latestConsentsFollowing(db: Db, serials: readonly string[]): Promise<ConsentRow[]> {
+  if (serials.length === 0) return [];
+  const holderIds = db.select({ h: consents.holderId }).from(consents).where(inArray(consents.certificateSerial, [...serials]));
+  const latest = await db
+    .selectDistinctOn([consents.holderId])
+    .from(consents)
+    .where(inArray(consents.holderId, holderIds))
+    .orderBy(consents.holderId, desc(consents.consentedAt), desc(consents.createdAt));
+  return latest.filter((c) => serials.includes(c.certificateSerial));
+}
+
+export async function seenNotificationIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.select({ id: jlisNotifications.notificationId }).from(jlisNotifications).where(inArray(jlisNotifications.notificationId, [...ids]));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Records a notification as processed; false when another process recorded it first. */
+export async function recordNotificationOnce(db: Db, values: typeof jlisNotifications.$inferInsert): Promise<boolean> {
+  const rows = await db.insert(jlisNotifications).values(values).onConflictDoNothing().returning({ id: jlisNotifications.notificationId });
+  return rows.length === 1;
+}
+
+export async function recordRevokedSerial(db: Db, serialNumber: string, revokedAt: Date, notificationId: string): Promise<void> {
+  await db.insert(revokedCertificates).values({ serialNumber, revokedAt, notificationId }).onConflictDoNothing();
+}
+
+export async function insertOutbox(db: Db, values: typeof recordChangeOutbox.$inferInsert): Promise<RecordChangeOutboxRow> {
+  const [row] = await db.insert(recordChangeOutbox).values(values).returning();
+  return row!;
+}
+
+/**
+ * Leases undelivered rows to one worker until `until`: rows under another live lease are skipped, so workers never
+ * deliver the same row at once, and a crashed worker's rows come back when its lease ends.
+ */
+export async function leaseOutbox(db: Db, opts: { now: Date; until: Date; limit: number; ids?: readonly string[] }): Promise<RecordChangeOutboxRow[]> {
+  const candidates = db
+    .select({ id: recordChangeOutbox.id })
+    .from(recordChangeOutbox)
+    .where(
+      and(
+        isNull(recordChangeOutbox.deliveredAt),
+        or(isNull(recordChangeOutbox.claimedUntil), lt(recordChangeOutbox.claimedUntil, opts.now)),
+        opts.ids ? inArray(recordChangeOutbox.id, [...opts.ids]) : undefined,
+      ),
+    )
+    .orderBy(asc(recordChangeOutbox.createdAt))
+    .limit(opts.limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(recordChangeOutbox)
+    .set({ claimedUntil: opts.until, attempts: sql`${recordChangeOutbox.attempts} + 1` })
+    .where(inArray(recordChangeOutbox.id, candidates))
+    .returning();
+}
+
+export async function settleOutbox(db: Db, ids: readonly string[], deliveredAt: Date | null): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(recordChangeOutbox).set({ deliveredAt, claimedUntil: null }).where(inArray(recordChangeOutbox.id, [...ids]));
+}
+
+export async function countPendingOutbox(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(recordChangeOutbox).where(isNull(recordChangeOutbox.deliveredAt));
+  return Number(row?.n ?? 0);
 }

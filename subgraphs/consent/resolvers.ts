@@ -6,6 +6,10 @@ import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.
 import { japanDate } from '../../lib/japan-date.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { findConsentsExpiring } from './repository.js';
+import { deliverRecordChanges, grantConsent, revokeConsent } from './procedures.js';
+import { ingestJlisNotifications } from './jlis.js';
+import { inMutation } from '../../lib/graphql/mutation.js';
+import { COUNTER_ROLES } from '../../lib/identity/roles.js';
 import { consentStatus, followedCertificateStatus } from './rules/consent-period.js';
 
 export const resolvers: Resolvers = {
@@ -25,6 +29,35 @@ export const resolvers: Resolvers = {
         limit: size + 1,
       });
       return toConnection(rows, size, (r) => [r.expiresOn, r.id]);
+    },
+  },
+  Mutation: {
+    grantAddressOneStopConsent(_root, { input }, ctx) {
+      requireRole(ctx.access, [...COUNTER_ROLES, 'MYNA_PORTAL'], 'grantAddressOneStopConsent');
+      requireHolderPurpose(ctx.access);
+      return inMutation(() => grantConsent(ctx, input));
+    },
+    revokeAddressOneStopConsent(_root, { input }, ctx) {
+      requireRole(ctx.access, [...COUNTER_ROLES, 'MYNA_PORTAL'], 'revokeAddressOneStopConsent');
+      requireHolderPurpose(ctx.access);
+      return inMutation(() => revokeConsent(ctx, input));
+    },
+    ingestJlisNotifications(_root, { input }, ctx) {
+      requireRole(ctx.access, ['JLIS_FEED'], 'ingestJlisNotifications');
+      return inMutation(
+        () =>
+          ingestJlisNotifications(
+            ctx,
+            input.map((n) => ({ ...n, notBefore: n.notBefore ?? null, notAfter: n.notAfter ?? null })),
+          ),
+        { results: [] },
+      );
+    },
+    deliverRecordChanges(_root, { limit }, ctx) {
+      requireRole(ctx.access, ['SERVICE'], 'deliverRecordChanges');
+      const n = limit ?? 100;
+      if (!Number.isInteger(n) || n < 1 || n > 1000) throw invalidArgument('limit', 'must be between 1 and 1000');
+      return inMutation(() => deliverRecordChanges(ctx, n), { delivered: 0, pending: 0 });
     },
   },
   Holder: {

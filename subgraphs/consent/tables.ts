@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const consentSchema = pgSchema('consent');
 
@@ -54,5 +54,36 @@ export const jlisNotifications = consentSchema.table(
   (t) => [check('jlis_notifications_outcome_known', sql`${t.outcome} in ('SCHEDULED','NO_CHANGE','SKIPPED')`)],
 );
 
+/** Certificates J-LIS reported revoked: R-CERT-2's "revocation known to the system" for consent signatures. */
+export const revokedCertificates = consentSchema.table('revoked_certificates', {
+  serialNumber: text('serial_number').primaryKey(),
+  revokedAt: timestamp('revoked_at', tz).notNull(),
+  notificationId: text('notification_id').notNull(),
+});
+
+/**
+ * Record changes this subgraph owes the driver record (R-ONE-6 ②: a consent restarted on Myna Portal with a new
+ * certificate takes that certificate's information). Written with the consent, delivered through the graph until
+ * the driver subgraph has them; the driver side is idempotent on the consent id.
+ */
+export const recordChangeOutbox = consentSchema.table(
+  'record_change_outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    consentId: uuid('consent_id').notNull(),
+    holderId: uuid('holder_id').notNull(),
+    changes: jsonb('changes').$type<{ item: string; newValue: string }[]>().notNull(),
+    filedOn: date('filed_on', { mode: 'string' }),
+    effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
+    createdAt: timestamp('created_at', tz).notNull(),
+    deliveredAt: timestamp('delivered_at', tz),
+    /** A worker's claim: no database transaction is held while the graph is called, so the claim is a lease. */
+    claimedUntil: timestamp('claimed_until', tz),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [index('record_change_outbox_pending_idx').on(t.createdAt).where(sql`${t.deliveredAt} is null`)],
+);
+
 export type ConsentRow = typeof consents.$inferSelect;
+export type RecordChangeOutboxRow = typeof recordChangeOutbox.$inferSelect;
 export type JlisNotificationRow = typeof jlisNotifications.$inferSelect;

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../../lib/db/database.js';
 import {
   honsekiChangeRequests,
@@ -89,4 +89,13 @@ export async function saveLink(db: Db, link: PortalLinkRow): Promise<PortalLinkR
     .onConflictDoUpdate({ target: portalLinks.holderId, set: { certificateSerial: link.certificateSerial } })
     .returning();
   return row!;
+}
+
+export async function markSerialsRevoked(db: Db, serials: readonly string[], revokedAt: Date): Promise<number> {
+  const rows = await db
+    .update(signatureCertificates)
+    .set({ revokedAt })
+    .where(and(inArray(signatureCertificates.serialNumber, [...serials]), isNull(signatureCertificates.revokedAt)))
+    .returning({ id: signatureCertificates.id });
+  return rows.length;
 }

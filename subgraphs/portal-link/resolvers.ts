@@ -4,6 +4,7 @@ import { authorizeHolder } from '../../lib/holder-access.js';
 import { canReadPseudonym, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { certificateStatus } from './rules/certificate-status.js';
+import { markSerialsRevoked } from './repository.js';
 import { linkMynaPortal, PSEUDONYM_RE, submitSignatureCertificate } from './procedures.js';
 import { inMutation } from '../../lib/graphql/mutation.js';
 import { COUNTER_ROLES } from '../../lib/identity/roles.js';
@@ -25,6 +26,13 @@ export const resolvers: Resolvers = {
       requireRole(ctx.access, COUNTER_ROLES, 'submitSignatureCertificate');
       requireHolderPurpose(ctx.access);
       return inMutation(() => submitSignatureCertificate(ctx, input));
+    },
+    recordCertificateRevocations(_root, { serialNumbers, revokedAt }, ctx) {
+      requireRole(ctx.access, ['SERVICE'], 'recordCertificateRevocations');
+      if (serialNumbers.length > 1000 || serialNumbers.some((s) => !/^[0-9A-F]{1,40}$/.test(s))) {
+        throw invalidArgument('serialNumbers', 'must be at most 1000 upper-case hexadecimal serials');
+      }
+      return inMutation(async () => ({ revoked: await markSerialsRevoked(ctx.db, serialNumbers, revokedAt) }), { revoked: 0 });
     },
     linkMynaPortal(_root, { input }, ctx) {
       requireRole(ctx.access, ['MYNA_PORTAL'], 'linkMynaPortal');

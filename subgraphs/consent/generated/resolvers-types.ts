@@ -69,6 +69,13 @@ export type ConsentStatus =
   | 'EXPIRED'
   | 'REVOKED';
 
+export type DeliverRecordChangesPayload = {
+  __typename?: 'DeliverRecordChangesPayload';
+  delivered: Scalars['Int']['output'];
+  pending: Scalars['Int']['output'];
+  userErrors: Array<UserError>;
+};
+
 export type FollowedCertificate = {
   __typename?: 'FollowedCertificate';
   notAfter: Scalars['DateTime']['output'];
@@ -77,12 +84,98 @@ export type FollowedCertificate = {
   status: CertificateStatus;
 };
 
+export type GrantAddressOneStopConsentInput = {
+  /** At a centre (staff). */
+  holderId?: InputMaybe<Scalars['ID']['input']>;
+  items: Array<ConsentItem>;
+  /** On Myna Portal (MYNA_PORTAL). */
+  pseudonym?: InputMaybe<Scalars['String']['input']>;
+  signedConsent: SignedConsentInput;
+  termsVersion: Scalars['String']['input'];
+};
+
+export type GrantAddressOneStopConsentPayload = {
+  __typename?: 'GrantAddressOneStopConsentPayload';
+  consent: Maybe<Consent>;
+  userErrors: Array<UserError>;
+};
+
 export type Holder = {
   __typename?: 'Holder';
   /** The latest address one-stop consent, null if never given. */
   addressOneStopConsent: Maybe<Consent>;
   id: Scalars['ID']['output'];
   residencePrefecture: Scalars['String']['output'];
+};
+
+export type IngestJlisNotificationsPayload = {
+  __typename?: 'IngestJlisNotificationsPayload';
+  results: Array<JlisNotificationResult>;
+  userErrors: Array<UserError>;
+};
+
+/** One line of a J-LIS file (API.md): 特定署名用電子証明書記録情報 of a consenting holder. */
+export type JlisNotificationInput = {
+  address?: InputMaybe<Scalars['String']['input']>;
+  birthDate?: InputMaybe<Scalars['Date']['input']>;
+  filedOn: Scalars['Date']['input'];
+  kind: JlisNotificationKind;
+  name?: InputMaybe<Scalars['String']['input']>;
+  notAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  notBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  notificationId: Scalars['String']['input'];
+  previousSerial: Scalars['String']['input'];
+  serial?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type JlisNotificationKind =
+  | 'CERTIFICATE_RENEWED'
+  | 'CERTIFICATE_REVOKED';
+
+export type JlisNotificationResult = {
+  __typename?: 'JlisNotificationResult';
+  notificationId: Scalars['String']['output'];
+  outcome: JlisOutcome;
+  /** Why it was skipped or changed nothing: NO_CONSENT_FOR_CERTIFICATE, CONSENT_REVOKED, CONSENT_EXPIRED, CERTIFICATE_EXPIRED_RESTART_NEEDED, NOT_ELIGIBLE, HOLDER_NOT_FOUND, CERTIFICATE_REVOKED_AWAITING_NEW. */
+  reason: Maybe<Scalars['String']['output']>;
+};
+
+export type JlisOutcome =
+  | 'DUPLICATE'
+  | 'NO_CHANGE'
+  | 'SCHEDULED'
+  | 'SKIPPED';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Delivers owed record changes to the driver record (R-ONE-6 ②). SERVICE; run by the workers. */
+  deliverRecordChanges: DeliverRecordChangesPayload;
+  /** R-ONE-1/3: at a centre by holderId (staff) or on Myna Portal by pseudonym (MYNA_PORTAL); a new consent starts a new ten years. */
+  grantAddressOneStopConsent: GrantAddressOneStopConsentPayload;
+  /** R-ONE-5/6/7: J-LIS notifications, each processed exactly once. JLIS_FEED. */
+  ingestJlisNotifications: IngestJlisNotificationsPayload;
+  /** R-ONE-4: at a centre (staff) or on Myna Portal for a linked holder (MYNA_PORTAL). */
+  revokeAddressOneStopConsent: RevokeAddressOneStopConsentPayload;
+};
+
+
+export type MutationDeliverRecordChangesArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationGrantAddressOneStopConsentArgs = {
+  input: GrantAddressOneStopConsentInput;
+};
+
+
+export type MutationIngestJlisNotificationsArgs = {
+  input: Array<JlisNotificationInput>;
+};
+
+
+export type MutationRevokeAddressOneStopConsentArgs = {
+  input: RevokeAddressOneStopConsentInput;
 };
 
 export type PageInfo = {
@@ -102,6 +195,33 @@ export type QueryConsentsExpiringArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before: Scalars['Date']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type RevokeAddressOneStopConsentInput = {
+  holderId?: InputMaybe<Scalars['ID']['input']>;
+  pseudonym?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RevokeAddressOneStopConsentPayload = {
+  __typename?: 'RevokeAddressOneStopConsentPayload';
+  consent: Maybe<Consent>;
+  userErrors: Array<UserError>;
+};
+
+/** The consent data as signed (API.md, Signed consent). */
+export type SignedConsentInput = {
+  certificatePem: Scalars['String']['input'];
+  /** JSON the signer built: {subject, items, termsVersion, signedAt}. */
+  document: Scalars['String']['input'];
+  /** Base64 RSA PKCS#1 v1.5 SHA-256 signature over the UTF-8 bytes of document. */
+  signature: Scalars['String']['input'];
+};
+
+export type UserError = {
+  __typename?: 'UserError';
+  code: Scalars['String']['output'];
+  field: Maybe<Array<Scalars['String']['output']>>;
+  message: Scalars['String']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -212,12 +332,25 @@ export type ResolversTypes = ResolversObject<{
   ConsentStatus: ConsentStatus;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeliverRecordChangesPayload: ResolverTypeWrapper<DeliverRecordChangesPayload>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   FollowedCertificate: ResolverTypeWrapper<FollowedCertificate>;
+  GrantAddressOneStopConsentInput: GrantAddressOneStopConsentInput;
+  GrantAddressOneStopConsentPayload: ResolverTypeWrapper<Omit<GrantAddressOneStopConsentPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
   Holder: ResolverTypeWrapper<HolderReference>;
+  IngestJlisNotificationsPayload: ResolverTypeWrapper<IngestJlisNotificationsPayload>;
+  JlisNotificationInput: JlisNotificationInput;
+  JlisNotificationKind: JlisNotificationKind;
+  JlisNotificationResult: ResolverTypeWrapper<JlisNotificationResult>;
+  JlisOutcome: JlisOutcome;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  RevokeAddressOneStopConsentInput: RevokeAddressOneStopConsentInput;
+  RevokeAddressOneStopConsentPayload: ResolverTypeWrapper<Omit<RevokeAddressOneStopConsentPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
+  SignedConsentInput: SignedConsentInput;
+  UserError: ResolverTypeWrapper<UserError>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -229,12 +362,23 @@ export type ResolversParentTypes = ResolversObject<{
   ConsentEdge: Omit<ConsentEdge, 'node'> & { node: ResolversParentTypes['Consent'] };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DeliverRecordChangesPayload: DeliverRecordChangesPayload;
+  Int: Scalars['Int']['output'];
   FollowedCertificate: FollowedCertificate;
+  GrantAddressOneStopConsentInput: GrantAddressOneStopConsentInput;
+  GrantAddressOneStopConsentPayload: Omit<GrantAddressOneStopConsentPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
   Holder: HolderReference;
+  IngestJlisNotificationsPayload: IngestJlisNotificationsPayload;
+  JlisNotificationInput: JlisNotificationInput;
+  JlisNotificationResult: JlisNotificationResult;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
+  RevokeAddressOneStopConsentInput: RevokeAddressOneStopConsentInput;
+  RevokeAddressOneStopConsentPayload: Omit<RevokeAddressOneStopConsentPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
+  SignedConsentInput: SignedConsentInput;
+  UserError: UserError;
 }>;
 
 export type ConsentResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = ResolversObject<{
@@ -268,16 +412,45 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeliverRecordChangesPayloadResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['DeliverRecordChangesPayload'] = ResolversParentTypes['DeliverRecordChangesPayload']> = ResolversObject<{
+  delivered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type FollowedCertificateResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['FollowedCertificate'] = ResolversParentTypes['FollowedCertificate']> = ResolversObject<{
   notAfter?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   serialNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CertificateStatus'], ParentType, ContextType>;
 }>;
 
+export type GrantAddressOneStopConsentPayloadResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['GrantAddressOneStopConsentPayload'] = ResolversParentTypes['GrantAddressOneStopConsentPayload']> = ResolversObject<{
+  consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type HolderResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Holder'] = ResolversParentTypes['Holder'], FederationReferenceType extends FederationReferenceTypes['Holder'] = FederationReferenceTypes['Holder']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Holder']> | FederationReferenceType, FederationReferenceType, ContextType>;
   addressOneStopConsent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type IngestJlisNotificationsPayloadResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['IngestJlisNotificationsPayload'] = ResolversParentTypes['IngestJlisNotificationsPayload']> = ResolversObject<{
+  results?: Resolver<Array<ResolversTypes['JlisNotificationResult']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type JlisNotificationResultResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['JlisNotificationResult'] = ResolversParentTypes['JlisNotificationResult']> = ResolversObject<{
+  notificationId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['JlisOutcome'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  deliverRecordChanges?: Resolver<ResolversTypes['DeliverRecordChangesPayload'], ParentType, ContextType, Partial<MutationDeliverRecordChangesArgs>>;
+  grantAddressOneStopConsent?: Resolver<ResolversTypes['GrantAddressOneStopConsentPayload'], ParentType, ContextType, RequireFields<MutationGrantAddressOneStopConsentArgs, 'input'>>;
+  ingestJlisNotifications?: Resolver<ResolversTypes['IngestJlisNotificationsPayload'], ParentType, ContextType, RequireFields<MutationIngestJlisNotificationsArgs, 'input'>>;
+  revokeAddressOneStopConsent?: Resolver<ResolversTypes['RevokeAddressOneStopConsentPayload'], ParentType, ContextType, RequireFields<MutationRevokeAddressOneStopConsentArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -289,15 +462,33 @@ export type QueryResolvers<ContextType = ConsentContext, ParentType extends Reso
   consentsExpiring?: Resolver<ResolversTypes['ConsentConnection'], ParentType, ContextType, RequireFields<QueryConsentsExpiringArgs, 'before'>>;
 }>;
 
+export type RevokeAddressOneStopConsentPayloadResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['RevokeAddressOneStopConsentPayload'] = ResolversParentTypes['RevokeAddressOneStopConsentPayload']> = ResolversObject<{
+  consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UserErrorResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = ConsentContext> = ResolversObject<{
   Consent?: ConsentResolvers<ContextType>;
   ConsentConnection?: ConsentConnectionResolvers<ContextType>;
   ConsentEdge?: ConsentEdgeResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DeliverRecordChangesPayload?: DeliverRecordChangesPayloadResolvers<ContextType>;
   FollowedCertificate?: FollowedCertificateResolvers<ContextType>;
+  GrantAddressOneStopConsentPayload?: GrantAddressOneStopConsentPayloadResolvers<ContextType>;
   Holder?: HolderResolvers<ContextType>;
+  IngestJlisNotificationsPayload?: IngestJlisNotificationsPayloadResolvers<ContextType>;
+  JlisNotificationResult?: JlisNotificationResultResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RevokeAddressOneStopConsentPayload?: RevokeAddressOneStopConsentPayloadResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
 }>;
 

@@ -77,6 +77,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** M2 from Myna Portal (R-LINK-1). MYNA_PORTAL. */
   linkMynaPortal: LinkMynaPortalPayload;
+  /** Marks the M1 certificates of these serials revoked, as J-LIS reported. SERVICE. */
+  recordCertificateRevocations: RecordCertificateRevocationsPayload;
   /** M1 at a licence centre (R-CERT-1/2). COUNTER_STAFF, SUPERVISOR, NPA_ADMIN. */
   submitSignatureCertificate: SubmitSignatureCertificatePayload;
 };
@@ -84,6 +86,12 @@ export type Mutation = {
 
 export type MutationLinkMynaPortalArgs = {
   input: LinkMynaPortalInput;
+};
+
+
+export type MutationRecordCertificateRevocationsArgs = {
+  revokedAt: Scalars['DateTime']['input'];
+  serialNumbers: Array<Scalars['String']['input']>;
 };
 
 
@@ -108,6 +116,12 @@ export type Query = {
 
 export type QueryHolderByPseudonymArgs = {
   pseudonym: Scalars['String']['input'];
+};
+
+export type RecordCertificateRevocationsPayload = {
+  __typename?: 'RecordCertificateRevocationsPayload';
+  revoked: Scalars['Int']['output'];
+  userErrors: Array<UserError>;
 };
 
 /** The signature certificate submitted at a licence centre (M1, 府令21条の13第1号). */
@@ -257,6 +271,8 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PortalLink: ResolverTypeWrapper<PortalLinkRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RecordCertificateRevocationsPayload: ResolverTypeWrapper<RecordCertificateRevocationsPayload>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   SignatureCertificate: ResolverTypeWrapper<SignatureCertificateRow>;
   SubmitSignatureCertificateInput: SubmitSignatureCertificateInput;
   SubmitSignatureCertificatePayload: ResolverTypeWrapper<Omit<SubmitSignatureCertificatePayload, 'signatureCertificate'> & { signatureCertificate?: Maybe<ResolversTypes['SignatureCertificate']> }>;
@@ -278,6 +294,8 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   PortalLink: PortalLinkRow;
   Query: Record<PropertyKey, never>;
+  RecordCertificateRevocationsPayload: RecordCertificateRevocationsPayload;
+  Int: Scalars['Int']['output'];
   SignatureCertificate: SignatureCertificateRow;
   SubmitSignatureCertificateInput: SubmitSignatureCertificateInput;
   SubmitSignatureCertificatePayload: Omit<SubmitSignatureCertificatePayload, 'signatureCertificate'> & { signatureCertificate?: Maybe<ResolversParentTypes['SignatureCertificate']> };
@@ -315,6 +333,7 @@ export type LinkMynaPortalPayloadResolvers<ContextType = PortalLinkContext, Pare
 
 export type MutationResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   linkMynaPortal?: Resolver<ResolversTypes['LinkMynaPortalPayload'], ParentType, ContextType, RequireFields<MutationLinkMynaPortalArgs, 'input'>>;
+  recordCertificateRevocations?: Resolver<ResolversTypes['RecordCertificateRevocationsPayload'], ParentType, ContextType, RequireFields<MutationRecordCertificateRevocationsArgs, 'revokedAt' | 'serialNumbers'>>;
   submitSignatureCertificate?: Resolver<ResolversTypes['SubmitSignatureCertificatePayload'], ParentType, ContextType, RequireFields<MutationSubmitSignatureCertificateArgs, 'input'>>;
 }>;
 
@@ -325,6 +344,11 @@ export type PortalLinkResolvers<ContextType = PortalLinkContext, ParentType exte
 
 export type QueryResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   holderByPseudonym?: Resolver<Maybe<ResolversTypes['Holder']>, ParentType, ContextType, RequireFields<QueryHolderByPseudonymArgs, 'pseudonym'>>;
+}>;
+
+export type RecordCertificateRevocationsPayloadResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['RecordCertificateRevocationsPayload'] = ResolversParentTypes['RecordCertificateRevocationsPayload']> = ResolversObject<{
+  revoked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type SignatureCertificateResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['SignatureCertificate'] = ResolversParentTypes['SignatureCertificate']> = ResolversObject<{
@@ -355,6 +379,7 @@ export type Resolvers<ContextType = PortalLinkContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   PortalLink?: PortalLinkResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RecordCertificateRevocationsPayload?: RecordCertificateRevocationsPayloadResolvers<ContextType>;
   SignatureCertificate?: SignatureCertificateResolvers<ContextType>;
   SubmitSignatureCertificatePayload?: SubmitSignatureCertificatePayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

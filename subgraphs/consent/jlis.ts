@@ -1,0 +1,124 @@
+import type { Db } from '../../lib/db/database.js';
+import { apiError } from '../../lib/errors.js';
+import { RecordCertificateRevocationsDocument, ScheduleRecordImportsDocument } from '../../lib/generated/operations.js';
+import { GraphUnavailableError, serviceHeaders } from '../../lib/graph-client.js';
+import { InputCheck } from '../../lib/graphql/mutation.js';
+import type { ConsentContext } from './context.js';
+import { latestConsentsFollowing, recordNotificationOnce, recordRevokedSerial, seenNotificationIds, updateConsent } from './repository.js';
+import { decide, renewalOutcome, type Decision, type FollowingConsent, type JlisNotification } from './rules/jlis-decision.js';
+
+export const MAX_JLIS_BATCH = 1000;
+const SERIAL_RE = /^[0-9A-Fa-f]{1,40}$/;
+const ID_RE = /^[\x21-\x7e]{1,64}$/;
+
+export interface JlisResult {
+  notificationId: string;
+  outcome: 'SCHEDULED' | 'NO_CHANGE' | 'DUPLICATE' | 'SKIPPED';
+  reason: string | null;
+}
+
+/** A malformed notification refuses the whole batch, naming it; nothing of the batch is processed. */
+function checkBatch(input: readonly JlisNotification[]): void {
+  const check = new InputCheck().require(input.length > 0 && input.length <= MAX_JLIS_BATCH, 'input', `must hold 1–${MAX_JLIS_BATCH} notifications`);
+  input.forEach((n, i) => {
+    check
+      .require(ID_RE.test(n.notificationId), `${i}.notificationId`, 'must be 1–64 visible ASCII characters')
+      .require(SERIAL_RE.test(n.previousSerial), `${i}.previousSerial`, 'must be a hexadecimal serial number');
+    if (n.kind === 'CERTIFICATE_RENEWED') {
+      check
+        .require(!!n.serial && SERIAL_RE.test(n.serial), `${i}.serial`, 'is required for a renewal and must be hexadecimal')
+        .require(!!n.notBefore && !!n.notAfter && n.notBefore < n.notAfter, `${i}.notAfter`, 'a renewal needs notBefore before notAfter')
+        .require(!!(n.name || n.address || n.birthDate), `${i}`, 'a renewal carries the new certificate information');
+    }
+  });
+  check.done();
+}
+
+/**
+ * R-ONE-5/6/7: decides every notification of the batch, schedules the resulting changes in the driver record in
+ * one idempotent call, then records each notification with its consent change in one transaction. A crash between
+ * the two steps is healed by a rerun: the driver answers DUPLICATE for what it has, and the ledger is written once.
+ */
+export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly JlisNotification[]): Promise<{ results: JlisResult[] }> {
+  const input = raw.map((n) => ({ ...n, previousSerial: n.previousSerial.toUpperCase(), serial: n.serial?.toUpperCase() ?? null }));
+  checkBatch(input);
+  const seen = await seenNotificationIds(ctx.db, input.map((n) => n.notificationId));
+  const following = new Map<string, FollowingConsent>(
+    (await latestConsentsFollowing(ctx.db, [...new Set(input.map((n) => n.previousSerial))])).map((c) => [c.certificateSerial, c]),
+  );
+
+  // Decide in file order, letting a renewal earlier in the batch move its consent to the new serial.
+  const decisions = new Map<string, Decision>();
+  const inBatch = new Set<string>();
+  for (const n of input) {
+    if (seen.has(n.notificationId) || inBatch.has(n.notificationId)) continue;
+    inBatch.add(n.notificationId);
+    const consent = following.get(n.previousSerial) ?? null;
+    const d = decide(n, consent, ctx.now);
+    decisions.set(n.notificationId, d);
+    if (d.action === 'RENEW' && consent) {
+      following.delete(n.previousSerial);
+      following.set(d.follow.serial, { ...consent, certificateNotAfter: d.follow.notAfter });
+    }
+  }
+
+  const headers = await serviceHeaders(ctx.deps.serviceToken, ctx.access.requestId);
+  const schedule = [...decisions.entries()].flatMap(([id, d]) =>
+    d.action === 'RENEW'
+      ? d.changes.map((c) => ({
+          holderId: d.holderId, item: c.item, newValue: c.newValue, source: 'ADDRESS_ONE_STOP' as const, sourceRef: id,
+          filedOn: input.find((n) => n.notificationId === id)!.filedOn, effectiveOn: d.effectiveOn,
+        }))
+      : [],
+  );
+  const itemOutcomes = new Map<string, string[]>();
+  if (schedule.length > 0) {
+    const r = await ctx.deps.graph.request(ScheduleRecordImportsDocument, { input: schedule }, headers).catch((e: unknown) => {
+      if (e instanceof GraphUnavailableError) throw apiError('INTERNAL_SERVER_ERROR', 'the driver record is unavailable; the batch was not processed, send it again');
+      throw e;
+    });
+    const payload = r.data?.scheduleRecordImports;
+    if (!payload || payload.userErrors.length > 0 || r.errors?.length) {
+      throw apiError('INTERNAL_SERVER_ERROR', 'the driver record refused the batch; it was not processed, send it again');
+    }
+    for (const res of payload.results) itemOutcomes.set(res.sourceRef, [...(itemOutcomes.get(res.sourceRef) ?? []), res.outcome]);
+  }
+  const revoked = input.filter((n) => decisions.get(n.notificationId) && n.kind === 'CERTIFICATE_REVOKED').map((n) => n.previousSerial);
+  if (revoked.length > 0) {
+    // The M1 record learns of the revocation too (R-CERT-2 there); idempotent, so a rerun repeats it harmlessly.
+    await ctx.deps.graph.request(RecordCertificateRevocationsDocument, { serialNumbers: revoked, revokedAt: ctx.now.toISOString() }, headers);
+  }
+
+  const results: JlisResult[] = [];
+  await ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    for (const n of input) {
+      const d = decisions.get(n.notificationId);
+      if (!d || !inBatch.delete(n.notificationId)) {
+        results.push({ notificationId: n.notificationId, outcome: 'DUPLICATE', reason: null });
+        continue;
+      }
+      const { outcome, reason } =
+        d.action === 'SKIP'
+          ? { outcome: 'SKIPPED' as const, reason: d.reason }
+          : d.action === 'REVOKE'
+            ? { outcome: 'NO_CHANGE' as const, reason: 'CERTIFICATE_REVOKED_AWAITING_NEW' }
+            : renewalOutcome(itemOutcomes.get(n.notificationId) ?? []);
+      const fresh = await recordNotificationOnce(tx, {
+        notificationId: n.notificationId, kind: n.kind, consentId: d.action === 'SKIP' ? null : d.consentId, filedOn: n.filedOn,
+        outcome, reason, receivedAt: ctx.now,
+      });
+      if (!fresh) {
+        results.push({ notificationId: n.notificationId, outcome: 'DUPLICATE', reason: null });
+        continue;
+      }
+      if (n.kind === 'CERTIFICATE_REVOKED') await recordRevokedSerial(tx, n.previousSerial, ctx.now, n.notificationId);
+      if (d.action === 'REVOKE') await updateConsent(tx, d.consentId, { certificateRevokedAt: ctx.now });
+      if (d.action === 'RENEW') {
+        await updateConsent(tx, d.consentId, { certificateSerial: d.follow.serial, certificateNotAfter: d.follow.notAfter, certificateRevokedAt: null });
+      }
+      results.push({ notificationId: n.notificationId, outcome, reason });
+    }
+  });
+  return { results };
+}

@@ -1,0 +1,75 @@
+import { addDays, compareDates, startOfJapanDay } from '../../../lib/japan-date.js';
+import { consentStatus } from './consent-period.js';
+
+export type JlisKind = 'CERTIFICATE_RENEWED' | 'CERTIFICATE_REVOKED';
+
+export interface JlisNotification {
+  notificationId: string;
+  kind: JlisKind;
+  previousSerial: string;
+  serial?: string | null;
+  notBefore?: Date | null;
+  notAfter?: Date | null;
+  name?: string | null;
+  address?: string | null;
+  birthDate?: string | null;
+  filedOn: string;
+}
+
+export interface FollowingConsent {
+  id: string;
+  holderId: string;
+  items: readonly string[];
+  revokedAt: Date | null;
+  expiresOn: string;
+  certificateNotAfter: Date;
+}
+
+export type Decision =
+  | { action: 'SKIP'; reason: string }
+  | { action: 'REVOKE'; consentId: string }
+  | {
+      action: 'RENEW';
+      consentId: string;
+      holderId: string;
+      changes: { item: 'ADDRESS' | 'NAME' | 'BIRTH_DATE'; newValue: string }[];
+      effectiveOn: string;
+      follow: { serial: string; notAfter: Date };
+    };
+
+/**
+ * R-ONE-5/6 as a pure decision for one notification about the certificate a consent follows. A renewal schedules
+ * the consented items the new certificate carries, effective two days after the municipal filing (R-ONE-5); a
+ * certificate that had expired by its validity before the filing needs the start procedure again (R-ONE-6 ②); a
+ * revocation leaves the consent waiting for the successor (R-ELIG-3).
+ */
+export function decide(n: JlisNotification, consent: FollowingConsent | null, now: Date): Decision {
+  if (!consent) return { action: 'SKIP', reason: 'NO_CONSENT_FOR_CERTIFICATE' };
+  const status = consentStatus(consent, now);
+  if (status === 'REVOKED') return { action: 'SKIP', reason: 'CONSENT_REVOKED' };
+  if (status === 'EXPIRED') return { action: 'SKIP', reason: 'CONSENT_EXPIRED' };
+  if (n.kind === 'CERTIFICATE_REVOKED') return { action: 'REVOKE', consentId: consent.id };
+  if (consent.certificateNotAfter < startOfJapanDay(n.filedOn)) return { action: 'SKIP', reason: 'CERTIFICATE_EXPIRED_RESTART_NEEDED' };
+  const values = { ADDRESS: n.address, NAME: n.name, BIRTH_DATE: n.birthDate } as const;
+  const changes = (['ADDRESS', 'NAME', 'BIRTH_DATE'] as const)
+    .filter((item) => consent.items.includes(item) && typeof values[item] === 'string' && values[item]!.length > 0)
+    .map((item) => ({ item, newValue: values[item]! }));
+  return {
+    action: 'RENEW',
+    consentId: consent.id,
+    holderId: consent.holderId,
+    changes,
+    effectiveOn: addDays(n.filedOn, 2),
+    follow: { serial: n.serial!, notAfter: n.notAfter! },
+  };
+}
+
+/** Outcome of a renewal from the driver's answers for its items (no items or all equal: NO_CHANGE). */
+export function renewalOutcome(itemOutcomes: readonly string[]): { outcome: 'SCHEDULED' | 'NO_CHANGE' | 'SKIPPED'; reason: string | null } {
+  if (itemOutcomes.some((o) => ['SCHEDULED', 'APPLIED', 'FAILED', 'DUPLICATE'].includes(o))) return { outcome: 'SCHEDULED', reason: null };
+  if (itemOutcomes.includes('NOT_ELIGIBLE')) return { outcome: 'SKIPPED', reason: 'NOT_ELIGIBLE' };
+  if (itemOutcomes.includes('HOLDER_NOT_FOUND')) return { outcome: 'SKIPPED', reason: 'HOLDER_NOT_FOUND' };
+  return { outcome: 'NO_CHANGE', reason: null };
+}
+
+export const compareFiled = (a: JlisNotification, b: JlisNotification) => compareDates(a.filedOn, b.filedOn);
