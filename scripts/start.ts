@@ -9,6 +9,11 @@ import { openSqlClient } from '../lib/db/database.js';
 import { createLogger } from '../lib/log.js';
 import { migrateAll, seedDemo, startStack } from '../lib/stack.js';
 import { demoId } from '../seeds/demo-holders.js';
+import { createGraphClient } from '../lib/graph-client.js';
+import { serviceTokenSource } from '../lib/identity/service-token.js';
+import { startFamilyRegisterSimulator } from '../simulators/family-register.js';
+import { createFamilyRegisterClient } from '../workers/family-register-client.js';
+import { startWorkers } from '../workers/runner.js';
 
 const log = createLogger('start');
 
@@ -18,14 +23,24 @@ async function main() {
   const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR });
   await migrateAll(client);
   if (cfg.NODE_ENV !== 'production') await seedDemo(client);
+  const clock = clockFromConfig(cfg.APP_NOW);
   const stack = await startStack({
     client,
-    clock: clockFromConfig(cfg.APP_NOW),
+    clock,
     config: cfg,
     ports: { gateway: cfg.PORT, driver: cfg.DRIVER_PORT, consent: cfg.CONSENT_PORT, 'portal-link': cfg.PORTAL_LINK_PORT },
   });
+  // The family register system is outside this graph; development runs its simulator (API.md) in its place.
+  const simulator = cfg.NODE_ENV === 'production' ? null : await startFamilyRegisterSimulator({ port: cfg.FAMILY_REGISTER_PORT, host: cfg.HOST, clock });
+  const registryUrl = simulator?.url ?? cfg.FAMILY_REGISTER_URL;
+  const workers = startWorkers({
+    graph: createGraphClient(() => stack.gatewayUrl),
+    serviceToken: serviceTokenSource(cfg),
+    registry: createFamilyRegisterClient({ baseUrl: () => registryUrl }),
+    clock,
+  });
   const database = cfg.DATABASE_URL ? 'postgres' : `embedded (${cfg.DATA_DIR})`;
-  log.info('graph ready', { gateway: stack.gatewayUrl, subgraphs: stack.subgraphUrls, database, appNow: cfg.APP_NOW ?? null });
+  log.info('graph ready', { gateway: stack.gatewayUrl, subgraphs: stack.subgraphUrls, familyRegister: registryUrl, database, appNow: cfg.APP_NOW ?? null });
   if (process.stdout.isTTY || cfg.NODE_ENV === 'development') {
     process.stdout.write(
       `\nRenkei gateway: ${stack.gatewayUrl}  (database: ${database})\n` +
@@ -38,7 +53,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
+    await workers.stop();
     await stack.stop();
+    await simulator?.stop();
     await client.close();
     process.exit(0);
   };

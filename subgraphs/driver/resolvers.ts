@@ -15,6 +15,8 @@ import { eligibility } from './rules/eligibility.js';
 import { CARD_KINDS, holdingForm, holdsLicence } from './rules/holding-form.js';
 
 export const MAX_HOLDERS_PER_REQUEST = 500;
+/** Staff, and the service identity for the steps of procedures that need the record (the 本籍 worker). */
+const HOLDER_READERS = [...STAFF_ROLES, 'SERVICE' as const];
 const STAFF_WRITERS = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN'] as const;
 
 /** Card sets a person can hold: a licence and a history certificate exclude each other. */
@@ -33,7 +35,7 @@ export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {
     async holder(_root, args, ctx) {
-      requireRole(ctx.access, STAFF_ROLES, 'holder');
+      requireRole(ctx.access, HOLDER_READERS, 'holder');
       requireHolderPurpose(ctx.access);
       const byId = args.id !== undefined && args.id !== null;
       const byNumber = args.licenseNumber !== undefined && args.licenseNumber !== null;
@@ -46,7 +48,7 @@ export const resolvers: Resolvers = {
       return row;
     },
     async holders(_root, { ids }, ctx) {
-      requireRole(ctx.access, STAFF_ROLES, 'holders');
+      requireRole(ctx.access, HOLDER_READERS, 'holders');
       requireHolderPurpose(ctx.access);
       if (ids.length > MAX_HOLDERS_PER_REQUEST) throw invalidArgument('ids', `must hold at most ${MAX_HOLDERS_PER_REQUEST} ids`);
       const bad = ids.findIndex((id) => !isUuid(id));

@@ -8,13 +8,20 @@ import type { PortalLinkContext } from './context.js';
 import {
   anyCertificateWithSubject,
   findHoldersWithCurrentSerial,
+  findRequestWithCode,
+  insertHonsekiRequest,
+  leaseHonsekiRequests,
+  lockHonsekiRequest,
+  updateHonsekiRequest,
   findLinkByHolderIdForUpdate,
   findLinkByPseudonymForUpdate,
   insertCertificate,
   isSerialRevoked,
   saveLink,
 } from './repository.js';
-import type { PortalLinkRow, SignatureCertificateRow } from './tables.js';
+import type { HonsekiChangeRequestRow, PortalLinkRow, SignatureCertificateRow } from './tables.js';
+import type { Db } from '../../lib/db/database.js';
+import { honsekiRefusal, isIdentifierCode, retryDelayMs } from './rules/honseki.js';
 
 export const PSEUDONYM_RE = /^[A-Za-z0-9_-]{8,128}$/;
 
@@ -105,5 +112,68 @@ export async function linkMynaPortal(ctx: PortalLinkContext, input: { certificat
       linkedAt: existing?.linkedAt ?? ctx.now,
     });
     return { portalLink };
+  });
+}
+
+/** M3 (R-HON-1): a 16-digit code from Myna Portal for a linked holder eligible under R-ELIG-2; the worker takes it from here. */
+export async function submitHonsekiIdentifierCode(
+  ctx: PortalLinkContext,
+  input: { pseudonym: string; identifierCode: string },
+): Promise<{ request: HonsekiChangeRequestRow }> {
+  new InputCheck()
+    .require(PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', 'must be 8–128 letters, digits, _ or -')
+    .require(isIdentifierCode(input.identifierCode), 'identifierCode', 'must be 16 digits')
+    .done();
+  const holder = await lookupHolder(ctx.deps.graph, ctx.forward, { pseudonym: input.pseudonym });
+  if (!holder) throw new UserErrorException([userError('PORTAL_NOT_LINKED', 'no holder is linked to this pseudonym', ['input', 'pseudonym'])]);
+  const refusal = honsekiRefusal(holder);
+  if (refusal) throw new UserErrorException([userError(refusal, '本籍 online change is not available to this holder (R-ELIG-2)', ['input', 'pseudonym'])]);
+  return ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const existing = await findRequestWithCode(tx, holder.id, input.identifierCode);
+    if (existing) return { request: existing };
+    const request = await insertHonsekiRequest(tx, {
+      holderId: holder.id, identifierCode: input.identifierCode, status: 'RECEIVED', submittedAt: ctx.now, nextAttemptAt: ctx.now,
+    });
+    return { request };
+  });
+}
+
+const HONSEKI_LEASE_MS = 120_000;
+
+export async function claimHonsekiRequests(ctx: PortalLinkContext, limit: number) {
+  const rows = await ctx.db.transaction((tx) =>
+    leaseHonsekiRequests(tx as unknown as Db, { now: ctx.now, until: new Date(ctx.now.getTime() + HONSEKI_LEASE_MS), limit }),
+  );
+  return { requests: rows.map((r) => ({ id: r.id, holderId: r.holderId, identifierCode: r.identifierCode ?? '', attempts: r.attempts })) };
+}
+
+/** Records a worker's result; the code is forgotten once the request is settled for good. */
+export async function settleHonsekiRequest(
+  ctx: PortalLinkContext,
+  input: { id: string; settlement: 'APPLIED' | 'FAILED' | 'RETRY'; reason?: string | null },
+): Promise<{ request: HonsekiChangeRequestRow }> {
+  new InputCheck()
+    .require(isUuid(input.id), 'id', 'must be a request id (a UUID)')
+    .require(input.reason == null || /^[A-Z_]{1,64}$/.test(input.reason), 'reason', 'must be an upper-case code')
+    .require(input.settlement !== 'FAILED' || !!input.reason, 'reason', 'is required for FAILED')
+    .done();
+  return ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const current = await lockHonsekiRequest(tx, input.id.toLowerCase());
+    if (!current || current.status !== 'FETCHING') {
+      throw new UserErrorException([userError('REQUEST_NOT_LEASED', 'the request is not being fetched', ['input', 'id'])]);
+    }
+    const set =
+      input.settlement === 'RETRY'
+        ? { failureReason: input.reason ?? 'REGISTRY_UNAVAILABLE', nextAttemptAt: new Date(ctx.now.getTime() + retryDelayMs(current.attempts)) }
+        : {
+            status: input.settlement,
+            failureReason: input.settlement === 'FAILED' ? input.reason! : null,
+            completedAt: ctx.now,
+            identifierCode: null,
+            nextAttemptAt: null,
+          };
+    return { request: await updateHonsekiRequest(tx, current.id, set) };
   });
 }

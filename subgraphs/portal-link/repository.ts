@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/database.js';
 import {
   honsekiChangeRequests,
@@ -98,4 +98,57 @@ export async function markSerialsRevoked(db: Db, serials: readonly string[], rev
     .where(and(inArray(signatureCertificates.serialNumber, [...serials]), isNull(signatureCertificates.revokedAt)))
     .returning({ id: signatureCertificates.id });
   return rows.length;
+}
+
+export async function insertHonsekiRequest(db: Db, values: typeof honsekiChangeRequests.$inferInsert): Promise<HonsekiChangeRequestRow> {
+  const [row] = await db.insert(honsekiChangeRequests).values(values).returning();
+  return row!;
+}
+
+/** An open or applied request of this holder with this code: a resubmission answers it instead of a new one. */
+export async function findRequestWithCode(db: Db, holderId: string, code: string): Promise<HonsekiChangeRequestRow | null> {
+  const [row] = await db
+    .select()
+    .from(honsekiChangeRequests)
+    .where(and(eq(honsekiChangeRequests.holderId, holderId), eq(honsekiChangeRequests.identifierCode, code)))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Leases due requests to one worker (status FETCHING until `until`). Rows another worker holds are skipped, and a
+ * crashed worker's lease runs out, so a request is never lost and never fetched by two workers at once.
+ */
+export async function leaseHonsekiRequests(db: Db, opts: { now: Date; until: Date; limit: number }): Promise<HonsekiChangeRequestRow[]> {
+  const due = db
+    .select({ id: honsekiChangeRequests.id })
+    .from(honsekiChangeRequests)
+    .where(
+      and(
+        inArray(honsekiChangeRequests.status, ['RECEIVED', 'FETCHING']),
+        or(isNull(honsekiChangeRequests.nextAttemptAt), lte(honsekiChangeRequests.nextAttemptAt, opts.now)),
+      ),
+    )
+    .orderBy(honsekiChangeRequests.submittedAt)
+    .limit(opts.limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(honsekiChangeRequests)
+    .set({ status: 'FETCHING', nextAttemptAt: opts.until, attempts: sql`${honsekiChangeRequests.attempts} + 1` })
+    .where(inArray(honsekiChangeRequests.id, due))
+    .returning();
+}
+
+export async function lockHonsekiRequest(db: Db, id: string): Promise<HonsekiChangeRequestRow | null> {
+  const [row] = await db.select().from(honsekiChangeRequests).where(eq(honsekiChangeRequests.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function updateHonsekiRequest(
+  db: Db,
+  id: string,
+  set: Partial<typeof honsekiChangeRequests.$inferInsert>,
+): Promise<HonsekiChangeRequestRow> {
+  const [row] = await db.update(honsekiChangeRequests).set(set).where(eq(honsekiChangeRequests.id, id)).returning();
+  return row!;
 }

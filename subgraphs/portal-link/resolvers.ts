@@ -5,7 +5,7 @@ import { canReadPseudonym, requireHolderPurpose, requireRole } from '../../lib/i
 import type { Resolvers } from './generated/resolvers-types.js';
 import { certificateStatus } from './rules/certificate-status.js';
 import { markSerialsRevoked } from './repository.js';
-import { linkMynaPortal, PSEUDONYM_RE, submitSignatureCertificate } from './procedures.js';
+import { claimHonsekiRequests, linkMynaPortal, PSEUDONYM_RE, settleHonsekiRequest, submitHonsekiIdentifierCode, submitSignatureCertificate } from './procedures.js';
 import { inMutation } from '../../lib/graphql/mutation.js';
 import { COUNTER_ROLES } from '../../lib/identity/roles.js';
 
@@ -33,6 +33,21 @@ export const resolvers: Resolvers = {
         throw invalidArgument('serialNumbers', 'must be at most 1000 upper-case hexadecimal serials');
       }
       return inMutation(async () => ({ revoked: await markSerialsRevoked(ctx.db, serialNumbers, revokedAt) }), { revoked: 0 });
+    },
+    submitHonsekiIdentifierCode(_root, { input }, ctx) {
+      requireRole(ctx.access, ['MYNA_PORTAL'], 'submitHonsekiIdentifierCode');
+      requireHolderPurpose(ctx.access);
+      return inMutation(() => submitHonsekiIdentifierCode(ctx, input));
+    },
+    claimHonsekiRequests(_root, { limit }, ctx) {
+      requireRole(ctx.access, ['SERVICE'], 'claimHonsekiRequests');
+      const n = limit ?? 20;
+      if (!Number.isInteger(n) || n < 1 || n > 500) throw invalidArgument('limit', 'must be between 1 and 500');
+      return inMutation(() => claimHonsekiRequests(ctx, n), { requests: [] });
+    },
+    settleHonsekiRequest(_root, { input }, ctx) {
+      requireRole(ctx.access, ['SERVICE'], 'settleHonsekiRequest');
+      return inMutation(() => settleHonsekiRequest(ctx, input));
     },
     linkMynaPortal(_root, { input }, ctx) {
       requireRole(ctx.access, ['MYNA_PORTAL'], 'linkMynaPortal');

@@ -25,6 +25,21 @@ export type CertificateStatus =
   | 'REVOKED'
   | 'VALID';
 
+export type ClaimHonsekiRequestsPayload = {
+  __typename?: 'ClaimHonsekiRequestsPayload';
+  requests: Array<ClaimedHonsekiRequest>;
+  userErrors: Array<UserError>;
+};
+
+/** A 本籍 request a worker has leased, with what it needs to fetch the family-register certificate. SERVICE only. */
+export type ClaimedHonsekiRequest = {
+  __typename?: 'ClaimedHonsekiRequest';
+  attempts: Scalars['Int']['output'];
+  holderId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  identifierCode: Scalars['String']['output'];
+};
+
 /** What the counter clerk confirmed before the certificate was submitted (R-CERT-1). */
 export type CounterChecksInput = {
   /** The address on the card face equals the address in the driver record. */
@@ -62,6 +77,14 @@ export type HonsekiRequestStatus =
   | 'FETCHING'
   | 'RECEIVED';
 
+export type HonsekiSettlement =
+  /** The new 本籍 is in the driver record. */
+  | 'APPLIED'
+  /** Failed for good, with the reason. */
+  | 'FAILED'
+  /** The registry could not be reached; try again later. */
+  | 'RETRY';
+
 export type LinkMynaPortalInput = {
   certificatePem: Scalars['String']['input'];
   pseudonym: Scalars['String']['input'];
@@ -75,12 +98,23 @@ export type LinkMynaPortalPayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Leases due 本籍 requests to a worker (status FETCHING). SERVICE. */
+  claimHonsekiRequests: ClaimHonsekiRequestsPayload;
   /** M2 from Myna Portal (R-LINK-1). MYNA_PORTAL. */
   linkMynaPortal: LinkMynaPortalPayload;
   /** Marks the M1 certificates of these serials revoked, as J-LIS reported. SERVICE. */
   recordCertificateRevocations: RecordCertificateRevocationsPayload;
+  /** Records a worker's result for a leased request. SERVICE. */
+  settleHonsekiRequest: SettleHonsekiRequestPayload;
+  /** M3 from Myna Portal (R-HON-1): records the request; a worker fetches the certificate and applies it (R-HON-2). MYNA_PORTAL. */
+  submitHonsekiIdentifierCode: SubmitHonsekiIdentifierCodePayload;
   /** M1 at a licence centre (R-CERT-1/2). COUNTER_STAFF, SUPERVISOR, NPA_ADMIN. */
   submitSignatureCertificate: SubmitSignatureCertificatePayload;
+};
+
+
+export type MutationClaimHonsekiRequestsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -92,6 +126,16 @@ export type MutationLinkMynaPortalArgs = {
 export type MutationRecordCertificateRevocationsArgs = {
   revokedAt: Scalars['DateTime']['input'];
   serialNumbers: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationSettleHonsekiRequestArgs = {
+  input: SettleHonsekiRequestInput;
+};
+
+
+export type MutationSubmitHonsekiIdentifierCodeArgs = {
+  input: SubmitHonsekiIdentifierCodeInput;
 };
 
 
@@ -124,6 +168,19 @@ export type RecordCertificateRevocationsPayload = {
   userErrors: Array<UserError>;
 };
 
+export type SettleHonsekiRequestInput = {
+  id: Scalars['ID']['input'];
+  /** INVALID_CODE, CODE_EXPIRED, PERSON_MISMATCH, REGISTRY_UNAVAILABLE, … */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  settlement: HonsekiSettlement;
+};
+
+export type SettleHonsekiRequestPayload = {
+  __typename?: 'SettleHonsekiRequestPayload';
+  request: Maybe<HonsekiChangeRequest>;
+  userErrors: Array<UserError>;
+};
+
 /** The signature certificate submitted at a licence centre (M1, 府令21条の13第1号). */
 export type SignatureCertificate = {
   __typename?: 'SignatureCertificate';
@@ -132,6 +189,18 @@ export type SignatureCertificate = {
   serialNumber: Scalars['String']['output'];
   status: CertificateStatus;
   submittedAt: Scalars['DateTime']['output'];
+};
+
+export type SubmitHonsekiIdentifierCodeInput = {
+  /** The 16-digit 戸籍電子証明書提供用識別符号. */
+  identifierCode: Scalars['String']['input'];
+  pseudonym: Scalars['String']['input'];
+};
+
+export type SubmitHonsekiIdentifierCodePayload = {
+  __typename?: 'SubmitHonsekiIdentifierCodePayload';
+  request: Maybe<HonsekiChangeRequest>;
+  userErrors: Array<UserError>;
 };
 
 export type SubmitSignatureCertificateInput = {
@@ -257,23 +326,30 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   CertificateStatus: CertificateStatus;
+  ClaimHonsekiRequestsPayload: ResolverTypeWrapper<ClaimHonsekiRequestsPayload>;
+  ClaimedHonsekiRequest: ResolverTypeWrapper<ClaimedHonsekiRequest>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CounterChecksInput: CounterChecksInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Holder: ResolverTypeWrapper<HolderReference>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   HonsekiChangeRequest: ResolverTypeWrapper<HonsekiChangeRequestRow>;
   HonsekiRequestStatus: HonsekiRequestStatus;
+  HonsekiSettlement: HonsekiSettlement;
   LinkMynaPortalInput: LinkMynaPortalInput;
   LinkMynaPortalPayload: ResolverTypeWrapper<Omit<LinkMynaPortalPayload, 'portalLink'> & { portalLink?: Maybe<ResolversTypes['PortalLink']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PortalLink: ResolverTypeWrapper<PortalLinkRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordCertificateRevocationsPayload: ResolverTypeWrapper<RecordCertificateRevocationsPayload>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  SettleHonsekiRequestInput: SettleHonsekiRequestInput;
+  SettleHonsekiRequestPayload: ResolverTypeWrapper<Omit<SettleHonsekiRequestPayload, 'request'> & { request?: Maybe<ResolversTypes['HonsekiChangeRequest']> }>;
   SignatureCertificate: ResolverTypeWrapper<SignatureCertificateRow>;
+  SubmitHonsekiIdentifierCodeInput: SubmitHonsekiIdentifierCodeInput;
+  SubmitHonsekiIdentifierCodePayload: ResolverTypeWrapper<Omit<SubmitHonsekiIdentifierCodePayload, 'request'> & { request?: Maybe<ResolversTypes['HonsekiChangeRequest']> }>;
   SubmitSignatureCertificateInput: SubmitSignatureCertificateInput;
   SubmitSignatureCertificatePayload: ResolverTypeWrapper<Omit<SubmitSignatureCertificatePayload, 'signatureCertificate'> & { signatureCertificate?: Maybe<ResolversTypes['SignatureCertificate']> }>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -281,13 +357,16 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ClaimHonsekiRequestsPayload: ClaimHonsekiRequestsPayload;
+  ClaimedHonsekiRequest: ClaimedHonsekiRequest;
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
   CounterChecksInput: CounterChecksInput;
   Boolean: Scalars['Boolean']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Holder: HolderReference;
-  ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   HonsekiChangeRequest: HonsekiChangeRequestRow;
   LinkMynaPortalInput: LinkMynaPortalInput;
   LinkMynaPortalPayload: Omit<LinkMynaPortalPayload, 'portalLink'> & { portalLink?: Maybe<ResolversParentTypes['PortalLink']> };
@@ -295,11 +374,26 @@ export type ResolversParentTypes = ResolversObject<{
   PortalLink: PortalLinkRow;
   Query: Record<PropertyKey, never>;
   RecordCertificateRevocationsPayload: RecordCertificateRevocationsPayload;
-  Int: Scalars['Int']['output'];
+  SettleHonsekiRequestInput: SettleHonsekiRequestInput;
+  SettleHonsekiRequestPayload: Omit<SettleHonsekiRequestPayload, 'request'> & { request?: Maybe<ResolversParentTypes['HonsekiChangeRequest']> };
   SignatureCertificate: SignatureCertificateRow;
+  SubmitHonsekiIdentifierCodeInput: SubmitHonsekiIdentifierCodeInput;
+  SubmitHonsekiIdentifierCodePayload: Omit<SubmitHonsekiIdentifierCodePayload, 'request'> & { request?: Maybe<ResolversParentTypes['HonsekiChangeRequest']> };
   SubmitSignatureCertificateInput: SubmitSignatureCertificateInput;
   SubmitSignatureCertificatePayload: Omit<SubmitSignatureCertificatePayload, 'signatureCertificate'> & { signatureCertificate?: Maybe<ResolversParentTypes['SignatureCertificate']> };
   UserError: UserError;
+}>;
+
+export type ClaimHonsekiRequestsPayloadResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['ClaimHonsekiRequestsPayload'] = ResolversParentTypes['ClaimHonsekiRequestsPayload']> = ResolversObject<{
+  requests?: Resolver<Array<ResolversTypes['ClaimedHonsekiRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type ClaimedHonsekiRequestResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['ClaimedHonsekiRequest'] = ResolversParentTypes['ClaimedHonsekiRequest']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  holderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  identifierCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -332,8 +426,11 @@ export type LinkMynaPortalPayloadResolvers<ContextType = PortalLinkContext, Pare
 }>;
 
 export type MutationResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  claimHonsekiRequests?: Resolver<ResolversTypes['ClaimHonsekiRequestsPayload'], ParentType, ContextType, Partial<MutationClaimHonsekiRequestsArgs>>;
   linkMynaPortal?: Resolver<ResolversTypes['LinkMynaPortalPayload'], ParentType, ContextType, RequireFields<MutationLinkMynaPortalArgs, 'input'>>;
   recordCertificateRevocations?: Resolver<ResolversTypes['RecordCertificateRevocationsPayload'], ParentType, ContextType, RequireFields<MutationRecordCertificateRevocationsArgs, 'revokedAt' | 'serialNumbers'>>;
+  settleHonsekiRequest?: Resolver<ResolversTypes['SettleHonsekiRequestPayload'], ParentType, ContextType, RequireFields<MutationSettleHonsekiRequestArgs, 'input'>>;
+  submitHonsekiIdentifierCode?: Resolver<ResolversTypes['SubmitHonsekiIdentifierCodePayload'], ParentType, ContextType, RequireFields<MutationSubmitHonsekiIdentifierCodeArgs, 'input'>>;
   submitSignatureCertificate?: Resolver<ResolversTypes['SubmitSignatureCertificatePayload'], ParentType, ContextType, RequireFields<MutationSubmitSignatureCertificateArgs, 'input'>>;
 }>;
 
@@ -351,12 +448,22 @@ export type RecordCertificateRevocationsPayloadResolvers<ContextType = PortalLin
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type SettleHonsekiRequestPayloadResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['SettleHonsekiRequestPayload'] = ResolversParentTypes['SettleHonsekiRequestPayload']> = ResolversObject<{
+  request?: Resolver<Maybe<ResolversTypes['HonsekiChangeRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type SignatureCertificateResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['SignatureCertificate'] = ResolversParentTypes['SignatureCertificate']> = ResolversObject<{
   notAfter?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   notBefore?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   serialNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CertificateStatus'], ParentType, ContextType>;
   submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type SubmitHonsekiIdentifierCodePayloadResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['SubmitHonsekiIdentifierCodePayload'] = ResolversParentTypes['SubmitHonsekiIdentifierCodePayload']> = ResolversObject<{
+  request?: Resolver<Maybe<ResolversTypes['HonsekiChangeRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type SubmitSignatureCertificatePayloadResolvers<ContextType = PortalLinkContext, ParentType extends ResolversParentTypes['SubmitSignatureCertificatePayload'] = ResolversParentTypes['SubmitSignatureCertificatePayload']> = ResolversObject<{
@@ -371,6 +478,8 @@ export type UserErrorResolvers<ContextType = PortalLinkContext, ParentType exten
 }>;
 
 export type Resolvers<ContextType = PortalLinkContext> = ResolversObject<{
+  ClaimHonsekiRequestsPayload?: ClaimHonsekiRequestsPayloadResolvers<ContextType>;
+  ClaimedHonsekiRequest?: ClaimedHonsekiRequestResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Holder?: HolderResolvers<ContextType>;
@@ -380,7 +489,9 @@ export type Resolvers<ContextType = PortalLinkContext> = ResolversObject<{
   PortalLink?: PortalLinkResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordCertificateRevocationsPayload?: RecordCertificateRevocationsPayloadResolvers<ContextType>;
+  SettleHonsekiRequestPayload?: SettleHonsekiRequestPayloadResolvers<ContextType>;
   SignatureCertificate?: SignatureCertificateResolvers<ContextType>;
+  SubmitHonsekiIdentifierCodePayload?: SubmitHonsekiIdentifierCodePayloadResolvers<ContextType>;
   SubmitSignatureCertificatePayload?: SubmitSignatureCertificatePayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 }>;

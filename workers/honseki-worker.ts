@@ -1,0 +1,72 @@
+import type { Clock } from '../lib/clock.js';
+import { sameSubject } from '../lib/certificates/subject-digest.js';
+import {
+  ClaimHonsekiRequestsDocument,
+  HolderIdentityDocument,
+  ScheduleRecordImportsDocument,
+  SettleHonsekiRequestDocument,
+} from '../lib/generated/operations.js';
+import type { GraphClient } from '../lib/graph-client.js';
+import { japanDate } from '../lib/japan-date.js';
+import { RegistryUnavailableError, type FamilyRegisterClient } from './family-register-client.js';
+
+type Settlement = { settlement: 'APPLIED' | 'FAILED' | 'RETRY'; reason: string | null };
+
+/**
+ * R-HON-2: takes the 本籍 requests that are due, fetches each 戸籍電子証明書 with its code, checks it is the
+ * holder's, and writes the new 本籍 through the graph (an import applied at once, idempotent on the request id).
+ * An unavailable registry leaves the request for a later attempt; a crash leaves it leased until the lease runs out.
+ */
+export async function processHonsekiRequests(deps: {
+  graph: GraphClient;
+  headers: () => Promise<Record<string, string>>;
+  registry: FamilyRegisterClient;
+  clock: Clock;
+  limit?: number;
+}): Promise<{ claimed: number; outcomes: Record<string, number> }> {
+  const headers = await deps.headers();
+  const claimed = await deps.graph.request(ClaimHonsekiRequestsDocument, { limit: deps.limit ?? 10 }, headers);
+  const requests = claimed.data?.claimHonsekiRequests.requests ?? [];
+  const outcomes: Record<string, number> = {};
+  for (const r of requests) {
+    const result = await settleOne(deps, headers, r);
+    await deps.graph.request(SettleHonsekiRequestDocument, { input: { id: r.id, ...result } }, headers);
+    const key = result.reason ? `${result.settlement}:${result.reason}` : result.settlement;
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
+  }
+  return { claimed: requests.length, outcomes };
+}
+
+async function settleOne(
+  deps: { graph: GraphClient; registry: FamilyRegisterClient; clock: Clock },
+  headers: Record<string, string>,
+  r: { id: string; holderId: string; identifierCode: string },
+): Promise<Settlement> {
+  let cert;
+  try {
+    cert = await deps.registry.fetchCertificate(r.identifierCode);
+  } catch (e) {
+    if (e instanceof RegistryUnavailableError) return { settlement: 'RETRY', reason: 'REGISTRY_UNAVAILABLE' };
+    throw e;
+  }
+  if (cert.kind === 'UNKNOWN_CODE') return { settlement: 'FAILED', reason: 'INVALID_CODE' };
+  if (cert.kind === 'CODE_EXPIRED') return { settlement: 'FAILED', reason: 'CODE_EXPIRED' };
+  const holder = (await deps.graph.request(HolderIdentityDocument, { id: r.holderId }, headers)).data?.holder;
+  if (!holder) return { settlement: 'RETRY', reason: 'RECORD_UNAVAILABLE' };
+  if (!sameSubject(cert, holder)) return { settlement: 'FAILED', reason: 'PERSON_MISMATCH' };
+  const scheduled = await deps.graph.request(
+    ScheduleRecordImportsDocument,
+    {
+      input: [{
+        holderId: r.holderId, item: 'HONSEKI', newValue: cert.honseki, source: 'HONSEKI_ONLINE', sourceRef: `honseki:${r.id}`,
+        filedOn: cert.issuedOn, effectiveOn: japanDate(deps.clock.now()),
+      }],
+    },
+    headers,
+  );
+  const res = scheduled.data?.scheduleRecordImports.results[0];
+  if (!res) return { settlement: 'RETRY', reason: 'RECORD_UNAVAILABLE' };
+  if (res.outcome === 'APPLIED' || res.outcome === 'NO_CHANGE') return { settlement: 'APPLIED', reason: null };
+  if (res.outcome === 'DUPLICATE' && res.recordImport?.status === 'APPLIED') return { settlement: 'APPLIED', reason: null };
+  return { settlement: 'FAILED', reason: res.recordImport?.failureReason ?? res.outcome };
+}
