@@ -13,6 +13,7 @@ import type { RequestAccess } from './identity/roles.js';
 import type { TokenVerifier } from './identity/tokens.js';
 import { createLogger } from './log.js';
 import type { SubgraphDefinition, SubgraphSettings } from './subgraph-definition.js';
+import { AccessRecorder, type AccessRecordsTable } from './audit/access-records.js';
 import { readSubgraphSdl } from '../schema/subgraphs.js';
 
 /** What every subgraph resolver sees: who asks and why, one "now" for the whole request, and the database. */
@@ -23,6 +24,8 @@ export interface SubgraphContext {
   /** The caller's headers, for a nested request through the graph made on the caller's behalf. */
   forward: Record<string, string>;
   deps: SubgraphDeps;
+  /** The accesses to holders' data this request made, written when the response is sent (R-INQ-1). */
+  audit: AccessRecorder;
 }
 
 export interface SubgraphDeps {
@@ -42,6 +45,31 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/**
+ * Writes the request's access records before the response leaves: an access that cannot be recorded is not
+ * answered (the response becomes an error), as the record is what the My Number guidelines require.
+ */
+function accessRecordPlugin<C extends SubgraphContext>(table: AccessRecordsTable, log: ReturnType<typeof createLogger>): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          try {
+            await contextValue.audit.flush(contextValue.db, table);
+          } catch (e) {
+            log.error('access records could not be written', { requestId: contextValue.access.requestId, kind: (e as Error).name });
+            if (response.body.kind === 'single') {
+              response.body.singleResult = {
+                errors: [{ message: 'internal error; quote the request id to support', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: contextValue.access.requestId } }],
+              };
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
 /** Serves one subgraph over HTTP on its own port. */
 export async function startSubgraph<C extends SubgraphContext>(
   definition: SubgraphDefinition<C>,
@@ -58,7 +86,7 @@ export async function startSubgraph<C extends SubgraphContext>(
     introspection: true,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), accessRecordPlugin<C>(definition.accessRecords, log), ...(opts.plugins ?? [])],
   });
   const { url } = await startStandaloneServer(server, {
     listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
@@ -69,7 +97,9 @@ export async function startSubgraph<C extends SubgraphContext>(
         return Array.isArray(v) ? v[0] : v;
       };
       const forward = forwardedHeaders(get, access.requestId);
-      return definition.extendContext({ access, now: opts.deps.clock.now(), db: opts.deps.db, forward, deps: opts.deps }, opts.deps.settings);
+      const now = opts.deps.clock.now();
+      const audit = new AccessRecorder(access, now);
+      return definition.extendContext({ access, now, db: opts.deps.db, forward, deps: opts.deps, audit }, opts.deps.settings);
     },
   });
   log.info('listening', { url });

@@ -32,7 +32,8 @@ describe('one statement per entity type per request (DataLoader)', () => {
     expect(many.response.data.holders[499].addressOneStopConsent.status).toBe('ACTIVE');
     expect(many.response.data.holders.every((h: { eligibility: { addressOneStop: { eligible: boolean } } }) => h.eligibility.addressOneStop.eligible)).toBe(true);
     expect(many.counts).toEqual(one.counts);
-    // driver: the holder, then the holder again for the eligibility entity call; consent: 1; portal-link: 2 tables.
-    expect(one.counts).toEqual({ driver: 2, consent: 1, 'portal-link': 2 });
+    // Per subgraph request: its reads plus one insert of the access records (R-INQ-1). driver: the holder, the holder
+    // again for the eligibility entity call, two inserts; consent: the consent, one insert; portal-link: two tables, one insert.
+    expect(one.counts).toEqual({ driver: 4, consent: 2, 'portal-link': 3 });
   });
 });

@@ -113,9 +113,13 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
         continue;
       }
       if (n.kind === 'CERTIFICATE_REVOKED') await recordRevokedSerial(tx, n.previousSerial, ctx.now, n.notificationId);
-      if (d.action === 'REVOKE') await updateConsent(tx, d.consentId, { certificateRevokedAt: ctx.now });
+      if (d.action === 'REVOKE') {
+        const c = await updateConsent(tx, d.consentId, { certificateRevokedAt: ctx.now });
+        ctx.audit.note(c.holderId, 'WRITE', 'ALLOWED', 'addressOneStopConsent');
+      }
       if (d.action === 'RENEW') {
         await updateConsent(tx, d.consentId, { certificateSerial: d.follow.serial, certificateNotAfter: d.follow.notAfter, certificateRevokedAt: null });
+        ctx.audit.note(d.holderId, 'WRITE', 'ALLOWED', 'addressOneStopConsent');
       }
       results.push({ notificationId: n.notificationId, outcome, reason });
     }

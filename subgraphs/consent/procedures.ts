@@ -135,6 +135,7 @@ export async function grantConsent(
     });
     return { consent, outbox };
   });
+  ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', 'addressOneStopConsent');
   if (outbox) await deliverRecordChanges(ctx, 1, [outbox.id]).catch((e: unknown) => log.warn('record change delivery deferred', { consentId: consent.id, kind: (e as Error).name }));
   return { consent };
 }
@@ -152,7 +153,9 @@ export async function revokeConsent(ctx: ConsentContext, input: { holderId?: str
     const status = consentStatus(latest, ctx.now);
     if (status === 'REVOKED') refuse('CONSENT_REVOKED', 'the consent is already revoked', ['input']);
     if (status === 'EXPIRED') refuse('CONSENT_EXPIRED', 'the consent has expired', ['input']);
-    return { consent: await updateConsent(tx, latest.id, { revokedAt: ctx.now, revokedVia: channel }) };
+    const consent = await updateConsent(tx, latest.id, { revokedAt: ctx.now, revokedVia: channel });
+    ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', 'addressOneStopConsent');
+    return { consent };
   });
 }
 

@@ -63,7 +63,7 @@ export const resolvers: Resolvers = {
   Holder: {
     __resolveReference: (ref) => ref,
     async addressOneStopConsent(holder, _args, ctx) {
-      authorizeHolder(ctx.access, holder.residencePrefecture);
+      authorizeHolder(ctx, holder, 'addressOneStopConsent');
       return ctx.loaders.latestConsentByHolderId.load(holder.id);
     },
   },

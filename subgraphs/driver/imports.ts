@@ -85,6 +85,7 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
         result('NO_CHANGE');
         continue;
       }
+      ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', ['recordImports', ITEM_COLUMN[i.item]]);
       let imp = await insertImportOnce(tx, {
         holderId: holder.id, item: i.item, newValue: i.newValue, source: i.source, sourceRef: i.sourceRef,
         filedOn: i.filedOn ?? null, effectiveOn: i.effectiveOn, createdAt: ctx.now,
@@ -115,6 +116,7 @@ export async function applyDueRecordImports(ctx: DriverContext, limit: number) {
     let applied = 0;
     let failed = 0;
     for (const imp of due) {
+      ctx.audit.note(imp.holderId, 'WRITE', 'ALLOWED', ['recordImports', ITEM_COLUMN[imp.item as RecordItem]]);
       const done = await applyImport(tx, imp, ctx.now, ctx.maxAddressLength);
       if (done.status === 'APPLIED') applied++;
       else failed++;
@@ -137,7 +139,7 @@ export async function registerRecordChange(
     const tx = txRaw as unknown as Db;
     const holder = await lockHolder(tx, input.holderId.toLowerCase());
     if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', 'no holder has this id', ['input', 'holderId'])]);
-    authorizeHolder(ctx.access, holder.residencePrefecture);
+    authorizeHolder(ctx, holder, [ITEM_COLUMN[input.item]], 'WRITE');
     let resolves: RecordImportRow | null = null;
     if (input.resolvesImportId) {
       resolves = await lockImport(tx, input.resolvesImportId.toLowerCase());

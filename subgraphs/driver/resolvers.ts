@@ -5,6 +5,7 @@ import { InputCheck, inMutation, inTransaction } from '../../lib/graphql/mutatio
 import { applyDueRecordImports, registerRecordChange, scheduleRecordImports } from './imports.js';
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
 import { authorizeHolder, holderAccessError } from '../../lib/holder-access.js';
+import { selectedFields } from '../../lib/graphql/selected-fields.js';
 import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
 import { isPrefectureCode, STAFF_ROLES } from '../../lib/identity/roles.js';
 import type { DriverContext } from './context.js';
@@ -34,7 +35,7 @@ const text = (max: number) => (v: string) => v.trim().length > 0 && [...v].lengt
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {
-    async holder(_root, args, ctx) {
+    async holder(_root, args, ctx, info) {
       requireRole(ctx.access, HOLDER_READERS, 'holder');
       requireHolderPurpose(ctx.access);
       const byId = args.id !== undefined && args.id !== null;
@@ -44,10 +45,10 @@ export const resolvers: Resolvers = {
         ? await ctx.loaders.holderById.load(parseId(args.id!, 'id'))
         : await ctx.loaders.holderByLicenseNumber.load(parseLicenseNumber(args.licenseNumber!, 'licenseNumber'));
       if (!row) return null;
-      authorizeHolder(ctx.access, row.residencePrefecture);
+      authorizeHolder(ctx, row, selectedFields(info, 'Holder'));
       return row;
     },
-    async holders(_root, { ids }, ctx) {
+    async holders(_root, { ids }, ctx, info) {
       requireRole(ctx.access, HOLDER_READERS, 'holders');
       requireHolderPurpose(ctx.access);
       if (ids.length > MAX_HOLDERS_PER_REQUEST) throw invalidArgument('ids', `must hold at most ${MAX_HOLDERS_PER_REQUEST} ids`);
@@ -55,10 +56,11 @@ export const resolvers: Resolvers = {
       if (bad >= 0) throw invalidArgument('ids', `holds a value at index ${bad} that is not a holder id (a UUID)`);
       const rows = await ctx.loaders.holderById.loadMany(ids.map((id) => id.toLowerCase()));
       // An out-of-scope holder is null with FORBIDDEN at its own position; the others are answered.
+      const fields = selectedFields(info, 'Holder');
       return rows.map((row) => {
         if (row instanceof Error) throw row;
         if (!row) return null;
-        return holderAccessError(ctx.access, row.residencePrefecture) ?? row;
+        return holderAccessError(ctx, row, fields) ?? row;
       }) as HolderParent[];
     },
     async recordImports(_root, { filter, first, after }, ctx) {
@@ -120,6 +122,7 @@ export const resolvers: Resolvers = {
             createdAt: ctx.now,
             updatedAt: ctx.now,
           });
+          ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', ['licenseNumber', 'name', 'birthDate', 'address', 'honseki', 'residencePrefecture', 'cards']);
           return { holder };
         } catch (e) {
           if ((e as { code?: string; cause?: { code?: string } }).cause?.code === '23505' || (e as { code?: string }).code === '23505') {
@@ -154,7 +157,7 @@ export const resolvers: Resolvers = {
         check.done();
         const current = await lockHolder(tx, input.holderId.toLowerCase());
         if (!current) throw new UserErrorException([userError('HOLDER_NOT_FOUND', 'no holder has this id', ['input', 'holderId'])]);
-        authorizeHolder(ctx.access, current.residencePrefecture);
+        authorizeHolder(ctx, current, 'cards', 'WRITE');
         if (holdsLicence(input.cards) && !current.licenseNumber) {
           throw new UserErrorException([
             userError('INVALID_INPUT', 'cards: a licence card needs a licence number on the record', ['input', 'cards']),
@@ -167,10 +170,10 @@ export const resolvers: Resolvers = {
     },
   },
   Holder: {
-    async __resolveReference(ref, ctx) {
+    async __resolveReference(ref, ctx, info) {
       const row = await ctx.loaders.holderById.load(ref.id);
       if (!row) return null;
-      authorizeHolder(ctx.access, row.residencePrefecture);
+      authorizeHolder(ctx, row, selectedFields(info, 'Holder'));
       // The gateway sends the fields eligibility @requires with the key; keep them beside the row.
       return { ...row, ...ref } as HolderParent;
     },
@@ -197,13 +200,13 @@ export const resolvers: Resolvers = {
       const row = await ctx.loaders.importById.load(ref.id);
       if (!row) return null;
       const holder = await ctx.loaders.holderById.load(row.holderId);
-      authorizeHolder(ctx.access, holder?.residencePrefecture);
+      authorizeHolder(ctx, { id: row.holderId, residencePrefecture: holder?.residencePrefecture }, 'recordImports');
       return row;
     },
     async holder(r, _args, ctx) {
       const row = await ctx.loaders.holderById.load(r.holderId);
       if (!row) throw new Error('record import without holder');
-      authorizeHolder(ctx.access, row.residencePrefecture);
+      authorizeHolder(ctx, row, 'recordImports');
       return row;
     },
   },

@@ -77,6 +77,7 @@ export async function submitSignatureCertificate(
       submittedAt: ctx.now,
     }),
   );
+  ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', 'signatureCertificate');
   return { signatureCertificate: row };
 }
 
@@ -111,6 +112,7 @@ export async function linkMynaPortal(ctx: PortalLinkContext, input: { certificat
       certificateSerial: cert.serialNumber,
       linkedAt: existing?.linkedAt ?? ctx.now,
     });
+    ctx.audit.note(holderId, 'WRITE', 'ALLOWED', 'portalLink');
     return { portalLink };
   });
 }
@@ -135,6 +137,7 @@ export async function submitHonsekiIdentifierCode(
     const request = await insertHonsekiRequest(tx, {
       holderId: holder.id, identifierCode: input.identifierCode, status: 'RECEIVED', submittedAt: ctx.now, nextAttemptAt: ctx.now,
     });
+    ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', 'honsekiChangeRequests');
     return { request };
   });
 }

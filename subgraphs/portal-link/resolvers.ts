@@ -58,15 +58,15 @@ export const resolvers: Resolvers = {
   Holder: {
     __resolveReference: (ref) => ref,
     async signatureCertificate(holder, _args, ctx) {
-      authorizeHolder(ctx.access, holder.residencePrefecture);
+      authorizeHolder(ctx, holder, 'signatureCertificate');
       return ctx.loaders.certificateByHolderId.load(holder.id);
     },
     async portalLink(holder, _args, ctx) {
-      authorizeHolder(ctx.access, holder.residencePrefecture);
+      authorizeHolder(ctx, holder, 'portalLink');
       return ctx.loaders.linkByHolderId.load(holder.id);
     },
     async honsekiChangeRequests(holder, _args, ctx) {
-      authorizeHolder(ctx.access, holder.residencePrefecture);
+      authorizeHolder(ctx, holder, 'honsekiChangeRequests');
       return ctx.loaders.honsekiRequestsByHolderId.load(holder.id);
     },
   },

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessRecords as consentRecords } from '../subgraphs/consent/tables.js';
+import { accessRecords as driverRecords } from '../subgraphs/driver/tables.js';
+import { accessRecords as portalRecords } from '../subgraphs/portal-link/tables.js';
+import { demoId } from '../seeds/demo-holders.js';
+import { gql, startTestGraph, type TestGraph } from './support/graph.js';
+
+const HOLDER_CARD = readFileSync(new URL('../schema/operations/HolderCard.graphql', import.meta.url), 'utf8');
+
+let graph: TestGraph;
+beforeAll(async () => {
+  graph = await startTestGraph();
+});
+afterAll(async () => {
+  await graph?.close();
+});
+
+const all = async () => ({
+  driver: await graph.dbs.driver.select().from(driverRecords),
+  consent: await graph.dbs.consent.select().from(consentRecords),
+  portal: await graph.dbs['portal-link'].select().from(portalRecords),
+});
+
+describe('R-INQ-1: the purpose and the identity verification are recorded with every access', () => {
+  it('R-INQ-1: an inquiry through the HolderCard is recorded by each subgraph it reached, with the fields read', async () => {
+    const headers = { 'x-request-id': 'inquiry-0001' };
+    const r = await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-042', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_CARD_FACE' }, HOLDER_CARD, { id: demoId(1) }, headers);
+    expect(r.data.holder.name).toBe('山田 太郎');
+    const records = await all();
+    const mine = (rows: { requestId: string }[]) => rows.filter((x) => x.requestId === 'inquiry-0001');
+    const driver = mine(records.driver);
+    expect(driver.length).toBeGreaterThan(0);
+    for (const row of [...driver, ...mine(records.consent), ...mine(records.portal)]) {
+      expect(row).toMatchObject({
+        subject: 'staff-042', role: 'COUNTER_STAFF', prefecture: '13', holderId: demoId(1), action: 'READ',
+        purpose: 'HOLDER_INQUIRY', identityVerification: 'MYNA_CARD_FACE', outcome: 'ALLOWED',
+      });
+    }
+    expect(driver.flatMap((x) => x.fields)).toEqual(expect.arrayContaining(['name', 'holdingForm']));
+    expect(mine(records.consent)[0]!.fields).toEqual(['addressOneStopConsent']);
+    // Eligibility @requires the certificate's status, so that counts as read too.
+    expect(mine(records.portal).flatMap((x) => x.fields).sort()).toEqual(['portalLink', 'signatureCertificate']);
+    expect(JSON.stringify(records)).not.toContain('山田');
+  });
+
+  it('R-INQ-1: a denied access is recorded as DENIED', async () => {
+    await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-043' }, HOLDER_CARD, { id: demoId(12) }, { 'x-request-id': 'denied-0001' });
+    const denied = (await all()).driver.filter((x) => x.requestId === 'denied-0001');
+    expect(denied).toHaveLength(1);
+    expect(denied[0]).toMatchObject({ holderId: demoId(12), outcome: 'DENIED', subject: 'staff-043' });
+  });
+
+  it('R-INQ-1: a write is recorded as WRITE with the field it changed', async () => {
+    const CHANGE = `mutation($input: ChangeCardsInput!) { changeCards(input: $input) { userErrors { code } } }`;
+    await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', purpose: 'COUNTER_PROCEDURE' }, CHANGE, { input: { holderId: demoId(3), cards: ['LICENSE_CARD', 'MYNA_LICENSE'] } }, { 'x-request-id': 'write-0001' });
+    const writes = (await all()).driver.filter((x) => x.requestId === 'write-0001');
+    expect(writes).toEqual([expect.objectContaining({ action: 'WRITE', fields: ['cards'], purpose: 'COUNTER_PROCEDURE', outcome: 'ALLOWED' })]);
+  });
+});
