@@ -28,7 +28,7 @@ describe('R-INQ-1: the purpose and the identity verification are recorded with e
     const r = await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-042', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_CARD_FACE' }, HOLDER_CARD, { id: demoId(1) }, headers);
     expect(r.data.holder.name).toBe('山田 太郎');
     const records = await all();
-    const mine = (rows: { requestId: string }[]) => rows.filter((x) => x.requestId === 'inquiry-0001');
+    const mine = <T extends { requestId: string }>(rows: T[]) => rows.filter((x) => x.requestId === "inquiry-0001");
     const driver = mine(records.driver);
     expect(driver.length).toBeGreaterThan(0);
     for (const row of [...driver, ...mine(records.consent), ...mine(records.portal)]) {

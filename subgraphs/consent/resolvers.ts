@@ -72,6 +72,7 @@ export const resolvers: Resolvers = {
     channel: (c) => c.channel as 'CENTER' | 'MYNA_PORTAL',
     revokedVia: (c) => (c.revokedVia as 'CENTER' | 'MYNA_PORTAL' | null) ?? null,
     status: (c, _args, ctx) => consentStatus(c, ctx.now),
+    holder: (c) => ({ id: c.holderId }),
     followedCertificate: (c, _args, ctx) => ({
       serialNumber: c.certificateSerial,
       notAfter: c.certificateNotAfter,

@@ -38,6 +38,8 @@ export type Consent = {
   expiresOn: Scalars['Date']['output'];
   /** The signature certificate whose J-LIS notifications this consent follows (R-ONE-6). */
   followedCertificate: FollowedCertificate;
+  /** Whose consent this is: Myna Portal reads the pseudonym through it for the expiry notice (R-ONE-2). */
+  holder: Holder;
   id: Scalars['ID']['output'];
   items: Array<ConsentItem>;
   revokedAt: Maybe<Scalars['DateTime']['output']>;
@@ -386,6 +388,7 @@ export type ConsentResolvers<ContextType = ConsentContext, ParentType extends Re
   consentedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiresOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   followedCertificate?: Resolver<ResolversTypes['FollowedCertificate'], ParentType, ContextType>;
+  holder?: Resolver<ResolversTypes['Holder'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['ConsentItem']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

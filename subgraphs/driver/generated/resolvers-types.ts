@@ -69,6 +69,7 @@ export type Consent = {
   consentedAt: Scalars['DateTime']['output'];
   expiresOn: Scalars['Date']['output'];
   followedCertificate: FollowedCertificate;
+  holder: Holder;
   id: Scalars['ID']['output'];
   items: Array<ConsentItem>;
   revokedAt: Maybe<Scalars['DateTime']['output']>;
@@ -502,7 +503,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ChangeCardsPayload: ResolverTypeWrapper<Omit<ChangeCardsPayload, 'holder'> & { holder?: Maybe<ResolversTypes['Holder']> }>;
   Channel: Channel;
-  Consent: ResolverTypeWrapper<Consent>;
+  Consent: ResolverTypeWrapper<Omit<Consent, 'holder'> & { holder: ResolversTypes['Holder'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ConsentItem: ConsentItem;
   ConsentStatus: ConsentStatus;
@@ -548,7 +549,7 @@ export type ResolversParentTypes = ResolversObject<{
   ChangeCardsInput: ChangeCardsInput;
   ID: Scalars['ID']['output'];
   ChangeCardsPayload: Omit<ChangeCardsPayload, 'holder'> & { holder?: Maybe<ResolversParentTypes['Holder']> };
-  Consent: Consent;
+  Consent: Omit<Consent, 'holder'> & { holder: ResolversParentTypes['Holder'] };
   String: Scalars['String']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -599,6 +600,7 @@ export type ConsentResolvers<ContextType = DriverContext, ParentType extends Res
   consentedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiresOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   followedCertificate?: Resolver<ResolversTypes['FollowedCertificate'], ParentType, ContextType>;
+  holder?: Resolver<ResolversTypes['Holder'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['ConsentItem']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
