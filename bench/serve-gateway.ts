@@ -3,12 +3,15 @@ import { startApolloGateway } from '../gateway/apollo-gateway.js';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
 import { parseConfig } from '../lib/config.js';
 import { createTokenVerifier } from '../lib/identity/tokens.js';
+import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
 
 const [engine, urlsJson] = process.argv.slice(2);
 const start = engine === 'hive' ? startHiveGateway : startApolloGateway;
+const cfg = parseConfig({ NODE_ENV: 'test' });
 const gateway = await start({
   urls: JSON.parse(urlsJson!),
-  verify: createTokenVerifier(parseConfig({ NODE_ENV: 'test' })),
+  verify: createTokenVerifier(cfg),
+  sign: await createGatewayTokenSigner(cfg),
   port: 0,
   production: false,
 });

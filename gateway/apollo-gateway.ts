@@ -5,7 +5,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { formatApiError } from '../lib/graphql/format-error.js';
-import { forwardedHeaders, readRequestAccess } from '../lib/identity/request.js';
+import { header, HEADER, readRequestAccess, subgraphHeaders } from '../lib/identity/request.js';
+import type { GatewayTokenSigner } from '../lib/identity/gateway-token.js';
 import type { RequestAccess } from '../lib/identity/roles.js';
 import type { TokenVerifier } from '../lib/identity/tokens.js';
 import { createLogger } from '../lib/log.js';
@@ -15,12 +16,27 @@ import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
 
 interface GatewayContext {
   access: RequestAccess;
-  forward: Record<string, string>;
+  caller: string | null;
+  /** One signed token per subgraph per request. */
+  tokens: Map<string, Promise<string>>;
 }
 
 class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    for (const [name, value] of Object.entries(context.forward ?? {})) request.http?.headers.set(name, String(value));
+  constructor(
+    opts: { url: string },
+    private readonly subgraph: string,
+    private readonly sign: GatewayTokenSigner,
+  ) {
+    super(opts);
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    if (!context.access) return;
+    let token = context.tokens.get(this.subgraph);
+    if (!token) context.tokens.set(this.subgraph, (token = this.sign(this.subgraph, context.access)));
+    for (const [name, value] of Object.entries(subgraphHeaders(await token, context.caller, context.access.requestId))) {
+      request.http?.headers.set(name, value);
+    }
   }
 
   /**
@@ -40,6 +56,7 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
 export interface GatewayOptions {
   urls: SubgraphUrls;
   verify: TokenVerifier;
+  sign: GatewayTokenSigner;
   port: number;
   host?: string;
   production: boolean;
@@ -54,7 +71,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
   const log = createLogger('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl: loadSupergraph(opts.urls),
-    buildService: ({ url }) => new IdentityForwardingDataSource({ url }),
+    buildService: ({ name, url }) => new IdentityForwardingDataSource({ url: url! }, name, opts.sign),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -73,11 +90,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
     context: async ({ req }) => {
       const access = await readRequestAccess(req.headers, opts.verify);
-      const get = (name: string) => {
-        const v = req.headers[name];
-        return Array.isArray(v) ? v[0] : v;
-      };
-      return { access, forward: forwardedHeaders(get, access.requestId) };
+      return { access, caller: header(req.headers, HEADER.authorization), tokens: new Map() };
     },
   });
   log.info('listening', { url, engine: 'apollo' });

@@ -4,7 +4,8 @@ import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { formatApiError } from '../lib/graphql/format-error.js';
-import { FORWARDED_HEADERS, HEADER, readRequestAccess } from '../lib/identity/request.js';
+import { HEADER, readRequestAccess, subgraphHeaders } from '../lib/identity/request.js';
+import type { RequestAccess } from '../lib/identity/roles.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import type { GatewayOptions } from './apollo-gateway.js';
@@ -74,13 +75,13 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     upstreamTimeout: opts.subgraphTimeoutMs,
     plugins: () => [formatErrorsPlugin(log), ...(opts.production ? [noIntrospection] : [])],
     propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) => {
-        const out: Record<string, string> = {};
-        for (const name of [...FORWARDED_HEADERS, HEADER.requestId]) {
-          const v = request.headers.get(name);
-          if (v) out[name] = v;
-        }
-        return out;
+      // The wrapper below verified the caller and put the result in a header of its own; nothing the client sent
+      // reaches a subgraph except the caller's token, kept for the subgraph's nested requests.
+      fromClientToSubgraphs: async ({ request, subgraphName }) => {
+        const verified = request.headers.get(HEADER.verifiedAccess);
+        if (!verified) return {};
+        const access = JSON.parse(verified) as RequestAccess;
+        return subgraphHeaders(await opts.sign(subgraphName, access), request.headers.get(HEADER.authorization), access.requestId);
       },
     },
   });
@@ -96,6 +97,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     try {
       const access = await readRequestAccess(req.headers, opts.verify);
       req.headers[HEADER.requestId] = access.requestId;
+      req.headers[HEADER.verifiedAccess] = JSON.stringify(access);
     } catch (e) {
       const err = e instanceof GraphQLError ? e : new GraphQLError('internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       const status = (err.extensions?.http as { status?: number } | undefined)?.status ?? 400;

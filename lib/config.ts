@@ -27,6 +27,9 @@ const ConfigSchema = z
     JLIS_TRUST_ANCHORS_FILE: z.string().optional(),
     /** Where subgraphs and workers reach the gateway; defaults to this machine's gateway port. */
     GATEWAY_URL: z.string().url().optional(),
+    /** The gateway's private JWK (JSON) for its per-subgraph tokens; subgraphs get the public one. */
+    GATEWAY_SIGNING_JWK: z.string().optional(),
+    GATEWAY_VERIFY_JWK: z.string().optional(),
     FAMILY_REGISTER_URL: z.string().url().default('http://127.0.0.1:4010'),
     FAMILY_REGISTER_PORT: port(4010),
   })
@@ -36,6 +39,9 @@ const ConfigSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.JWT_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'production needs a JWKS URL; the dev key is refused' });
+    }
+    if (c.NODE_ENV === 'production' && (!c.GATEWAY_SIGNING_JWK || !c.GATEWAY_VERIFY_JWK)) {
+      ctx.addIssue({ code: 'custom', path: ['GATEWAY_SIGNING_JWK'], message: 'production needs the gateway key pair; the dev key is refused' });
     }
     if (c.NODE_ENV === 'production' && !c.JLIS_TRUST_ANCHORS_FILE) {
       ctx.addIssue({ code: 'custom', path: ['JLIS_TRUST_ANCHORS_FILE'], message: 'production needs the J-LIS trust anchors; the dev CA is refused' });

@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { QueryCounter, type Db, type SqlClient } from './db/database.js';
 import { createTokenVerifier } from './identity/tokens.js';
+import { createGatewayTokenSigner } from './identity/gateway-token.js';
 import { serviceTokenSource } from './identity/service-token.js';
 import { createGraphClient } from './graph-client.js';
 import { loadTrustStore } from './certificates/trust-config.js';
@@ -56,6 +57,7 @@ export async function startStack(opts: {
 }): Promise<Stack> {
   const { client, clock, config } = opts;
   const verify = createTokenVerifier(config);
+  const sign = await createGatewayTokenSigner(config);
   const trust = opts.trust ?? (await loadTrustStore(config));
   const serviceToken = serviceTokenSource(config);
   // Subgraphs start before the gateway; the URL is read when a nested request is made.
@@ -71,7 +73,7 @@ export async function startStack(opts: {
       counters[d.name] = new QueryCounter();
       dbs[d.name] = client.drizzle(counters[d.name]);
       const service = await startSubgraph(d as never, {
-        deps: { db: dbs[d.name], clock, verify, trust, graph, serviceToken, settings: { maxAddressLength: config.MAX_ADDRESS_LENGTH } },
+        deps: { db: dbs[d.name], clock, gatewayKeys: config, trust, graph, serviceToken, settings: { maxAddressLength: config.MAX_ADDRESS_LENGTH } },
         port: ports[d.name],
         host: config.HOST,
       });
@@ -83,6 +85,7 @@ export async function startStack(opts: {
       const gateway = await startGateway({
         urls,
         verify,
+        sign,
         port: ports.gateway,
         host: config.HOST,
         production: config.NODE_ENV === 'production',
@@ -92,7 +95,7 @@ export async function startStack(opts: {
     }
     const addGateway = async (engine: 'apollo' | 'hive') => {
       const start = engine === 'hive' ? startHiveGateway : startApolloGateway;
-      const g = await start({ urls, verify, port: 0, host: config.HOST, production: config.NODE_ENV === 'production' });
+      const g = await start({ urls, verify, sign, port: 0, host: config.HOST, production: config.NODE_ENV === 'production' });
       running.push(g);
       return g.url;
     };

@@ -6,11 +6,12 @@ import { parse } from 'graphql';
 import type { Clock } from './clock.js';
 import type { Db } from './db/database.js';
 import { formatApiError } from './graphql/format-error.js';
-import { forwardedHeaders, readRequestAccess } from './identity/request.js';
+import { callerHeaders, readGatewayAccess } from './identity/request.js';
+import { createGatewayTokenVerifier } from './identity/gateway-token.js';
+import type { Config } from './config.js';
 import type { TrustStore } from './certificates/verify.js';
 import type { GraphClient } from './graph-client.js';
 import type { RequestAccess } from './identity/roles.js';
-import type { TokenVerifier } from './identity/tokens.js';
 import { createLogger } from './log.js';
 import type { SubgraphDefinition, SubgraphSettings } from './subgraph-definition.js';
 import { AccessRecorder, type AccessRecordsTable } from './audit/access-records.js';
@@ -31,7 +32,8 @@ export interface SubgraphContext {
 export interface SubgraphDeps {
   db: Db;
   clock: Clock;
-  verify: TokenVerifier;
+  /** Where the gateway's public key comes from; each subgraph verifies tokens addressed to itself. */
+  gatewayKeys: Pick<Config, 'NODE_ENV' | 'GATEWAY_VERIFY_JWK'>;
   trust: TrustStore;
   /** The gateway, for the steps of a procedure that read another subgraph's data. */
   graph: GraphClient;
@@ -76,6 +78,7 @@ export async function startSubgraph<C extends SubgraphContext>(
   opts: { deps: SubgraphDeps; port: number; host?: string; plugins?: ApolloServerPlugin<C>[] },
 ): Promise<RunningService> {
   const log = createLogger(`subgraph-${definition.name}`);
+  const verifyGateway = await createGatewayTokenVerifier(opts.deps.gatewayKeys, definition.name);
   const server = new ApolloServer<C>({
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
     schema: buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }]),
@@ -91,12 +94,8 @@ export async function startSubgraph<C extends SubgraphContext>(
   const { url } = await startStandaloneServer(server, {
     listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
     context: async ({ req }) => {
-      const access = await readRequestAccess(req.headers, opts.deps.verify);
-      const get = (name: string) => {
-        const v = req.headers[name];
-        return Array.isArray(v) ? v[0] : v;
-      };
-      const forward = forwardedHeaders(get, access.requestId);
+      const { access, caller } = await readGatewayAccess(req.headers, verifyGateway);
+      const forward = callerHeaders(access, caller);
       const now = opts.deps.clock.now();
       const audit = new AccessRecorder(access, now);
       return definition.extendContext({ access, now, db: opts.deps.db, forward, deps: opts.deps, audit }, opts.deps.settings);

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../seeds/demo-holders.js';
-import { comparable, gql, gqlBoth, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
+import { comparable, gatewayHeadersFor, gql, gqlBoth, headersFor, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
+
+/** A request with exactly these headers (direct subgraph calls). */
+async function raw(url: string, headers: Record<string, string>, query: string, variables: object) {
+  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  return { status: res.status, ...((await res.json()) as { data?: any; errors?: { extensions?: Record<string, any> }[] }) };
+}
 
 const HOLDER_CARD = readFileSync(new URL('../schema/operations/HolderCard.graphql', import.meta.url), 'utf8');
 const HOLDER_DETAIL = readFileSync(new URL('../schema/operations/HolderDetail.graphql', import.meta.url), 'utf8');
@@ -160,16 +166,40 @@ describe('identity and scope (API.md Requests)', () => {
   it('a subgraph enforces scope itself: a direct _entities call for another prefecture is refused', async () => {
     const query = 'query($r:[_Any!]!){_entities(representations:$r){... on Holder{addressOneStopConsent{status}}}}';
     const reps = [{ __typename: 'Holder', id: demoId(12), residencePrefecture: '27' }];
-    const direct = await gql(graph.subgraphUrls.consent, staff13, query, { r: reps });
+    const direct = await raw(graph.subgraphUrls.consent, await gatewayHeadersFor(staff13, 'consent'), query, { r: reps });
     expect(direct.data._entities[0].addressOneStopConsent).toBeNull();
     expect(codesOf(direct)).toEqual(['FORBIDDEN']);
-    const driverDirect = await gql(graph.subgraphUrls.driver, staff13, 'query($r:[_Any!]!){_entities(representations:$r){... on Holder{name}}}', {
+    const driverDirect = await raw(graph.subgraphUrls.driver, await gatewayHeadersFor(staff13, 'driver'), 'query($r:[_Any!]!){_entities(representations:$r){... on Holder{name}}}', {
       r: [{ __typename: 'Holder', id: demoId(12) }],
     });
     expect(driverDirect.data._entities[0]).toBeNull();
     expect(codesOf(driverDirect)).toEqual(['FORBIDDEN']);
-    const anonymous = await gql(graph.subgraphUrls.consent, null, query, { r: reps });
-    expect(anonymous.status).toBe(401);
+  });
+
+  it('subgraphs answer the gateway only: no token, a client token or a token for another subgraph is 401, _service included', async () => {
+    const entities = 'query($r:[_Any!]!){_entities(representations:$r){... on Holder{addressOneStopConsent{status}}}}';
+    const reps = { r: [{ __typename: 'Holder', id: demoId(1), residencePrefecture: '13' }] };
+    const client = await headersFor(admin);
+    const forDriver = await gatewayHeadersFor(admin, 'driver');
+    for (const headers of [{ 'content-type': 'application/json' }, client, forDriver]) {
+      for (const [query, variables] of [[entities, reps], ['{_service{sdl}}', {}]] as const) {
+        const r = await raw(graph.subgraphUrls.consent, headers, query, variables);
+        expect(r.status).toBe(401);
+        expect(codesOf(r)).toEqual(['UNAUTHENTICATED']);
+        expect(JSON.stringify(r)).not.toContain('addressOneStopConsent');
+      }
+    }
+    const ok = await raw(graph.subgraphUrls.consent, await gatewayHeadersFor(admin, 'consent'), entities, reps);
+    expect(ok.data._entities[0].addressOneStopConsent.status).toBe('ACTIVE');
+  });
+
+  it('a client cannot pass itself off as verified by sending the gateway-internal header', async () => {
+    const forged = JSON.stringify({ identity: { subject: 'x', role: 'NPA_ADMIN', prefecture: null }, purpose: 'AUDIT', identityVerification: null, requestId: 'forged' });
+    for (const url of [graph.gatewayUrl, graph.oracleUrl]) {
+      const r = await gql(url, staff13, HOLDER_CARD, { id: demoId(12) }, { 'x-renkei-verified-access': forged });
+      expect(r.data.holder).toBeNull();
+      expect(codesOf(r)).toEqual(['FORBIDDEN']);
+    }
   });
 });
 

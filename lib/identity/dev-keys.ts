@@ -16,3 +16,18 @@ export const DEV_ONLY_JWT_PRIVATE_JWK: JWK = {
 };
 
 export const DEV_ONLY_JWT_PUBLIC_JWK: JWK = (({ d: _d, ...pub }) => pub)(DEV_ONLY_JWT_PRIVATE_JWK);
+
+/**
+ * DEVELOPMENT ONLY. The key the gateway signs its per-subgraph tokens with, and the one subgraphs trust, when
+ * GATEWAY_SIGNING_JWK / GATEWAY_VERIFY_JWK are not set. Production refuses to start without those.
+ */
+export const DEV_ONLY_GATEWAY_PRIVATE_JWK: JWK = {
+  kty: 'OKP',
+  crv: 'Ed25519',
+  x: 'nzrCe3PKdIoLPGmE8NqCpLmZ9o7OK1vWy1IL5QCzJXU',
+  d: 'ZfaWDOe9aNoE7h7lH_d6cAtK-bdgtZ6kJYIhAKsW7Sk',
+  kid: 'renkei-gateway-dev-1',
+  alg: 'EdDSA',
+};
+
+export const DEV_ONLY_GATEWAY_PUBLIC_JWK: JWK = (({ d: _d, ...pub }) => pub)(DEV_ONLY_GATEWAY_PRIVATE_JWK);

@@ -2,17 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { apiError, unauthenticated } from '../errors.js';
 import { PURPOSES, type Purpose, type RequestAccess } from './roles.js';
 import { InvalidTokenError, type TokenVerifier } from './tokens.js';
+import { InvalidGatewayTokenError, type GatewayTokenVerifier } from './gateway-token.js';
 
 export const HEADER = {
   authorization: 'authorization',
   purpose: 'x-access-purpose',
   identityVerification: 'x-identity-verification',
   requestId: 'x-request-id',
+  /** Gateway → subgraph: the caller's own Authorization, which a subgraph presents again for a nested request. */
+  caller: 'x-renkei-caller',
+  /** Inside the Hive gateway only: the access it verified, from its HTTP wrapper to its subgraph calls. */
+  verifiedAccess: 'x-renkei-verified-access',
 } as const;
 
-type HeaderSource = { get(name: string): string | null | undefined } | Record<string, string | string[] | undefined>;
+export type HeaderSource = { get(name: string): string | null | undefined } | Record<string, string | string[] | undefined>;
 
-function header(headers: HeaderSource, name: string): string | null {
+export function header(headers: HeaderSource, name: string): string | null {
   if (typeof (headers as { get?: unknown }).get === 'function') {
     return (headers as { get(n: string): string | null | undefined }).get(name) ?? null;
   }
@@ -59,16 +64,36 @@ export async function readRequestAccess(headers: HeaderSource, verify: TokenVeri
 }
 
 /**
- * The client headers a nested request carries to act as the caller did: the bearer token (each subgraph verifies it
- * again), the purpose and identity verification (R-INQ-1), and the request id that ties the logs together.
+ * The headers a subgraph's nested request through the gateway carries to act as the caller did: the caller's own
+ * token, the purpose and identity verification (R-INQ-1), and the request id that ties the logs together.
  */
-export const FORWARDED_HEADERS = [HEADER.authorization, HEADER.purpose, HEADER.identityVerification] as const;
-
-export function forwardedHeaders(get: (name: string) => string | null | undefined, requestId: string): Record<string, string> {
-  const out: Record<string, string> = { [HEADER.requestId]: requestId };
-  for (const name of FORWARDED_HEADERS) {
-    const value = get(name);
-    if (value) out[name] = value;
-  }
+export function callerHeaders(access: RequestAccess, callerAuthorization: string | null): Record<string, string> {
+  const out: Record<string, string> = { [HEADER.requestId]: access.requestId };
+  if (callerAuthorization) out[HEADER.authorization] = callerAuthorization;
+  if (access.purpose) out[HEADER.purpose] = access.purpose;
+  if (access.identityVerification) out[HEADER.identityVerification] = access.identityVerification;
   return out;
+}
+
+/** What a gateway sends a subgraph: its own token for that subgraph, the caller's token for nested requests, the id. */
+export function subgraphHeaders(gatewayToken: string, callerAuthorization: string | null, requestId: string): Record<string, string> {
+  const out: Record<string, string> = { [HEADER.authorization]: `Bearer ${gatewayToken}`, [HEADER.requestId]: requestId };
+  if (callerAuthorization) out[HEADER.caller] = callerAuthorization;
+  return out;
+}
+
+/**
+ * A subgraph's view of a request: only a token the gateway signed for this subgraph is accepted, checked before
+ * anything of the request is parsed (`_entities` and `_service` included).
+ */
+export async function readGatewayAccess(headers: HeaderSource, verify: GatewayTokenVerifier): Promise<{ access: RequestAccess; caller: string | null }> {
+  const auth = header(headers, HEADER.authorization);
+  const match = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
+  if (!match?.[1]) throw unauthenticated('subgraphs answer requests from the gateway only');
+  try {
+    return { access: await verify(match[1]), caller: header(headers, HEADER.caller) };
+  } catch (e) {
+    if (e instanceof InvalidGatewayTokenError) throw unauthenticated('subgraphs answer requests from the gateway only');
+    throw e;
+  }
 }

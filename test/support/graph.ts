@@ -2,6 +2,9 @@ import { manualClock } from '../../lib/clock.js';
 import { parseConfig } from '../../lib/config.js';
 import type { Role } from '../../lib/identity/roles.js';
 import { signDevToken } from '../../lib/identity/tokens.js';
+import { createGatewayTokenSigner } from '../../lib/identity/gateway-token.js';
+import { subgraphHeaders } from '../../lib/identity/request.js';
+import type { RequestAccess } from '../../lib/identity/roles.js';
 import { migrateAll, seedDemo, startStack, type Stack } from '../../lib/stack.js';
 import { createDevCa, type DevCa } from '../../lib/certificates/dev-ca.js';
 import { trustStoreFromPem } from '../../lib/certificates/verify.js';
@@ -105,4 +108,17 @@ export async function gqlBoth<T = any>(
 ): Promise<{ served: GqlResponse<T>; oracle: GqlResponse<T> }> {
   const [served, oracle] = await Promise.all([gql<T>(graph.gatewayUrl, caller, query, variables), gql<T>(graph.oracleUrl, caller, query, variables)]);
   return { served, oracle };
+}
+
+/** Headers as the gateway would send them to `subgraph` for this caller (direct subgraph tests). */
+export async function gatewayHeadersFor(caller: Caller, subgraph: string): Promise<Record<string, string>> {
+  const client = await headersFor(caller);
+  const sign = await createGatewayTokenSigner(parseConfig({ NODE_ENV: 'test' }));
+  const access = {
+    identity: { subject: caller.subject ?? 'test', role: caller.role, prefecture: caller.prefecture ?? null },
+    purpose: (client['x-access-purpose'] ?? null) as RequestAccess['purpose'],
+    identityVerification: client['x-identity-verification'] ?? null,
+    requestId: 'direct-test',
+  };
+  return { 'content-type': 'application/json', ...subgraphHeaders(await sign(subgraph, access), client.authorization ?? null, 'direct-test') };
 }
