@@ -46,8 +46,8 @@ async function load(url: string, headers: Record<string, string>, body: string, 
 async function main() {
   const subgraphs = await startProcess('bench/serve-subgraphs.ts');
   const [apollo, hive] = await Promise.all([
-    startProcess('bench/serve-gateway.ts', ['apollo', JSON.stringify(subgraphs.urls)]),
-    startProcess('bench/serve-gateway.ts', ['hive', JSON.stringify(subgraphs.urls)]),
+    startProcess('gateway/main.ts', ['--engine', 'apollo', JSON.stringify(subgraphs.urls)]),
+    startProcess('gateway/main.ts', ['--engine', 'hive', JSON.stringify(subgraphs.urls)]),
   ]);
   const token = await signDevToken({ role: 'SUPERVISOR', prefecture: '13' });
   const headers = {

@@ -12,6 +12,7 @@ import type { TokenVerifier } from '../lib/identity/tokens.js';
 import { createLogger } from '../lib/log.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import { sandboxInitialState } from './landing-page.js';
+import { limitRules, type Limits } from './limits.js';
 import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
 
 interface GatewayContext {
@@ -57,6 +58,7 @@ export interface GatewayOptions {
   urls: SubgraphUrls;
   verify: TokenVerifier;
   sign: GatewayTokenSigner;
+  limits: Limits;
   port: number;
   host?: string;
   production: boolean;
@@ -79,6 +81,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     // The process owner (scripts/start.ts, tests) stops every server in order; Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
     introspection: !opts.production,
+    validationRules: limitRules(opts.limits) as never,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     plugins: [
       opts.production

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { schemaPath } from '../schema/subgraphs.js';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
@@ -10,6 +12,7 @@ import { createLogger, type Logger } from '../lib/log.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import type { GatewayOptions } from './apollo-gateway.js';
 import { sandboxHtml } from './landing-page.js';
+import { limitPlugins } from './limits.js';
 import { loadSupergraph } from './supergraph.js';
 
 const HTTP_STATUS_BY_CODE: Record<string, number> = {
@@ -63,6 +66,7 @@ const noIntrospection: GatewayPlugin = {
 export async function startHiveGateway(opts: GatewayOptions): Promise<RunningService> {
   const log = createLogger('gateway');
   const landing = !opts.production;
+  const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
   const runtime = createGatewayRuntime({
     supergraph: loadSupergraph(opts.urls),
     unifiedGraphHandler,
@@ -72,8 +76,16 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     logging: false,
     maskedErrors: false,
     batching: false,
+    // Production runs the operations of schema/operations only, named by the SHA-256 of their text.
+    ...(opts.production
+      ? { persistedDocuments: { getPersistedOperation: (key: string) => trusted[key.replace(/^sha256:/, '')] ?? null, allowArbitraryDocuments: false } }
+      : {}),
     upstreamTimeout: opts.subgraphTimeoutMs,
-    plugins: () => [formatErrorsPlugin(log), ...(opts.production ? [noIntrospection] : [])],
+    plugins: () => [
+      ...(limitPlugins(opts.limits, opts.production) as GatewayPlugin[]),
+      formatErrorsPlugin(log),
+      ...(opts.production ? [noIntrospection] : []),
+    ],
     propagateHeaders: {
       // The wrapper below verified the caller and put the result in a header of its own; nothing the client sent
       // reaches a subgraph except the caller's token, kept for the subgraph's nested requests.

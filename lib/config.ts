@@ -30,6 +30,14 @@ const ConfigSchema = z
     /** The gateway's private JWK (JSON) for its per-subgraph tokens; subgraphs get the public one. */
     GATEWAY_SIGNING_JWK: z.string().optional(),
     GATEWAY_VERIFY_JWK: z.string().optional(),
+    /** Gateway request limits (graphql-armor); not revealed in errors. */
+    LIMIT_MAX_DEPTH: z.coerce.number().int().positive().default(10),
+    LIMIT_MAX_ALIASES: z.coerce.number().int().positive().default(15),
+    LIMIT_MAX_TOKENS: z.coerce.number().int().positive().default(2000),
+    LIMIT_MAX_COST: z.coerce.number().int().positive().default(5000),
+    /** Distinct holders one identity may read per window before RATE_LIMITED (bulk harvesting). */
+    HOLDER_READ_LIMIT: z.coerce.number().int().positive().default(2000),
+    HOLDER_READ_WINDOW_S: z.coerce.number().int().positive().default(3600),
     FAMILY_REGISTER_URL: z.string().url().default('http://127.0.0.1:4010'),
     FAMILY_REGISTER_PORT: port(4010),
   })
@@ -42,6 +50,9 @@ const ConfigSchema = z
     }
     if (c.NODE_ENV === 'production' && (!c.GATEWAY_SIGNING_JWK || !c.GATEWAY_VERIFY_JWK)) {
       ctx.addIssue({ code: 'custom', path: ['GATEWAY_SIGNING_JWK'], message: 'production needs the gateway key pair; the dev key is refused' });
+    }
+    if (c.NODE_ENV === 'production' && c.GATEWAY_ENGINE !== 'hive') {
+      ctx.addIssue({ code: 'custom', path: ['GATEWAY_ENGINE'], message: 'production serves trusted documents, which the hive engine enforces' });
     }
     if (c.NODE_ENV === 'production' && !c.JLIS_TRUST_ANCHORS_FILE) {
       ctx.addIssue({ code: 'custom', path: ['JLIS_TRUST_ANCHORS_FILE'], message: 'production needs the J-LIS trust anchors; the dev CA is refused' });

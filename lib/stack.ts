@@ -23,7 +23,7 @@ export interface Stack {
   counters: Record<keyof SubgraphUrls, QueryCounter>;
   dbs: Record<keyof SubgraphUrls, Db>;
   /** Starts one more gateway of the given engine over the same subgraphs (oracle tests, benchmarks). */
-  addGateway(engine: 'apollo' | 'hive'): Promise<string>;
+  addGateway(engine: 'apollo' | 'hive', opts?: { production?: boolean }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +86,7 @@ export async function startStack(opts: {
         urls,
         verify,
         sign,
+        limits: config,
         port: ports.gateway,
         host: config.HOST,
         production: config.NODE_ENV === 'production',
@@ -93,9 +94,10 @@ export async function startStack(opts: {
       running.push(gateway);
       gatewayUrl = config.GATEWAY_URL ?? gateway.url;
     }
-    const addGateway = async (engine: 'apollo' | 'hive') => {
+    const addGateway = async (engine: 'apollo' | 'hive', extra: { production?: boolean } = {}) => {
       const start = engine === 'hive' ? startHiveGateway : startApolloGateway;
-      const g = await start({ urls, verify, sign, port: 0, host: config.HOST, production: config.NODE_ENV === 'production' });
+      const production = extra.production ?? config.NODE_ENV === 'production';
+      const g = await start({ urls, verify, sign, limits: config, port: 0, host: config.HOST, production });
       running.push(g);
       return g.url;
     };

@@ -19,6 +19,11 @@ describe('generated files are committed as the generators make them', () => {
     expect(run).not.toThrow();
   }, 60_000);
 
+  it('schema/trusted-documents.json lists every operation as the generated documents print it', () => {
+    const run = () => execFileSync(join(root, 'node_modules/.bin/tsx'), ['scripts/trusted-documents.ts', '--check'], { cwd: root, stdio: 'pipe' });
+    expect(run).not.toThrow();
+  }, 60_000);
+
   it('codegen output equals what GraphQL Code Generator makes now', () => {
     const work = mkdtempSync(join(tmpdir(), 'renkei-codegen-'));
     try {
