@@ -60,6 +60,11 @@ export async function startStack(opts: {
   const sign = await createGatewayTokenSigner(config);
   const trust = opts.trust ?? (await loadTrustStore(config));
   const serviceToken = serviceTokenSource(config);
+  const settings = {
+    maxAddressLength: config.MAX_ADDRESS_LENGTH,
+    holderReadLimit: config.HOLDER_READ_LIMIT,
+    holderReadWindowMs: config.HOLDER_READ_WINDOW_S * 1000,
+  };
   // Subgraphs start before the gateway; the URL is read when a nested request is made.
   let gatewayUrl = config.GATEWAY_URL ?? '';
   const graph = createGraphClient(() => gatewayUrl);
@@ -73,7 +78,7 @@ export async function startStack(opts: {
       counters[d.name] = new QueryCounter();
       dbs[d.name] = client.drizzle(counters[d.name]);
       const service = await startSubgraph(d as never, {
-        deps: { db: dbs[d.name], clock, gatewayKeys: config, trust, graph, serviceToken, settings: { maxAddressLength: config.MAX_ADDRESS_LENGTH } },
+        deps: { db: dbs[d.name], clock, gatewayKeys: config, trust, graph, serviceToken, settings },
         port: ports[d.name],
         host: config.HOST,
       });

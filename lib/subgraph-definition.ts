@@ -15,6 +15,9 @@ export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext>
 
 export interface SubgraphSettings {
   maxAddressLength: number;
+  /** Distinct holders one identity may read per window (enforced by the driver subgraph, which serves every holder). */
+  holderReadLimit: number;
+  holderReadWindowMs: number;
 }
 
 export const defineSubgraph = <C extends SubgraphContext>(d: SubgraphDefinition<C>) => d;

@@ -1,6 +1,7 @@
 import type { Db } from '../../lib/db/database.js';
 import { groupLoader, rowLoader } from '../../lib/loaders.js';
 import type { SubgraphContext } from '../../lib/subgraph-server.js';
+import type { HolderReadBudget } from '../../lib/holder-read-budget.js';
 import { findHoldersByIds, findHoldersByLicenseNumbers, findImportsByHolderIds, findImportsByIds } from './repository.js';
 
 export function createDriverLoaders(db: Db) {
@@ -15,4 +16,5 @@ export function createDriverLoaders(db: Db) {
 export interface DriverContext extends SubgraphContext {
   loaders: ReturnType<typeof createDriverLoaders>;
   maxAddressLength: number;
+  readBudget: HolderReadBudget;
 }

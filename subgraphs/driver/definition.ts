@@ -2,7 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '../../lib/subgraph-definition.js';
 import { createDriverLoaders, type DriverContext } from './context.js';
 import { resolvers } from './resolvers.js';
+import { HolderReadBudget } from '../../lib/holder-read-budget.js';
 import { accessRecords } from './tables.js';
+
+// One budget per driver process: every holder a request reads passes through this subgraph.
+let budget: HolderReadBudget | undefined;
 
 export const driverSubgraph = defineSubgraph<DriverContext>({
   name: 'driver',
@@ -10,5 +14,8 @@ export const driverSubgraph = defineSubgraph<DriverContext>({
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
   accessRecords,
   resolvers,
-  extendContext: (base, settings) => ({ ...base, loaders: createDriverLoaders(base.db), maxAddressLength: settings.maxAddressLength }),
+  extendContext: (base, settings) => {
+    budget ??= new HolderReadBudget(settings.holderReadLimit, settings.holderReadWindowMs);
+    return { ...base, loaders: createDriverLoaders(base.db), maxAddressLength: settings.maxAddressLength, readBudget: budget };
+  },
 });

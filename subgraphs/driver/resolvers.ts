@@ -1,21 +1,34 @@
-import { UserErrorException, invalidArgument, userError } from '../../lib/errors.js';
+import { apiError, forbidden, UserErrorException, invalidArgument, userError } from '../../lib/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
 import { isLicenseNumber, isUuid, parseId, parseLicenseNumber, parsePrefecture } from '../../lib/graphql/input.js';
 import { InputCheck, inMutation, inTransaction } from '../../lib/graphql/mutation.js';
 import { applyDueRecordImports, registerRecordChange, scheduleRecordImports } from './imports.js';
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
-import { authorizeHolder, holderAccessError } from '../../lib/holder-access.js';
+import { authorizeHolder } from '../../lib/holder-access.js';
 import { selectedFields } from '../../lib/graphql/selected-fields.js';
-import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
+import { canReadHolderOf, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
 import { isPrefectureCode, STAFF_ROLES } from '../../lib/identity/roles.js';
-import type { DriverContext } from './context.js';
 import type { Resolvers } from './generated/resolvers-types.js';
-import type { HolderParent } from './models.js';
+import type { HolderParent, HolderRow } from './models.js';
+import type { DriverContext } from './context.js';
 import { insertHolder, lockHolder, searchImports, updateHolderCards } from './repository.js';
 import { eligibility } from './rules/eligibility.js';
 import { CARD_KINDS, holdingForm, holdsLicence } from './rules/holding-form.js';
 
 export const MAX_HOLDERS_PER_REQUEST = 500;
+/** The service identity and the J-LIS feed read as the system does, not as a person; the budget is for people. */
+const BUDGET_EXEMPT = new Set(['SERVICE', 'JLIS_FEED']);
+
+/** Authorizes a holder read and spends the reader's budget of distinct holders; either refusal replaces the holder. */
+function readError(ctx: DriverContext, row: HolderRow, fields: readonly string[]): Error | null {
+  const { identity } = ctx.access;
+  const inScope = canReadHolderOf(ctx.access, row.residencePrefecture);
+  const withinBudget = inScope && (BUDGET_EXEMPT.has(identity.role) || ctx.readBudget.admit(identity.subject, row.id, ctx.now));
+  ctx.audit.note(row.id, 'READ', withinBudget ? 'ALLOWED' : 'DENIED', fields);
+  if (!inScope) return forbidden("this holder is outside the caller's prefecture");
+  if (!withinBudget) return apiError('RATE_LIMITED', 'too many different holders were read in a short time; try again later');
+  return null;
+}
 /** Staff, and the service identity for the steps of procedures that need the record (the 本籍 worker). */
 const HOLDER_READERS = [...STAFF_ROLES, 'SERVICE' as const];
 const STAFF_WRITERS = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN'] as const;
@@ -45,7 +58,9 @@ export const resolvers: Resolvers = {
         ? await ctx.loaders.holderById.load(parseId(args.id!, 'id'))
         : await ctx.loaders.holderByLicenseNumber.load(parseLicenseNumber(args.licenseNumber!, 'licenseNumber'));
       if (!row) return null;
-      authorizeHolder(ctx, row, selectedFields(info, 'Holder'));
+      requireHolderPurpose(ctx.access);
+      const refused = readError(ctx, row, selectedFields(info, 'Holder'));
+      if (refused) throw refused;
       return row;
     },
     async holders(_root, { ids }, ctx, info) {
@@ -60,7 +75,7 @@ export const resolvers: Resolvers = {
       return rows.map((row) => {
         if (row instanceof Error) throw row;
         if (!row) return null;
-        return holderAccessError(ctx, row, fields) ?? row;
+        return readError(ctx, row, fields) ?? row;
       }) as HolderParent[];
     },
     async recordImports(_root, { filter, first, after }, ctx) {
@@ -173,7 +188,9 @@ export const resolvers: Resolvers = {
     async __resolveReference(ref, ctx, info) {
       const row = await ctx.loaders.holderById.load(ref.id);
       if (!row) return null;
-      authorizeHolder(ctx, row, selectedFields(info, 'Holder'));
+      requireHolderPurpose(ctx.access);
+      const refused = readError(ctx, row, selectedFields(info, 'Holder'));
+      if (refused) throw refused;
       // The gateway sends the fields eligibility @requires with the key; keep them beside the row.
       return { ...row, ...ref } as HolderParent;
     },

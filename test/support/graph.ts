@@ -26,12 +26,12 @@ export interface TestGraph extends Stack {
 }
 
 /** The whole graph on a fresh database with the demo holders, as `npm start` runs it, on free ports. */
-export async function startTestGraph(opts: { seed?: boolean } = {}): Promise<TestGraph> {
+export async function startTestGraph(opts: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestGraph> {
   const db = await freshDatabase();
   await migrateAll(db.client);
   if (opts.seed !== false) await seedDemo(db.client);
   const clock = manualClock(TEST_NOW);
-  const config = parseConfig({ NODE_ENV: 'test' });
+  const config = parseConfig({ NODE_ENV: 'test', ...opts.env });
   const ca = await testCa();
   const stack = await startStack({ client: db.client, clock, config, trust: trustStoreFromPem(ca.certPem) });
   const oracleUrl = await stack.addGateway('apollo');
