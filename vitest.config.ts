@@ -8,10 +8,13 @@ const postgres = process.env.TEST_DATABASE_URL;
 const common = { include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, env: { NODE_ENV: 'test' } };
 
 export default defineConfig({
+  // Node gives every package graphql's CommonJS build; the test runner must give our code the same one, or errors
+  // and schema objects cross between two copies of graphql and lose their identity ("from another module or realm").
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     projects: [
-      { test: { ...common, name: 'pglite', env: { ...common.env, TEST_DB: 'pglite' } } },
-      ...(postgres ? [{ test: { ...common, name: 'postgres', env: { ...common.env, TEST_DB: 'postgres' } } }] : []),
+      { extends: true as const, test: { ...common, name: 'pglite', env: { ...common.env, TEST_DB: 'pglite' } } },
+      ...(postgres ? [{ extends: true as const, test: { ...common, name: 'postgres', env: { ...common.env, TEST_DB: 'postgres' } } }] : []),
     ],
   },
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { formatApiError } from '../lib/graphql/format-error.js';
+import { formatApiError, requestErrorCode } from '../lib/graphql/format-error.js';
 import { HEADER, readRequestAccess, subgraphHeaders } from '../lib/identity/request.js';
 import type { RequestAccess } from '../lib/identity/roles.js';
 import { createLogger, type Logger } from '../lib/log.js';
@@ -30,7 +30,9 @@ function formatErrorsPlugin(log: Logger): GatewayPlugin {
     const errors = r.errors.map((e) => {
       // The runtime may hand errors from graphql's other module build, so they are read by shape, not by class.
       const shaped = e as { toJSON?: () => GraphQLFormattedError; message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> };
-      const plain = typeof shaped.toJSON === 'function' ? shaped.toJSON() : { message: String(shaped.message), path: shaped.path, extensions: shaped.extensions };
+      const json = typeof shaped.toJSON === 'function' ? shaped.toJSON() : { message: String(shaped.message), path: shaped.path, extensions: shaped.extensions };
+      const requestCode = requestErrorCode(json);
+      const plain = requestCode ? { ...json, extensions: { ...json.extensions, code: requestCode } } : json;
       const f = formatApiError(plain, {
         requestId,
         log: (m, d) => log.error(m, d),
@@ -38,7 +40,8 @@ function formatErrorsPlugin(log: Logger): GatewayPlugin {
       // The runtime answers 500 when data is null unless an error states its HTTP status: a refused or malformed
       // request is the caller's, so it is a 200 with errors as on the other engine (401 stays 401).
       const code = f.extensions?.code;
-      const status = HTTP_STATUS_BY_CODE[String(code)] ?? 200;
+      // A request graphql-js could not run at all (coercion, validation) is a 400, as the other engine answers it.
+      const status = requestCode ? 400 : (HTTP_STATUS_BY_CODE[String(code)] ?? 200);
       return new GraphQLError(f.message, { path: f.path, extensions: { ...f.extensions, http: { status } } });
     });
     return { ...r, errors };

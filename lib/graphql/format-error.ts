@@ -20,20 +20,34 @@ const ECHOED_VALUE_TAIL = / got invalid value .*$/s;
  * The shape of every error leaving a server: a stable code, a message with no stack and no personal value, and for
  * anything unexpected only a request id (the detail goes to the server log, where it is also free of values).
  */
+/** A message with any echoed value cut out: what may be logged or returned. */
+export function withoutEchoedValues(message: string): string {
+  return message.replace(ECHOED_VALUE, ' got an invalid value; ').replace(ECHOED_VALUE_TAIL, ' got an invalid value.');
+}
+
+/**
+ * graphql-js reports a request it cannot run (a variable of the wrong shape, a document that does not validate)
+ * as an error with no code; such an error has no path and is the caller's, not the server's.
+ */
+export function requestErrorCode(e: { message: string; path?: readonly unknown[]; extensions?: Record<string, unknown> }): string | null {
+  if (typeof e.extensions?.code === 'string' || (e.path && e.path.length > 0)) return null;
+  return /^Variable "\$/.test(e.message) ? 'INVALID_INPUT' : /^Syntax Error/.test(e.message) ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
+}
+
 export function formatApiError(
   formatted: GraphQLFormattedError,
   opts: { requestId?: string; log?: (msg: string, detail: Record<string, unknown>) => void } = {},
 ): GraphQLFormattedError {
   const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
   if (!KNOWN_CODES.has(code) || code === 'INTERNAL_SERVER_ERROR') {
-    opts.log?.('internal error', { requestId: opts.requestId, path: formatted.path, kind: formatted.message.slice(0, 80) });
+    opts.log?.('internal error', { requestId: opts.requestId, path: formatted.path, kind: withoutEchoedValues(formatted.message).slice(0, 120) });
     return {
       message: 'internal error; quote the request id to support',
       path: formatted.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: opts.requestId },
     };
   }
-  const message = formatted.message.replace(ECHOED_VALUE, ' got an invalid value; ').replace(ECHOED_VALUE_TAIL, ' got an invalid value.');
+  const message = withoutEchoedValues(formatted.message);
   // Which subgraph answered and how are internals: the caller gets the code and the message only.
   const { stacktrace: _s, exception: _e, serviceName: _n, response: _r, http: _h, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   const normalized = code === 'BAD_USER_INPUT' ? 'INVALID_INPUT' : code;
