@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { QueryCounter, type Db, type SqlClient } from './db/database.js';
 import { createTokenVerifier } from './identity/tokens.js';
+import { AUDIT_MIGRATIONS } from './audit/migrations.js';
 import { createGatewayTokenSigner } from './identity/gateway-token.js';
 import { serviceTokenSource } from './identity/service-token.js';
 import { createGraphClient } from './graph-client.js';
@@ -29,6 +30,7 @@ export interface Stack {
 
 /** Applies every subgraph's migrations in order, each into its own schema. */
 export async function migrateAll(client: SqlClient): Promise<void> {
+  await client.migrate(client.drizzle(), { folder: AUDIT_MIGRATIONS, schema: 'audit' });
   for (const d of SUBGRAPH_DEFINITIONS) await client.migrate(client.drizzle(), { folder: d.migrationsFolder, schema: d.dbSchema });
 }
 

@@ -1,13 +1,10 @@
 import type { SubgraphContext } from './subgraph-server.js';
-import type { AccessRecordsTable } from './audit/access-records.js';
 
 /** Everything that makes one subgraph: its name, the Postgres schema and migrations it owns, its resolvers and loaders. */
 export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext> {
   name: 'driver' | 'consent' | 'portal-link';
   dbSchema: string;
   migrationsFolder: string;
-  /** Where this subgraph records the accesses it serves (R-INQ-1). */
-  accessRecords: AccessRecordsTable;
   resolvers: object;
   /** The per-request part of the context: one DataLoader per entity. */
   extendContext(base: SubgraphContext, settings: SubgraphSettings): C;

@@ -14,7 +14,7 @@ import type { GraphClient } from './graph-client.js';
 import type { RequestAccess } from './identity/roles.js';
 import { createLogger } from './log.js';
 import type { SubgraphDefinition, SubgraphSettings } from './subgraph-definition.js';
-import { AccessRecorder, type AccessRecordsTable } from './audit/access-records.js';
+import { AccessRecorder } from './audit/access-records.js';
 import { readSubgraphSdl } from '../schema/subgraphs.js';
 
 /** What every subgraph resolver sees: who asks and why, one "now" for the whole request, and the database. */
@@ -51,13 +51,13 @@ export interface RunningService {
  * Writes the request's access records before the response leaves: an access that cannot be recorded is not
  * answered (the response becomes an error), as the record is what the My Number guidelines require.
  */
-function accessRecordPlugin<C extends SubgraphContext>(table: AccessRecordsTable, log: ReturnType<typeof createLogger>): ApolloServerPlugin<C> {
+function accessRecordPlugin<C extends SubgraphContext>(log: ReturnType<typeof createLogger>): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
           try {
-            await contextValue.audit.flush(contextValue.db, table);
+            await contextValue.audit.flush(contextValue.db);
           } catch (e) {
             log.error('access records could not be written', { requestId: contextValue.access.requestId, kind: (e as Error).name });
             if (response.body.kind === 'single') {
@@ -89,7 +89,7 @@ export async function startSubgraph<C extends SubgraphContext>(
     introspection: true,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), accessRecordPlugin<C>(definition.accessRecords, log), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), accessRecordPlugin<C>(log), ...(opts.plugins ?? [])],
   });
   const { url } = await startStandaloneServer(server, {
     listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
@@ -97,7 +97,7 @@ export async function startSubgraph<C extends SubgraphContext>(
       const { access, caller } = await readGatewayAccess(req.headers, verifyGateway);
       const forward = callerHeaders(access, caller);
       const now = opts.deps.clock.now();
-      const audit = new AccessRecorder(access, now);
+      const audit = new AccessRecorder(access, now, definition.name);
       return definition.extendContext({ access, now, db: opts.deps.db, forward, deps: opts.deps, audit }, opts.deps.settings);
     },
   });

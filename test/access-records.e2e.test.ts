@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessRecords as consentRecords } from '../subgraphs/consent/tables.js';
-import { accessRecords as driverRecords } from '../subgraphs/driver/tables.js';
-import { accessRecords as portalRecords } from '../subgraphs/portal-link/tables.js';
+import { accessRecords } from '../lib/audit/tables.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 
@@ -16,11 +14,14 @@ afterAll(async () => {
   await graph?.close();
 });
 
-const all = async () => ({
-  driver: await graph.dbs.driver.select().from(driverRecords),
-  consent: await graph.dbs.consent.select().from(consentRecords),
-  portal: await graph.dbs['portal-link'].select().from(portalRecords),
-});
+const all = async () => {
+  const rows = await graph.dbs.driver.select().from(accessRecords);
+  return {
+    driver: rows.filter((r) => r.service === 'driver'),
+    consent: rows.filter((r) => r.service === 'consent'),
+    portal: rows.filter((r) => r.service === 'portal-link'),
+  };
+};
 
 describe('R-INQ-1: the purpose and the identity verification are recorded with every access', () => {
   it('R-INQ-1: an inquiry through the HolderCard is recorded by each subgraph it reached, with the fields read', async () => {

@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { accessRecordsTable } from '../../lib/audit/access-records.js';
 import { check, date, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const consentSchema = pgSchema('consent');
-
-/** Accesses this subgraph served (R-INQ-1); see lib/audit/access-records.ts. */
-export const accessRecords = accessRecordsTable(consentSchema);
 
 const tz = { withTimezone: true, mode: 'date' } as const;
 

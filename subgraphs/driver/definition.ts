@@ -3,7 +3,6 @@ import { defineSubgraph } from '../../lib/subgraph-definition.js';
 import { createDriverLoaders, type DriverContext } from './context.js';
 import { resolvers } from './resolvers.js';
 import { HolderReadBudget } from '../../lib/holder-read-budget.js';
-import { accessRecords } from './tables.js';
 
 // One budget per driver process: every holder a request reads passes through this subgraph.
 let budget: HolderReadBudget | undefined;
@@ -12,7 +11,6 @@ export const driverSubgraph = defineSubgraph<DriverContext>({
   name: 'driver',
   dbSchema: 'driver',
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
-  accessRecords,
   resolvers,
   extendContext: (base, settings) => {
     budget ??= new HolderReadBudget(settings.holderReadLimit, settings.holderReadWindowMs);

@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { accessRecordsTable } from '../../lib/audit/access-records.js';
 import { char, check, date, index, pgSchema, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 export const driverSchema = pgSchema('driver');
-
-/** Accesses this subgraph served (R-INQ-1); see lib/audit/access-records.ts. */
-export const accessRecords = accessRecordsTable(driverSchema);
 
 const tz = { withTimezone: true, mode: 'date' } as const;
 

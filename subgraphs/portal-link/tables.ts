@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { accessRecordsTable } from '../../lib/audit/access-records.js';
 import { boolean, check, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const portalLinkSchema = pgSchema('portal_link');
-
-/** Accesses this subgraph served (R-INQ-1); see lib/audit/access-records.ts. */
-export const accessRecords = accessRecordsTable(portalLinkSchema);
 
 const tz = { withTimezone: true, mode: 'date' } as const;
 

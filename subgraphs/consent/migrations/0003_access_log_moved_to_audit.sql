@@ -1,0 +1,1 @@
+DROP TABLE "consent"."access_records" CASCADE;

@@ -1,0 +1,1 @@
+DROP TABLE "driver"."access_records" CASCADE;

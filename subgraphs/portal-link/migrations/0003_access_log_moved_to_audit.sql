@@ -1,0 +1,1 @@
+DROP TABLE "portal_link"."access_records" CASCADE;
