@@ -37,6 +37,7 @@ const config: CodegenConfig = {
     'subgraphs/driver/generated/resolvers-types.ts': subgraph('driver', 'driver.graphql', {
       Holder: '../models.js#HolderParent',
       RecordImport: '../models.js#RecordImportRow',
+      AccessLogEntry: '../models.js#AccessRecordRow',
     }),
     'subgraphs/consent/generated/resolvers-types.ts': subgraph('consent', 'consent.graphql', {
       Holder: '../models.js#HolderReference',
@@ -47,6 +48,7 @@ const config: CodegenConfig = {
       SignatureCertificate: '../models.js#SignatureCertificateRow',
       PortalLink: '../models.js#PortalLinkRow',
       HonsekiChangeRequest: '../models.js#HonsekiChangeRequestRow',
+      MyAccessLogEntry: '../models.js#AccessRecordRow',
     }),
     'lib/generated/operations.ts': {
       schema: 'schema/api.graphql',

@@ -59,3 +59,42 @@ describe('R-INQ-1: the purpose and the identity verification are recorded with e
     expect(writes).toEqual([expect.objectContaining({ action: 'WRITE', fields: ['cards'], purpose: 'COUNTER_PROCEDURE', outcome: 'ALLOWED' })]);
   });
 });
+
+describe('R-INQ-1: the access log is served to auditors and, through Myna Portal, to the holder', () => {
+  const DOCUMENT = readFileSync(new URL('../schema/operations/AccessLog.graphql', import.meta.url), 'utf8');
+  const ACCESS_LOG = DOCUMENT.slice(0, DOCUMENT.indexOf('query MyAccessLog'));
+  const MY_ACCESS_LOG = DOCUMENT.slice(DOCUMENT.indexOf('query MyAccessLog'));
+
+  it('accessLog answers an auditor with who, why and what, newest first, a page at a time; the reading is recorded too', async () => {
+    const auditor = { role: 'AUDITOR' as const, purpose: 'AUDIT', subject: 'auditor-1' };
+    const first = await gql(graph.gatewayUrl, auditor, ACCESS_LOG, { holderId: demoId(1), first: 2 }, { 'x-request-id': 'audit-0001' });
+    expect(first.errors).toBeUndefined();
+    const page = first.data.accessLog;
+    expect(page.edges).toHaveLength(2);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    const rest = await gql(graph.gatewayUrl, auditor, ACCESS_LOG, { holderId: demoId(1), first: 50, after: page.pageInfo.endCursor });
+    const entries = [...page.edges, ...rest.data.accessLog.edges].map((e: { node: Record<string, unknown> }) => e.node);
+    expect(entries.some((e: Record<string, unknown>) => e.actor === 'staff-042' && e.purpose === 'HOLDER_INQUIRY' && e.identityVerification === 'MYNA_CARD_FACE')).toBe(true);
+    const ats = entries.map((e: Record<string, unknown>) => String(e.at));
+    expect([...ats].sort().reverse()).toEqual(ats);
+    const again = await gql(graph.gatewayUrl, auditor, ACCESS_LOG, { holderId: demoId(1), first: 1 });
+    expect(again.data.accessLog.edges[0].node).toMatchObject({ actor: 'auditor-1', fields: ['accessLog'], purpose: 'AUDIT' });
+  });
+
+  it('a supervisor sees the log of their own prefecture only; a clerk not at all', async () => {
+    const own = await gql(graph.gatewayUrl, { role: 'SUPERVISOR', prefecture: '13', purpose: 'AUDIT' }, ACCESS_LOG, { holderId: demoId(1) });
+    expect(own.data.accessLog.edges.length).toBeGreaterThan(0);
+    const other = await gql(graph.gatewayUrl, { role: 'SUPERVISOR', prefecture: '13', purpose: 'AUDIT' }, ACCESS_LOG, { holderId: demoId(12) });
+    expect(other.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    const clerk = await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', purpose: 'AUDIT' }, ACCESS_LOG, { holderId: demoId(1) });
+    expect(clerk.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+
+  it('myAccessLog shows the holder when, which organisation and role, and why — not who by name', async () => {
+    const r = await gql(graph.gatewayUrl, { role: 'MYNA_PORTAL', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_PORTAL_LOGIN' }, MY_ACCESS_LOG, { pseudonym: 'demo-pseudonym-0001' });
+    expect(r.errors).toBeUndefined();
+    const nodes = r.data.myAccessLog.edges.map((e: { node: Record<string, unknown> }) => e.node);
+    expect(nodes).toContainEqual(expect.objectContaining({ organisation: '警視庁', role: 'COUNTER_STAFF', purpose: 'HOLDER_INQUIRY', action: 'READ' }));
+    expect(JSON.stringify(r)).not.toContain('staff-042');
+  });
+});

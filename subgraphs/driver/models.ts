@@ -12,3 +12,5 @@ export interface RequiredByEligibility {
 
 /** A Holder as resolvers pass it: the driver row, plus the required fields when the gateway sent them. */
 export type HolderParent = HolderRow & RequiredByEligibility;
+
+export type { AccessRecordRow } from '../../lib/audit/tables.js';

@@ -6,6 +6,7 @@ import { applyDueRecordImports, registerRecordChange, scheduleRecordImports } fr
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
 import { authorizeHolder } from '../../lib/holder-access.js';
 import { selectedFields } from '../../lib/graphql/selected-fields.js';
+import { findAccessRecords } from '../../lib/audit/queries.js';
 import { canReadHolderOf, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
 import { isPrefectureCode, STAFF_ROLES } from '../../lib/identity/roles.js';
 import type { Resolvers } from './generated/resolvers-types.js';
@@ -78,6 +79,19 @@ export const resolvers: Resolvers = {
         return readError(ctx, row, fields) ?? row;
       }) as HolderParent[];
     },
+    async accessLog(_root, { holderId, first, after }, ctx) {
+      requireRole(ctx.access, ['AUDITOR', 'SUPERVISOR'], 'accessLog');
+      requireHolderPurpose(ctx.access);
+      const id = parseId(holderId, 'holderId');
+      const size = pageSize(first);
+      const cursor = decodeCursor(after, 1);
+      const holder = await ctx.loaders.holderById.load(id);
+      if (!holder) return toConnection([], size, () => []);
+      // Reading who accessed a holder is itself an access to that holder, and is recorded as one.
+      authorizeHolder(ctx, holder, 'accessLog');
+      const rows = await findAccessRecords(ctx.db, id, cursor ? Number(cursor[0]) : null, size + 1);
+      return toConnection(rows, size, (r) => [String(r.seq)]);
+    },
     async recordImports(_root, { filter, first, after }, ctx) {
       requireRole(ctx.access, STAFF_ROLES, 'recordImports');
       requireHolderPurpose(ctx.access);
@@ -102,6 +116,9 @@ export const resolvers: Resolvers = {
       });
       return toConnection(rows, size, (r) => [r.effectiveOn, r.id]);
     },
+  },
+  AccessLogEntry: {
+    actor: (r) => r.subject,
   },
   Mutation: {
     async registerHolder(_root, { input }, ctx) {

@@ -7,3 +7,5 @@ export interface HolderReference {
   id: string;
   residencePrefecture?: string;
 }
+
+export type { AccessRecordRow } from '../../lib/audit/tables.js';

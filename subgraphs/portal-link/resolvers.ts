@@ -4,6 +4,9 @@ import { authorizeHolder } from '../../lib/holder-access.js';
 import { canReadPseudonym, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { certificateStatus } from './rules/certificate-status.js';
+import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
+import { findAccessRecords } from '../../lib/audit/queries.js';
+import { organisationOf } from '../../lib/audit/organisation.js';
 import { markSerialsRevoked } from './repository.js';
 import { claimHonsekiRequests, linkMynaPortal, PSEUDONYM_RE, settleHonsekiRequest, submitHonsekiIdentifierCode, submitSignatureCertificate } from './procedures.js';
 import { inMutation } from '../../lib/graphql/mutation.js';
@@ -19,6 +22,18 @@ export const resolvers: Resolvers = {
       if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', 'must be 8–128 letters, digits, _ or -');
       const link = await ctx.loaders.linkByPseudonym.load(pseudonym);
       return link ? { id: link.holderId } : null;
+    },
+    async myAccessLog(_root, { pseudonym, first, after }, ctx) {
+      requireRole(ctx.access, ['MYNA_PORTAL'], 'myAccessLog');
+      requireHolderPurpose(ctx.access);
+      if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', 'must be 8–128 letters, digits, _ or -');
+      const size = pageSize(first);
+      const cursor = decodeCursor(after, 1);
+      const link = await ctx.loaders.linkByPseudonym.load(pseudonym);
+      if (!link) return toConnection([], size, () => []);
+      ctx.audit.note(link.holderId, 'READ', 'ALLOWED', 'myAccessLog');
+      const rows = await findAccessRecords(ctx.db, link.holderId, cursor ? Number(cursor[0]) : null, size + 1);
+      return toConnection(rows, size, (r) => [String(r.seq)]);
     },
   },
   Mutation: {
@@ -54,6 +69,9 @@ export const resolvers: Resolvers = {
       requireHolderPurpose(ctx.access);
       return inMutation(() => linkMynaPortal(ctx, input));
     },
+  },
+  MyAccessLogEntry: {
+    organisation: (r) => organisationOf(r.role, r.prefecture),
   },
   Holder: {
     __resolveReference: (ref) => ref,
