@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_JWT_PRIVATE_JWK } from './identity/dev-keys.js';
+
+const DEV_PUBLIC_KEYS = new Set([DEV_ONLY_GATEWAY_PRIVATE_JWK.x, DEV_ONLY_JWT_PRIVATE_JWK.x]);
 
 /**
  * Every setting the processes read, parsed once at start. A bad value stops the process with a message naming
@@ -30,6 +33,8 @@ const ConfigSchema = z
     /** The gateway's private JWK (JSON) for its per-subgraph tokens; subgraphs get the public one. */
     GATEWAY_SIGNING_JWK: z.string().optional(),
     GATEWAY_VERIFY_JWK: z.string().optional(),
+    /** The private JWK (JSON) Renkei's workers sign their service tokens with; the verifier trusts its public part. */
+    SERVICE_SIGNING_JWK: z.string().optional(),
     /** Gateway request limits (graphql-armor); not revealed in errors. */
     LIMIT_MAX_DEPTH: z.coerce.number().int().positive().default(10),
     LIMIT_MAX_ALIASES: z.coerce.number().int().positive().default(15),
@@ -51,6 +56,14 @@ const ConfigSchema = z
     if (c.NODE_ENV === 'production' && (!c.GATEWAY_SIGNING_JWK || !c.GATEWAY_VERIFY_JWK)) {
       ctx.addIssue({ code: 'custom', path: ['GATEWAY_SIGNING_JWK'], message: 'production needs the gateway key pair; the dev key is refused' });
     }
+    if (c.NODE_ENV === 'production' && !c.SERVICE_SIGNING_JWK) {
+      ctx.addIssue({ code: 'custom', path: ['SERVICE_SIGNING_JWK'], message: 'production needs the service key; the dev key is refused' });
+    }
+    for (const name of ['GATEWAY_SIGNING_JWK', 'GATEWAY_VERIFY_JWK', 'SERVICE_SIGNING_JWK'] as const) {
+      if (c.NODE_ENV === 'production' && c[name] && usesDevKey(c[name])) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is a development key, which production refuses' });
+      }
+    }
     if (c.NODE_ENV === 'production' && c.GATEWAY_ENGINE !== 'hive') {
       ctx.addIssue({ code: 'custom', path: ['GATEWAY_ENGINE'], message: 'production serves trusted documents, which the hive engine enforces' });
     }
@@ -63,6 +76,16 @@ const ConfigSchema = z
   });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/** True when a configured JWK is one of the committed development keys (compared by public key). */
+function usesDevKey(raw: string): boolean {
+  try {
+    const { x } = JSON.parse(raw) as { x?: string };
+    return !!x && DEV_PUBLIC_KEYS.has(x);
+  } catch {
+    return false;
+  }
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, createRemoteJWKSet, importJWK, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { DEV_ONLY_JWT_PRIVATE_JWK, DEV_ONLY_JWT_PUBLIC_JWK } from './dev-keys.js';
@@ -10,6 +10,14 @@ const ClaimsSchema = z.object({
   prefecture: z.string().refine(isPrefectureCode).optional(),
 });
 
+function protectedKid(token: string): string | undefined {
+  try {
+    return (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid?: string }).kid;
+  } catch {
+    return undefined;
+  }
+}
+
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
 }
@@ -17,14 +25,23 @@ export class InvalidTokenError extends Error {
 export type TokenVerifier = (token: string) => Promise<Identity>;
 
 /** Verifies bearer JWTs: the JWKS URL in production, the committed dev key otherwise. */
-export function createTokenVerifier(cfg: Pick<Config, 'NODE_ENV' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_JWKS_URL'>): TokenVerifier {
-  const keys: JWTVerifyGetKey = cfg.JWT_JWKS_URL
+export function createTokenVerifier(
+  cfg: Pick<Config, 'NODE_ENV' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_JWKS_URL'> & { SERVICE_SIGNING_JWK?: string },
+): TokenVerifier {
+  const callers: JWTVerifyGetKey = cfg.JWT_JWKS_URL
     ? createRemoteJWKSet(new URL(cfg.JWT_JWKS_URL))
     : cfg.NODE_ENV === 'production'
       ? () => {
           throw new InvalidTokenError('no JWKS configured');
         }
       : createLocalJWKSet({ keys: [DEV_ONLY_JWT_PUBLIC_JWK] });
+  // Renkei's own service key is trusted beside the identity provider's keys, for the SERVICE role only.
+  const servicePublic = cfg.SERVICE_SIGNING_JWK ? (({ d: _d, ...pub }) => pub)(JSON.parse(cfg.SERVICE_SIGNING_JWK) as JWK) : null;
+  const service = servicePublic ? createLocalJWKSet({ keys: [{ ...servicePublic, kid: servicePublic.kid ?? 'renkei-service' }] }) : null;
+  const keys: JWTVerifyGetKey = async (header, token) => {
+    if (service && header.kid === (servicePublic!.kid ?? 'renkei-service')) return service(header, token);
+    return callers(header, token);
+  };
 
   return async (token) => {
     let payload: unknown;
@@ -41,6 +58,9 @@ export function createTokenVerifier(cfg: Pick<Config, 'NODE_ENV' | 'JWT_ISSUER' 
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw new InvalidTokenError('token claims are not a Renkei identity');
     const { sub, role, prefecture } = claims.data;
+    if (role === 'SERVICE' && cfg.NODE_ENV === 'production' && !(servicePublic && protectedKid(token) === (servicePublic.kid ?? 'renkei-service'))) {
+      throw new InvalidTokenError('the service role is accepted only with the service key');
+    }
     if (PREFECTURE_SCOPED_ROLES.includes(role) && !prefecture) {
       throw new InvalidTokenError(`role ${role} needs a prefecture claim`);
     }
