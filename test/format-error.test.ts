@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatApiError, requestErrorCode } from '../lib/graphql/format-error.js';
+
+describe('errors leave with a code and no internals', () => {
+  it('an unexpected error becomes a request id; the log gets the detail without echoed values', () => {
+    const logged: Record<string, unknown>[] = [];
+    const out = formatApiError(
+      { message: 'duplicate key value violates unique constraint: Key (name)=(山田 太郎)', extensions: { stacktrace: ['at x (a.ts:1)'] } },
+      { requestId: 'req-1', log: (_m, d) => logged.push(d) },
+    );
+    expect(out).toEqual({ message: 'internal error; quote the request id to support', path: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-1' } });
+    expect(logged).toHaveLength(1);
+  });
+
+  it('a rejected variable is INVALID_INPUT and its value is cut from the message and the log', () => {
+    const logged: Record<string, unknown>[] = [];
+    const message = 'Variable "$input" got invalid value { name: "山田 太郎" }; Field "birthDate" of required type "Date!" was not provided.';
+    const out = formatApiError({ message, extensions: { code: 'BAD_USER_INPUT' } }, { log: (_m, d) => logged.push(d) });
+    expect(out.extensions?.code).toBe('INVALID_INPUT');
+    expect(out.message).toBe('Variable "$input" got an invalid value; Field "birthDate" of required type "Date!" was not provided.');
+    const internal = formatApiError({ message }, { log: (_m, d) => logged.push(d) });
+    expect(internal.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(JSON.stringify(logged)).not.toContain('山田');
+  });
+
+  it('internal fields of a subgraph error are dropped', () => {
+    const out = formatApiError({ message: 'not allowed', extensions: { code: 'FORBIDDEN', serviceName: 'driver', response: { url: 'http://10.0.0.1' }, http: { status: 403 } } });
+    expect(out.extensions).toEqual({ code: 'FORBIDDEN' });
+  });
+
+  it('a request graphql-js could not run is classified as the caller\'s', () => {
+    expect(requestErrorCode({ message: 'Variable "$x" got invalid value 1' })).toBe('INVALID_INPUT');
+    expect(requestErrorCode({ message: 'Cannot query field "nme" on type "Holder".' })).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(requestErrorCode({ message: 'boom', path: ['holder'] })).toBeNull();
+  });
+});
