@@ -3,7 +3,7 @@ import { desc, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { RequestAccess } from '../identity/roles.js';
 import { GENESIS_HASH, recordHash } from './chain.js';
-import { accessRecords } from './tables.js';
+import { accessRecords, type AccessRecordRow } from './tables.js';
 
 export type AccessAction = 'READ' | 'WRITE';
 export type AccessOutcome = 'ALLOWED' | 'DENIED';
@@ -32,20 +32,60 @@ export class AccessRecorder {
   async flush(db: Db): Promise<void> {
     if (this.entries.size === 0) return;
     const { identity, purpose, identityVerification, requestId } = this.access;
-    const pending = [...this.entries.values()];
+    const pending = [...this.entries.values()].map((e) => ({
+      id: randomUUID(), at: this.now, requestId, service: this.service, subject: identity.subject, role: identity.role,
+      prefecture: identity.prefecture, holderId: e.holderId, action: e.action, fields: [...e.fields].sort(), purpose,
+      identityVerification, outcome: e.outcome,
+    }));
     this.entries.clear();
-    await db.transaction(async (txRaw) => {
+    await writerFor(db).append(pending);
+  }
+}
+
+type Unchained = Omit<AccessRecordRow, 'seq' | 'prevHash' | 'hash'>;
+
+/**
+ * Appends to the chain in group commits: records that arrive while a commit is in flight go together in the next
+ * one, so concurrent requests share one lock, one read of the chain head and one commit, and each request still
+ * waits until its own records are durable before it is answered.
+ */
+class ChainWriter {
+  private queue: { rows: Unchained[]; done: (e?: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(private readonly db: Db) {}
+
+  append(rows: Unchained[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ rows, done: (e) => (e ? reject(e) : resolve()) });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.commit(batch.flatMap((b) => b.rows));
+        for (const b of batch) b.done();
+      } catch (e) {
+        for (const b of batch) b.done(e);
+      }
+    }
+    this.running = false;
+  }
+
+  private async commit(pending: Unchained[]): Promise<void> {
+    await this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       // One appender at a time across every process: the chain needs the previous record's hash.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('renkei-access-log', 0))`);
       const [last] = await tx.select({ seq: accessRecords.seq, hash: accessRecords.hash }).from(accessRecords).orderBy(desc(accessRecords.seq)).limit(1);
       let prev = last ?? { seq: 0, hash: GENESIS_HASH };
-      const rows = pending.map((e) => {
-        const row = {
-          seq: prev.seq + 1, id: randomUUID(), at: this.now, requestId, service: this.service, subject: identity.subject,
-          role: identity.role, prefecture: identity.prefecture, holderId: e.holderId, action: e.action, fields: [...e.fields].sort(),
-          purpose, identityVerification, outcome: e.outcome, prevHash: prev.hash,
-        };
+      const rows = pending.map((r) => {
+        const row = { ...r, seq: prev.seq + 1, prevHash: prev.hash };
         const hashed = { ...row, hash: recordHash(row) };
         prev = { seq: hashed.seq, hash: hashed.hash };
         return hashed;
@@ -53,4 +93,11 @@ export class AccessRecorder {
       await tx.insert(accessRecords).values(rows);
     });
   }
+}
+
+const writers = new WeakMap<Db, ChainWriter>();
+function writerFor(db: Db): ChainWriter {
+  let w = writers.get(db);
+  if (!w) writers.set(db, (w = new ChainWriter(db)));
+  return w;
 }
