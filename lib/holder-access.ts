@@ -1,4 +1,4 @@
-import { forbidden } from './errors.js';
+import { apiError, forbidden } from './errors.js';
 import { canReadHolderOf, requireHolderPurpose } from './identity/authorize.js';
 import type { AccessAction } from './audit/access-records.js';
 import type { SubgraphContext } from './subgraph-server.js';
@@ -19,14 +19,21 @@ export function authorizeHolder(
   if (error) throw error;
 }
 
-/** For list positions and entity batches: the error replaces the one holder, the others are still answered. */
+/**
+ * For list positions and entity batches: the error replaces the one holder, the others are still answered.
+ * `admit` is a further check for an in-scope holder (the driver's budget of distinct holders read).
+ */
 export function holderAccessError(
   ctx: SubgraphContext,
   holder: { id: string; residencePrefecture?: string | null },
   fields: string | readonly string[],
   action: AccessAction = 'READ',
+  admit: () => boolean = () => true,
 ): Error | null {
-  const allowed = !!holder.residencePrefecture && canReadHolderOf(ctx.access, holder.residencePrefecture);
-  ctx.audit.note(holder.id, action, allowed ? 'ALLOWED' : 'DENIED', fields);
-  return allowed ? null : forbidden("this holder is outside the caller's prefecture");
+  const inScope = !!holder.residencePrefecture && canReadHolderOf(ctx.access, holder.residencePrefecture);
+  const admitted = inScope && admit();
+  ctx.audit.note(holder.id, action, admitted ? 'ALLOWED' : 'DENIED', fields);
+  if (!inScope) return forbidden("this holder is outside the caller's prefecture");
+  if (!admitted) return apiError('RATE_LIMITED', 'too many different holders were read in a short time; try again later');
+  return null;
 }

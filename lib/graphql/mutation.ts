@@ -1,22 +1,4 @@
 import { UserErrorException, type UserError } from '../errors.js';
-import type { Db } from '../db/database.js';
-
-/**
- * Runs a mutation's work in one transaction. A refusal (UserErrorException) rolls everything back and becomes the
- * payload's userErrors, so a refused or malformed request never leaves a half-written row.
- */
-export async function inTransaction<T extends object>(
-  db: Db,
-  work: (tx: Db) => Promise<T>,
-): Promise<Partial<T> & { userErrors: UserError[] }> {
-  try {
-    const result = await db.transaction((tx) => work(tx as unknown as Db));
-    return { ...result, userErrors: [] };
-  } catch (e) {
-    if (e instanceof UserErrorException) return { userErrors: e.userErrors } as Partial<T> & { userErrors: UserError[] };
-    throw e;
-  }
-}
 
 /** Collects every malformed field of an input before refusing, so a form can mark them all at once. */
 export class InputCheck {

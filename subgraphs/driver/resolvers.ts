@@ -1,13 +1,14 @@
-import { apiError, forbidden, UserErrorException, invalidArgument, userError } from '../../lib/errors.js';
+import { UserErrorException, invalidArgument, userError } from '../../lib/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
 import { isLicenseNumber, isUuid, parseId, parseLicenseNumber, parsePrefecture } from '../../lib/graphql/input.js';
-import { InputCheck, inMutation, inTransaction } from '../../lib/graphql/mutation.js';
+import { InputCheck, inMutation } from '../../lib/graphql/mutation.js';
+import type { Db } from '../../lib/db/database.js';
 import { applyDueRecordImports, registerRecordChange, scheduleRecordImports } from './imports.js';
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
-import { authorizeHolder } from '../../lib/holder-access.js';
+import { authorizeHolder, holderAccessError } from '../../lib/holder-access.js';
 import { selectedFields } from '../../lib/graphql/selected-fields.js';
 import { findAccessRecords } from '../../lib/audit/queries.js';
-import { canReadHolderOf, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
+import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
 import { isPrefectureCode, STAFF_ROLES } from '../../lib/identity/roles.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import type { HolderParent, HolderRow } from './models.js';
@@ -23,12 +24,7 @@ const BUDGET_EXEMPT = new Set(['SERVICE', 'JLIS_FEED']);
 /** Authorizes a holder read and spends the reader's budget of distinct holders; either refusal replaces the holder. */
 function readError(ctx: DriverContext, row: HolderRow, fields: readonly string[]): Error | null {
   const { identity } = ctx.access;
-  const inScope = canReadHolderOf(ctx.access, row.residencePrefecture);
-  const withinBudget = inScope && (BUDGET_EXEMPT.has(identity.role) || ctx.readBudget.admit(identity.subject, row.id, ctx.now));
-  ctx.audit.note(row.id, 'READ', withinBudget ? 'ALLOWED' : 'DENIED', fields);
-  if (!inScope) return forbidden("this holder is outside the caller's prefecture");
-  if (!withinBudget) return apiError('RATE_LIMITED', 'too many different holders were read in a short time; try again later');
-  return null;
+  return holderAccessError(ctx, row, fields, 'READ', () => BUDGET_EXEMPT.has(identity.role) || ctx.readBudget.admit(identity.subject, row.id, ctx.now));
 }
 /** Staff, and the service identity for the steps of procedures that need the record (the 本籍 worker). */
 const HOLDER_READERS = [...STAFF_ROLES, 'SERVICE' as const];
@@ -124,7 +120,8 @@ export const resolvers: Resolvers = {
     async registerHolder(_root, { input }, ctx) {
       requireRole(ctx.access, ['SUPERVISOR', 'NPA_ADMIN'], 'registerHolder');
       requireHolderPurpose(ctx.access);
-      return inTransaction(ctx.db, async (tx) => {
+      return inMutation(() => ctx.db.transaction(async (txRaw) => {
+        const tx = txRaw as unknown as Db;
         const check = new InputCheck()
           .require(text(100)(input.name), 'name', 'must be 1–100 characters')
           .require(text(200)(input.address), 'address', 'must be 1–200 characters')
@@ -162,7 +159,7 @@ export const resolvers: Resolvers = {
           }
           throw e;
         }
-      });
+      }));
     },
     registerRecordChange(_root, { input }, ctx) {
       requireRole(ctx.access, STAFF_WRITERS, 'registerRecordChange');
@@ -182,7 +179,8 @@ export const resolvers: Resolvers = {
     async changeCards(_root, { input }, ctx) {
       requireRole(ctx.access, STAFF_WRITERS, 'changeCards');
       requireHolderPurpose(ctx.access);
-      return inTransaction(ctx.db, async (tx) => {
+      return inMutation(() => ctx.db.transaction(async (txRaw) => {
+        const tx = txRaw as unknown as Db;
         const check = new InputCheck().require(isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)');
         const cardIssue = cardsProblem(input.cards);
         check.require(cardIssue === null, 'cards', cardIssue ?? '');
@@ -198,7 +196,7 @@ export const resolvers: Resolvers = {
         // R-CARD-1/2: only the cards change; M1, M2 and consent live in their own subgraphs and are left as they are.
         const holder = await updateHolderCards(tx, current.id, [...input.cards], ctx.now);
         return { holder };
-      });
+      }));
     },
   },
   Holder: {
