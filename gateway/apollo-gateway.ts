@@ -3,7 +3,8 @@ import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import { serveApollo } from '../lib/http-server.js';
+import { subgraphsReady } from './readiness.js';
 import { formatApiError } from '../lib/graphql/format-error.js';
 import { header, HEADER, readRequestAccess, subgraphHeaders } from '../lib/identity/request.js';
 import type { GatewayTokenSigner } from '../lib/identity/gateway-token.js';
@@ -89,13 +90,15 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxInitialState() }),
     ],
   });
-  const { url } = await startStandaloneServer(server, {
-    listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
-    context: async ({ req }) => {
+  const http = await serveApollo(server, {
+    port: opts.port,
+    host: opts.host ?? '127.0.0.1',
+    ready: () => subgraphsReady(opts.urls),
+    context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);
       return { access, caller: header(req.headers, HEADER.authorization), tokens: new Map() };
     },
   });
-  log.info('listening', { url, engine: 'apollo' });
-  return { name: 'gateway', url, stop: () => server.stop() };
+  log.info('listening', { url: http.url, engine: 'apollo' });
+  return { name: 'gateway', url: http.url, stop: () => http.close() };
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { schemaPath } from '../schema/subgraphs.js';
-import type { AddressInfo } from 'node:net';
+import { healthRoute, listen } from '../lib/http-server.js';
+import { subgraphsReady } from './readiness.js';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
@@ -102,6 +103,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
   });
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    if (await healthRoute(req, res, () => subgraphsReady(opts.urls))) return;
     if (landing && req.method === 'GET' && req.headers.accept?.includes('text/html')) {
       // Rendered per request: the page carries a fresh CSP nonce each time.
       const html = await sandboxHtml();
@@ -122,24 +124,14 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     }
     return runtime(req, res);
   };
-  const server = createServer((req, res) => {
-    handler(req, res).catch((e: unknown) => {
-      log.error('request failed', { kind: (e as Error).name });
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${opts.host ?? '127.0.0.1'}:${port}/graphql`;
-  log.info('listening', { url, engine: 'hive' });
+  const http = await listen(handler, opts.port, opts.host ?? '127.0.0.1', '/graphql');
+  log.info('listening', { url: http.url, engine: 'hive' });
   return {
     name: 'gateway',
-    url,
+    url: http.url,
     stop: async () => {
+      await http.close();
       await runtime.dispose();
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

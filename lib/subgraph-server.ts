@@ -1,6 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import { sql } from 'drizzle-orm';
+import { serveApollo } from './http-server.js';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import type { Clock } from './clock.js';
@@ -91,9 +92,14 @@ export async function startSubgraph<C extends SubgraphContext>(
     // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
     plugins: [ApolloServerPluginInlineTraceDisabled(), accessRecordPlugin<C>(log), ...(opts.plugins ?? [])],
   });
-  const { url } = await startStandaloneServer(server, {
-    listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
-    context: async ({ req }) => {
+  const http = await serveApollo(server, {
+    port: opts.port,
+    host: opts.host ?? '127.0.0.1',
+    ready: async () => {
+      await opts.deps.db.execute(sql`select 1`);
+      return true;
+    },
+    context: async (req) => {
       const { access, caller } = await readGatewayAccess(req.headers, verifyGateway);
       const forward = callerHeaders(access, caller);
       const now = opts.deps.clock.now();
@@ -101,6 +107,6 @@ export async function startSubgraph<C extends SubgraphContext>(
       return definition.extendContext({ access, now, db: opts.deps.db, forward, deps: opts.deps, audit }, opts.deps.settings);
     },
   });
-  log.info('listening', { url });
-  return { name: definition.name, url, stop: () => server.stop() };
+  log.info('listening', { url: http.url });
+  return { name: definition.name, url: http.url, stop: () => http.close() };
 }

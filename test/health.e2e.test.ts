@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHiveGateway } from '../gateway/hive-gateway.js';
+import { parseConfig } from '../lib/config.js';
+import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
+import { createTokenVerifier } from '../lib/identity/tokens.js';
+import { startTestGraph, type TestGraph } from './support/graph.js';
+
+let graph: TestGraph;
+beforeAll(async () => {
+  graph = await startTestGraph({ seed: false });
+});
+afterAll(async () => {
+  await graph?.close();
+});
+
+const status = async (base: string, path: string) => (await fetch(new URL(path, base))).status;
+
+describe('/healthz and /readyz on every process', () => {
+  it('the gateways and every subgraph are alive and ready, without a token', async () => {
+    for (const base of [graph.gatewayUrl, graph.oracleUrl, ...Object.values(graph.subgraphUrls)]) {
+      expect(await status(base, '/healthz'), base).toBe(200);
+      expect(await status(base, '/readyz'), base).toBe(200);
+    }
+  });
+
+  it('a gateway that cannot reach a subgraph is alive but not ready', async () => {
+    const cfg = parseConfig({ NODE_ENV: 'test' });
+    const gateway = await startHiveGateway({
+      urls: { ...graph.subgraphUrls, consent: 'http://127.0.0.1:9/graphql' },
+      verify: createTokenVerifier(cfg),
+      sign: await createGatewayTokenSigner(cfg),
+      limits: cfg,
+      port: 0,
+      production: false,
+    });
+    try {
+      expect(await status(gateway.url, '/healthz')).toBe(200);
+      expect(await status(gateway.url, '/readyz')).toBe(503);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
