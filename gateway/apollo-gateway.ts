@@ -19,6 +19,7 @@ import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
 interface GatewayContext {
   access: RequestAccess;
   caller: string | null;
+  idempotencyKey: string | null;
   /** One signed token per subgraph per request. */
   tokens: Map<string, Promise<string>>;
 }
@@ -36,7 +37,7 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     if (!context.access) return;
     let token = context.tokens.get(this.subgraph);
     if (!token) context.tokens.set(this.subgraph, (token = this.sign(this.subgraph, context.access)));
-    for (const [name, value] of Object.entries(subgraphHeaders(await token, context.caller, context.access.requestId))) {
+    for (const [name, value] of Object.entries(subgraphHeaders(await token, context.caller, context.access.requestId, context.idempotencyKey))) {
       request.http?.headers.set(name, value);
     }
   }
@@ -96,7 +97,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     ready: () => subgraphsReady(opts.urls),
     context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);
-      return { access, caller: header(req.headers, HEADER.authorization), tokens: new Map() };
+      return { access, caller: header(req.headers, HEADER.authorization), idempotencyKey: header(req.headers, HEADER.idempotencyKey), tokens: new Map() };
     },
   });
   log.info('listening', { url: http.url, engine: 'apollo' });

@@ -97,7 +97,12 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
         const verified = request.headers.get(HEADER.verifiedAccess);
         if (!verified) return {};
         const access = JSON.parse(verified) as RequestAccess;
-        return subgraphHeaders(await opts.sign(subgraphName, access), request.headers.get(HEADER.authorization), access.requestId);
+        return subgraphHeaders(
+          await opts.sign(subgraphName, access),
+          request.headers.get(HEADER.authorization),
+          access.requestId,
+          request.headers.get(HEADER.idempotencyKey),
+        );
       },
     },
   });

@@ -1,10 +1,13 @@
 import type { SubgraphContext } from './subgraph-server.js';
+import type { IdempotencyTable } from './idempotency.js';
 
 /** Everything that makes one subgraph: its name, the Postgres schema and migrations it owns, its resolvers and loaders. */
 export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext> {
   name: 'driver' | 'consent' | 'portal-link';
   dbSchema: string;
   migrationsFolder: string;
+  /** Where this subgraph keeps the answers of mutations sent with an Idempotency-Key. */
+  idempotencyKeys: IdempotencyTable;
   resolvers: object;
   /** The per-request part of the context: one DataLoader per entity. */
   extendContext(base: SubgraphContext, settings: SubgraphSettings): C;

@@ -7,7 +7,8 @@ import { parse } from 'graphql';
 import type { Clock } from './clock.js';
 import type { Db } from './db/database.js';
 import { formatApiError } from './graphql/format-error.js';
-import { callerHeaders, readGatewayAccess } from './identity/request.js';
+import { callerHeaders, header, readGatewayAccess } from './identity/request.js';
+import { IDEMPOTENCY_HEADER, idempotencyPlugin } from './idempotency.js';
 import { createGatewayTokenVerifier } from './identity/gateway-token.js';
 import type { Config } from './config.js';
 import type { TrustStore } from './certificates/verify.js';
@@ -28,6 +29,8 @@ export interface SubgraphContext {
   deps: SubgraphDeps;
   /** The accesses to holders' data this request made, written when the response is sent (R-INQ-1). */
   audit: AccessRecorder;
+  /** The client's Idempotency-Key, as the gateway passed it on. */
+  idempotencyKey: string | null;
 }
 
 export interface SubgraphDeps {
@@ -90,7 +93,7 @@ export async function startSubgraph<C extends SubgraphContext>(
     introspection: true,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), accessRecordPlugin<C>(log), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), accessRecordPlugin<C>(log), idempotencyPlugin<C>(definition.idempotencyKeys), ...(opts.plugins ?? [])],
   });
   const http = await serveApollo(server, {
     port: opts.port,
@@ -104,7 +107,8 @@ export async function startSubgraph<C extends SubgraphContext>(
       const forward = callerHeaders(access, caller);
       const now = opts.deps.clock.now();
       const audit = new AccessRecorder(access, now, definition.name);
-      return definition.extendContext({ access, now, db: opts.deps.db, forward, deps: opts.deps, audit }, opts.deps.settings);
+      const idempotencyKey = header(req.headers, IDEMPOTENCY_HEADER);
+      return definition.extendContext({ access, now, db: opts.deps.db, forward, deps: opts.deps, audit, idempotencyKey }, opts.deps.settings);
     },
   });
   log.info('listening', { url: http.url });

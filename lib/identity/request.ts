@@ -13,6 +13,8 @@ export const HEADER = {
   caller: 'x-renkei-caller',
   /** Inside the Hive gateway only: the access it verified, from its HTTP wrapper to its subgraph calls. */
   verifiedAccess: 'x-renkei-verified-access',
+  /** A client's key for retrying a mutation safely (passed on to the subgraph that runs it). */
+  idempotencyKey: 'idempotency-key',
 } as const;
 
 export type HeaderSource = { get(name: string): string | null | undefined } | Record<string, string | string[] | undefined>;
@@ -76,9 +78,15 @@ export function callerHeaders(access: RequestAccess, callerAuthorization: string
 }
 
 /** What a gateway sends a subgraph: its own token for that subgraph, the caller's token for nested requests, the id. */
-export function subgraphHeaders(gatewayToken: string, callerAuthorization: string | null, requestId: string): Record<string, string> {
+export function subgraphHeaders(
+  gatewayToken: string,
+  callerAuthorization: string | null,
+  requestId: string,
+  idempotencyKey: string | null = null,
+): Record<string, string> {
   const out: Record<string, string> = { [HEADER.authorization]: `Bearer ${gatewayToken}`, [HEADER.requestId]: requestId };
   if (callerAuthorization) out[HEADER.caller] = callerAuthorization;
+  if (idempotencyKey) out[HEADER.idempotencyKey] = idempotencyKey;
   return out;
 }
 

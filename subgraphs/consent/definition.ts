@@ -2,11 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '../../lib/subgraph-definition.js';
 import { createConsentLoaders, type ConsentContext } from './context.js';
 import { resolvers } from './resolvers.js';
+import { idempotencyKeys } from './tables.js';
 
 export const consentSubgraph = defineSubgraph<ConsentContext>({
   name: 'consent',
   dbSchema: 'consent',
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
+  idempotencyKeys,
   resolvers,
   extendContext: (base) => ({ ...base, loaders: createConsentLoaders(base.db) }),
 });

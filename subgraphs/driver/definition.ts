@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '../../lib/subgraph-definition.js';
 import { createDriverLoaders, type DriverContext } from './context.js';
 import { resolvers } from './resolvers.js';
+import { idempotencyKeys } from './tables.js';
 import { HolderReadBudget } from '../../lib/holder-read-budget.js';
 
 // One budget per driver process: every holder a request reads passes through this subgraph.
@@ -11,6 +12,7 @@ export const driverSubgraph = defineSubgraph<DriverContext>({
   name: 'driver',
   dbSchema: 'driver',
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
+  idempotencyKeys,
   resolvers,
   extendContext: (base, settings) => {
     budget ??= new HolderReadBudget(settings.holderReadLimit, settings.holderReadWindowMs);

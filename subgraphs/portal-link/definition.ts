@@ -2,11 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '../../lib/subgraph-definition.js';
 import { createPortalLinkLoaders, type PortalLinkContext } from './context.js';
 import { resolvers } from './resolvers.js';
+import { idempotencyKeys } from './tables.js';
 
 export const portalLinkSubgraph = defineSubgraph<PortalLinkContext>({
   name: 'portal-link',
   dbSchema: 'portal_link',
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
+  idempotencyKeys,
   resolvers,
   extendContext: (base) => ({ ...base, loaders: createPortalLinkLoaders(base.db) }),
 });
