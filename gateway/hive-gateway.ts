@@ -42,7 +42,8 @@ function formatErrorsPlugin(log: Logger): GatewayPlugin {
       // request is the caller's, so it is a 200 with errors as on the other engine (401 stays 401).
       const code = f.extensions?.code;
       // A request graphql-js could not run at all (coercion, validation) is a 400, as the other engine answers it.
-      const status = requestCode ? 400 : (HTTP_STATUS_BY_CODE[String(code)] ?? 200);
+      // A field error (it has a path) leaves the rest of the answer standing: that is a 200 with errors.
+      const status = requestCode ? 400 : f.path && code !== 'UNAUTHENTICATED' ? 200 : (HTTP_STATUS_BY_CODE[String(code)] ?? 200);
       return new GraphQLError(f.message, { path: f.path, extensions: { ...f.extensions, http: { status } } });
     });
     return { ...r, errors };

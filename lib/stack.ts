@@ -23,6 +23,9 @@ export interface Stack {
   /** Statements each subgraph sent, for the batching tests and benchmarks. */
   counters: Record<keyof SubgraphUrls, QueryCounter>;
   dbs: Record<keyof SubgraphUrls, Db>;
+  /** Stops one subgraph (reliability tests); `restartSubgraph` brings it back on the same port. */
+  stopSubgraph(name: keyof SubgraphUrls): Promise<void>;
+  restartSubgraph(name: keyof SubgraphUrls): Promise<void>;
   /** Starts one more gateway of the given engine over the same subgraphs (oracle tests, benchmarks). */
   addGateway(engine: 'apollo' | 'hive', opts?: { production?: boolean }): Promise<string>;
   stop(): Promise<void>;
@@ -76,17 +79,24 @@ export async function startStack(opts: {
   const urls = {} as SubgraphUrls;
   const running: RunningService[] = [];
   try {
+    const bySubgraph = {} as Record<keyof SubgraphUrls, RunningService>;
+    const serve = async (d: (typeof SUBGRAPH_DEFINITIONS)[number], port: number) => {
+      const service = await startSubgraph(d as never, {
+        deps: { db: dbs[d.name], clock, gatewayKeys: config, trust, graph, serviceToken, settings },
+        port,
+        host: config.HOST,
+      });
+      bySubgraph[d.name] = service;
+      return service;
+    };
     for (const d of SUBGRAPH_DEFINITIONS) {
       counters[d.name] = new QueryCounter();
       dbs[d.name] = client.drizzle(counters[d.name]);
-      const service = await startSubgraph(d as never, {
-        deps: { db: dbs[d.name], clock, gatewayKeys: config, trust, graph, serviceToken, settings },
-        port: ports[d.name],
-        host: config.HOST,
-      });
-      running.push(service);
+      const service = await serve(d, ports[d.name]);
       urls[d.name] = service.url;
     }
+    // Subgraphs are stopped last, whichever instance of them is running then.
+    running.push({ name: 'subgraphs', url: '', stop: async () => void (await Promise.all(Object.values(bySubgraph).map((s) => s.stop()))) });
     if (opts.withGateway !== false) {
       const startGateway = (opts.engine ?? config.GATEWAY_ENGINE) === 'hive' ? startHiveGateway : startApolloGateway;
       const gateway = await startGateway({
@@ -108,7 +118,13 @@ export async function startStack(opts: {
       running.push(g);
       return g.url;
     };
+    const stopSubgraph = (name: keyof SubgraphUrls) => bySubgraph[name].stop();
+    const restartSubgraph = async (name: keyof SubgraphUrls) => {
+      await serve(SUBGRAPH_DEFINITIONS.find((d) => d.name === name)!, Number(new URL(urls[name]).port));
+    };
     return {
+      stopSubgraph,
+      restartSubgraph,
       gatewayUrl: gatewayUrl,
       addGateway,
       subgraphUrls: urls,

@@ -7,6 +7,8 @@ const base: EligibilityFacts = {
   signatureCertificate: { status: 'VALID' },
   portalLink: { linkedAt: '2025-04-02T11:15:00Z' },
   consent: { items: ['ADDRESS', 'NAME', 'BIRTH_DATE'], status: 'ACTIVE', followedCertificate: { status: 'VALID' } },
+  portalLinkKnown: true,
+  consentKnown: true,
 };
 const codes = (rs: { code: string }[]) => rs.map((r) => r.code);
 const auto = (facts: EligibilityFacts) => eligibility(facts).addressOneStop.items.map((i) => [i.item, i.autoUpdate]);
@@ -95,14 +97,20 @@ describe('R-ELIG-3: address one-stop is per item', () => {
 
 describe('R-ELIG-4 and R-ELIG-5', () => {
   it('R-ELIG-4: a holder who took no measure gets an answer with reasons, not an error', () => {
-    const e = eligibility({ cards: ['MYNA_LICENSE'], signatureCertificate: null, portalLink: null, consent: null });
+    const e = eligibility({ cards: ['MYNA_LICENSE'], signatureCertificate: null, portalLink: null, consent: null, portalLinkKnown: true, consentKnown: true });
     expect(e.honsekiOnlineChange.eligible).toBe(false);
     expect(e.addressOneStop.eligible).toBe(false);
   });
   it('R-ELIG-1: an uncovered form is decisive: no M1/M2/consent reasons are added to it', () => {
-    const e = eligibility({ cards: ['LICENSE_CARD'], signatureCertificate: null, portalLink: null, consent: null });
+    const e = eligibility({ cards: ['LICENSE_CARD'], signatureCertificate: null, portalLink: null, consent: null, portalLinkKnown: true, consentKnown: true });
     expect(codes(e.honsekiOnlineChange.reasons)).toEqual(['HOLDS_LICENSE_CARD', 'NOT_MYNA_CARD_HOLDER']);
     expect(codes(e.addressOneStop.reasons)).toEqual(['HOLDS_LICENSE_CARD', 'NOT_MYNA_CARD_HOLDER']);
+  });
+  it('R-ELIG-4: state that could not be read is STATE_UNAVAILABLE, never taken for "not done"', () => {
+    const e = eligibility({ ...base, consent: null, consentKnown: false, portalLink: null, portalLinkKnown: false });
+    expect(codes(e.honsekiOnlineChange.reasons)).toEqual(['STATE_UNAVAILABLE']);
+    expect(codes(e.addressOneStop.reasons)).toEqual(['STATE_UNAVAILABLE']);
+    expect(e.addressOneStop.items.every((i) => !i.autoUpdate && codes(i.reasons).join() === 'STATE_UNAVAILABLE')).toBe(true);
   });
   it('R-ELIG-5: every reason carries a Japanese message and its legal basis', () => {
     const all = [

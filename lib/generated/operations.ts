@@ -46,7 +46,9 @@ export type EligibilityReasonCode =
   | 'PORTAL_NOT_LINKED'
   | 'SIGNATURE_CERTIFICATE_EXPIRED'
   | 'SIGNATURE_CERTIFICATE_NOT_SUBMITTED'
-  | 'SIGNATURE_CERTIFICATE_REVOKED_AWAITING_NEW';
+  | 'SIGNATURE_CERTIFICATE_REVOKED_AWAITING_NEW'
+  /** The state this depends on could not be read just now (a part of the system is unavailable); ask again. */
+  | 'STATE_UNAVAILABLE';
 
 export type GrantAddressOneStopConsentInput = {
   /** At a centre (staff). */

@@ -34,11 +34,23 @@ export function requestErrorCode(e: { message: string; path?: readonly unknown[]
   return /^Variable "\$/.test(e.message) ? 'INVALID_INPUT' : /^Syntax Error/.test(e.message) ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
 }
 
+/** How each engine reports a subgraph it could not reach. */
+const UNREACHABLE_SUBGRAPH = new Set(['SUBREQUEST_HTTP_ERROR', 'DOWNSTREAM_SERVICE_ERROR']);
+
 export function formatApiError(
   formatted: GraphQLFormattedError,
   opts: { requestId?: string; log?: (msg: string, detail: Record<string, unknown>) => void } = {},
 ): GraphQLFormattedError {
   const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
+  if (UNREACHABLE_SUBGRAPH.has(code)) {
+    // The fields it would have answered are null; the client is told they are unknown, not which service failed.
+    opts.log?.('subgraph unreachable', { requestId: opts.requestId, path: formatted.path, kind: withoutEchoedValues(formatted.message).slice(0, 120) });
+    return {
+      message: 'part of this answer is temporarily unavailable; try again',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', requestId: opts.requestId },
+    };
+  }
   if (!KNOWN_CODES.has(code) || code === 'INTERNAL_SERVER_ERROR') {
     opts.log?.('internal error', { requestId: opts.requestId, path: formatted.path, kind: withoutEchoedValues(formatted.message).slice(0, 120) });
     return {

@@ -62,6 +62,10 @@ export const resolvers: Resolvers = {
   },
   Holder: {
     __resolveReference: (ref) => ref,
+    addressOneStopConsentRead(holder, _args, ctx) {
+      authorizeHolder(ctx, holder, 'addressOneStopConsent');
+      return true;
+    },
     async addressOneStopConsent(holder, _args, ctx) {
       authorizeHolder(ctx, holder, 'addressOneStopConsent');
       return ctx.loaders.latestConsentByHolderId.load(holder.id);

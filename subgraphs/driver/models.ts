@@ -8,6 +8,8 @@ export interface RequiredByEligibility {
   signatureCertificate?: { status: CertificateStatus } | null;
   portalLink?: { linkedAt: string } | null;
   addressOneStopConsent?: { items: string[]; status: ConsentStatus; followedCertificate: { status: CertificateStatus } } | null;
+  portalLinkRead?: boolean | null;
+  addressOneStopConsentRead?: boolean | null;
 }
 
 /** A Holder as resolvers pass it: the driver row, plus the required fields when the gateway sent them. */

@@ -218,6 +218,8 @@ export const resolvers: Resolvers = {
         signatureCertificate: h.signatureCertificate ?? null,
         portalLink: h.portalLink ?? null,
         consent: h.addressOneStopConsent ?? null,
+        portalLinkKnown: h.portalLinkRead === true,
+        consentKnown: h.addressOneStopConsentRead === true,
       }),
     async recordImports(h, { status }, ctx) {
       const all = await ctx.loaders.importsByHolderId.load(h.id);

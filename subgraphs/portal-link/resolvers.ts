@@ -75,6 +75,10 @@ export const resolvers: Resolvers = {
   },
   Holder: {
     __resolveReference: (ref) => ref,
+    portalLinkRead(holder, _args, ctx) {
+      authorizeHolder(ctx, holder, 'portalLink');
+      return true;
+    },
     async signatureCertificate(holder, _args, ctx) {
       authorizeHolder(ctx, holder, 'signatureCertificate');
       return ctx.loaders.certificateByHolderId.load(holder.id);

@@ -106,6 +106,8 @@ export type Holder = {
   __typename?: 'Holder';
   /** The latest address one-stop consent, null if never given. */
   addressOneStopConsent: Maybe<Consent>;
+  /** True whenever the consent record could be read: null (with an error) tells "unknown" from "no consent". */
+  addressOneStopConsentRead: Maybe<Scalars['Boolean']['output']>;
   id: Scalars['ID']['output'];
   residencePrefecture: Scalars['String']['output'];
 };
@@ -316,6 +318,8 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Holder' }
     & GraphQLRecursivePick<FederationTypes['Holder'], {"id":true}>
     & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
         | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}> ) );
 }>;
 
@@ -340,6 +344,7 @@ export type ResolversTypes = ResolversObject<{
   GrantAddressOneStopConsentInput: GrantAddressOneStopConsentInput;
   GrantAddressOneStopConsentPayload: ResolverTypeWrapper<Omit<GrantAddressOneStopConsentPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
   Holder: ResolverTypeWrapper<HolderReference>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   IngestJlisNotificationsPayload: ResolverTypeWrapper<IngestJlisNotificationsPayload>;
   JlisNotificationInput: JlisNotificationInput;
   JlisNotificationKind: JlisNotificationKind;
@@ -347,7 +352,6 @@ export type ResolversTypes = ResolversObject<{
   JlisOutcome: JlisOutcome;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RevokeAddressOneStopConsentInput: RevokeAddressOneStopConsentInput;
   RevokeAddressOneStopConsentPayload: ResolverTypeWrapper<Omit<RevokeAddressOneStopConsentPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
@@ -370,12 +374,12 @@ export type ResolversParentTypes = ResolversObject<{
   GrantAddressOneStopConsentInput: GrantAddressOneStopConsentInput;
   GrantAddressOneStopConsentPayload: Omit<GrantAddressOneStopConsentPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
   Holder: HolderReference;
+  Boolean: Scalars['Boolean']['output'];
   IngestJlisNotificationsPayload: IngestJlisNotificationsPayload;
   JlisNotificationInput: JlisNotificationInput;
   JlisNotificationResult: JlisNotificationResult;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   RevokeAddressOneStopConsentInput: RevokeAddressOneStopConsentInput;
   RevokeAddressOneStopConsentPayload: Omit<RevokeAddressOneStopConsentPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
@@ -435,6 +439,7 @@ export type GrantAddressOneStopConsentPayloadResolvers<ContextType = ConsentCont
 export type HolderResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Holder'] = ResolversParentTypes['Holder'], FederationReferenceType extends FederationReferenceTypes['Holder'] = FederationReferenceTypes['Holder']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Holder']> | FederationReferenceType, FederationReferenceType, ContextType>;
   addressOneStopConsent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
+  addressOneStopConsentRead?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 

@@ -147,7 +147,9 @@ export type EligibilityReasonCode =
   | 'PORTAL_NOT_LINKED'
   | 'SIGNATURE_CERTIFICATE_EXPIRED'
   | 'SIGNATURE_CERTIFICATE_NOT_SUBMITTED'
-  | 'SIGNATURE_CERTIFICATE_REVOKED_AWAITING_NEW';
+  | 'SIGNATURE_CERTIFICATE_REVOKED_AWAITING_NEW'
+  /** The state this depends on could not be read just now (a part of the system is unavailable); ask again. */
+  | 'STATE_UNAVAILABLE';
 
 export type FollowedCertificate = {
   __typename?: 'FollowedCertificate';
@@ -161,6 +163,7 @@ export type Holder = {
   __typename?: 'Holder';
   address: Scalars['String']['output'];
   addressOneStopConsent: Maybe<Consent>;
+  addressOneStopConsentRead: Maybe<Scalars['Boolean']['output']>;
   birthDate: Scalars['Date']['output'];
   cards: Array<CardKind>;
   /** Which services apply and why (R-ELIG-1…5), from the record here and the other subgraphs' state. */
@@ -172,6 +175,7 @@ export type Holder = {
   licenseNumber: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   portalLink: Maybe<PortalLink>;
+  portalLinkRead: Maybe<Scalars['Boolean']['output']>;
   /** Scheduled changes of this holder's record (R-IMP-1), newest effective day first. */
   recordImports: Array<RecordImport>;
   /** 住所地公安委員会, JIS X 0401 code "01"–"47". */
@@ -525,7 +529,7 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Holder' }
     & GraphQLRecursivePick<FederationTypes['Holder'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Holder'], {"signatureCertificate":{"status":true},"portalLink":{"linkedAt":true},"addressOneStopConsent":{"items":true,"status":true,"followedCertificate":{"status":true}}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"signatureCertificate":{"status":true},"portalLink":{"linkedAt":true},"portalLinkRead":true,"addressOneStopConsent":{"items":true,"status":true,"followedCertificate":{"status":true}},"addressOneStopConsentRead":true}> ) );
   RecordImport:
     ( { __typename: 'RecordImport' }
     & GraphQLRecursivePick<FederationTypes['RecordImport'], {"id":true}> );

@@ -16,7 +16,8 @@ export type ReasonCode =
   | 'NO_CONSENT'
   | 'ITEM_NOT_CONSENTED'
   | 'CONSENT_EXPIRED'
-  | 'CONSENT_REVOKED';
+  | 'CONSENT_REVOKED'
+  | 'STATE_UNAVAILABLE';
 
 export interface Reason {
   code: ReasonCode;
@@ -69,9 +70,13 @@ const REASONS: Record<ReasonCode, { message: string; legalBasis: string }> = {
     message: '同意が取り消されています。変更は住所地公安委員会への届出が必要です。',
     legalBasis: '道路交通法第95条の5第2項において準用する第94条第1項',
   },
+  STATE_UNAVAILABLE: {
+    message: '現在、利用状況を確認できません。時間をおいて再度照会してください。',
+    legalBasis: '',
+  },
 };
 
-export const reason = (code: ReasonCode): Reason => ({ code, ...REASONS[code] });
+export const reason = (code: ReasonCode): Reason => ({ code, message: REASONS[code].message, legalBasis: REASONS[code].legalBasis || null });
 
 export const CONSENT_ITEMS = ['ADDRESS', 'NAME', 'BIRTH_DATE'] as const;
 export type ConsentItem = (typeof CONSENT_ITEMS)[number];
@@ -87,6 +92,9 @@ export interface EligibilityFacts {
   portalLink: { linkedAt: unknown } | null;
   /** The latest consent (consent subgraph), null if never given. */
   consent: { items: readonly string[]; status: ConsentStatus; followedCertificate: { status: CertificateStatus } } | null;
+  /** Whether M1/M2 and the consent could be read now: unknown is never taken for "not done" (R-ELIG-4). */
+  portalLinkKnown: boolean;
+  consentKnown: boolean;
 }
 
 export interface ServiceEligibility {
@@ -119,6 +127,7 @@ export function honsekiOnlineChangeEligibility(facts: EligibilityFacts): Service
   const reasons = formReasons(holdingForm(facts.cards), facts.cards, 'HONSEKI');
   // A form that is not covered is decisive: the measures would not help, so the counter is not told to take them.
   if (reasons.length > 0) return { eligible: false, reasons };
+  if (!facts.portalLinkKnown) return { eligible: false, reasons: [reason('STATE_UNAVAILABLE')] };
   if (!facts.signatureCertificate) reasons.push(reason('SIGNATURE_CERTIFICATE_NOT_SUBMITTED'));
   if (!facts.portalLink) reasons.push(reason('PORTAL_NOT_LINKED'));
   return { eligible: reasons.length === 0, reasons };
@@ -132,7 +141,8 @@ export function addressOneStopEligibility(facts: EligibilityFacts): AddressOneSt
     const items = CONSENT_ITEMS.map((item) => ({ item, autoUpdate: false, reasons: [...common] }));
     return { eligible: false, items, reasons: common };
   }
-  if (!consent) common.push(reason('NO_CONSENT'));
+  if (!facts.consentKnown) common.push(reason('STATE_UNAVAILABLE'));
+  else if (!consent) common.push(reason('NO_CONSENT'));
   else if (consent.status === 'REVOKED') common.push(reason('CONSENT_REVOKED'));
   else if (consent.status === 'EXPIRED') common.push(reason('CONSENT_EXPIRED'));
   else if (consent.followedCertificate.status === 'REVOKED') common.push(reason('SIGNATURE_CERTIFICATE_REVOKED_AWAITING_NEW'));
@@ -140,7 +150,7 @@ export function addressOneStopEligibility(facts: EligibilityFacts): AddressOneSt
 
   const items = CONSENT_ITEMS.map((item) => {
     const itemReasons = [...common];
-    if (consent && !consent.items.includes(item)) itemReasons.push(reason('ITEM_NOT_CONSENTED'));
+    if (facts.consentKnown && consent && !consent.items.includes(item)) itemReasons.push(reason('ITEM_NOT_CONSENTED'));
     return { item, autoUpdate: itemReasons.length === 0, reasons: itemReasons };
   });
   return { eligible: items.some((i) => i.autoUpdate), items, reasons: common };

@@ -56,6 +56,8 @@ export type Holder = {
   id: Scalars['ID']['output'];
   /** M2, null if not linked. */
   portalLink: Maybe<PortalLink>;
+  /** True whenever the M1/M2 record could be read: null (with an error) tells "unknown" from "not done". */
+  portalLinkRead: Maybe<Scalars['Boolean']['output']>;
   residencePrefecture: Scalars['String']['output'];
   /** M1 on file, null if none. */
   signatureCertificate: Maybe<SignatureCertificate>;
@@ -356,6 +358,13 @@ export type FederationReferenceTypes = ResolversObject<{
         | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
         | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
         | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
         | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}> ) );
 }>;
 
@@ -455,6 +464,7 @@ export type HolderResolvers<ContextType = PortalLinkContext, ParentType extends 
   honsekiChangeRequests?: Resolver<Array<ResolversTypes['HonsekiChangeRequest']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   portalLink?: Resolver<Maybe<ResolversTypes['PortalLink']>, ParentType, ContextType>;
+  portalLinkRead?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   signatureCertificate?: Resolver<Maybe<ResolversTypes['SignatureCertificate']>, ParentType, ContextType>;
 }>;
 

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoId } from '../seeds/demo-holders.js';
+import { gql, startTestGraph, type TestGraph } from './support/graph.js';
+
+const CARD = `query($id: ID!) { holder(id: $id) { name holdingForm
+  eligibility { honsekiOnlineChange { eligible reasons { code } } addressOneStop { eligible reasons { code } items { item autoUpdate } } }
+  portalLink { linkedAt } addressOneStopConsent { status } } }`;
+const supervisor = { role: 'SUPERVISOR' as const, prefecture: '13' };
+
+let graph: TestGraph;
+beforeAll(async () => {
+  graph = await startTestGraph();
+});
+afterAll(async () => {
+  await graph?.close();
+});
+
+const card = () => gql(graph.gatewayUrl, supervisor, CARD, { id: demoId(1) });
+const codes = (rs: { code: string }[]) => rs.map((r) => r.code);
+
+describe('a subgraph down', () => {
+  it('the consent subgraph down: the card answers from the others, consent unknown (not "no consent"), no internals named; back up without a restart', async () => {
+    await graph.stopSubgraph('consent');
+    const r = await card();
+    expect(r.status).toBe(200);
+    expect(r.data.holder.name).toBe('山田 太郎');
+    expect(r.data.holder.portalLink.linkedAt).toBeTruthy();
+    expect(r.data.holder.addressOneStopConsent).toBeNull();
+    expect(codes(r.data.holder.eligibility.addressOneStop.reasons)).toEqual(['STATE_UNAVAILABLE']);
+    expect(r.data.holder.eligibility.honsekiOnlineChange.eligible).toBe(true);
+    expect(r.errors!.map((e) => e.extensions?.code)).toEqual(expect.arrayContaining(['SERVICE_UNAVAILABLE']));
+    expect(JSON.stringify(r.errors)).not.toMatch(/consent|ECONNREFUSED|127\.0\.0\.1|serviceName|_entities/);
+
+    await graph.restartSubgraph('consent');
+    const back = await card();
+    expect(back.errors).toBeUndefined();
+    expect(back.data.holder.addressOneStopConsent.status).toBe('ACTIVE');
+    expect(back.data.holder.eligibility.addressOneStop.eligible).toBe(true);
+  });
+
+  it('the portal-link subgraph down: 本籍 online change is unknown, not "not linked"', async () => {
+    await graph.stopSubgraph('portal-link');
+    const r = await card();
+    expect(r.data.holder.name).toBe('山田 太郎');
+    expect(codes(r.data.holder.eligibility.honsekiOnlineChange.reasons)).toEqual(['STATE_UNAVAILABLE']);
+    expect(r.data.holder.addressOneStopConsent.status).toBe('ACTIVE');
+    await graph.restartSubgraph('portal-link');
+    expect((await card()).data.holder.eligibility.honsekiOnlineChange.eligible).toBe(true);
+  });
+});
