@@ -42,8 +42,8 @@ function formatErrorsPlugin(log: Logger): GatewayPlugin {
       // request is the caller's, so it is a 200 with errors as on the other engine (401 stays 401).
       const code = f.extensions?.code;
       // A request graphql-js could not run at all (coercion, validation) is a 400, as the other engine answers it.
-      // A field error (it has a path) leaves the rest of the answer standing: that is a 200 with errors.
-      const status = requestCode ? 400 : f.path && code !== 'UNAUTHENTICATED' ? 200 : (HTTP_STATUS_BY_CODE[String(code)] ?? 200);
+      // When there is data, the errors are the missing parts of an answer that stands: a 200 with errors.
+      const status = requestCode ? 400 : r.data != null && code !== 'UNAUTHENTICATED' ? 200 : (HTTP_STATUS_BY_CODE[String(code)] ?? 200);
       return new GraphQLError(f.message, { path: f.path, extensions: { ...f.extensions, http: { status } } });
     });
     return { ...r, errors };
@@ -85,7 +85,10 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     ...(opts.production
       ? { persistedDocuments: { getPersistedOperation: (key: string) => trusted[key.replace(/^sha256:/, '')] ?? null, allowArbitraryDocuments: false } }
       : {}),
-    upstreamTimeout: opts.subgraphTimeoutMs,
+    upstreamTimeout: opts.subgraphTimeoutMs ?? 10_000,
+    // A failed subgraph query is tried once more; a mutation never is (it might have run).
+    upstreamRetry: ({ executionRequest }) =>
+      executionRequest.operationType === 'mutation' ? undefined : { maxRetries: 1, retryDelay: 50, retryDelayFactor: 1 },
     plugins: () => [
       ...(limitPlugins(opts.limits, opts.production) as GatewayPlugin[]),
       formatErrorsPlugin(log),

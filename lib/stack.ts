@@ -104,6 +104,7 @@ export async function startStack(opts: {
         verify,
         sign,
         limits: config,
+        subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
         port: ports.gateway,
         host: config.HOST,
         production: config.NODE_ENV === 'production',
@@ -114,7 +115,7 @@ export async function startStack(opts: {
     const addGateway = async (engine: 'apollo' | 'hive', extra: { production?: boolean } = {}) => {
       const start = engine === 'hive' ? startHiveGateway : startApolloGateway;
       const production = extra.production ?? config.NODE_ENV === 'production';
-      const g = await start({ urls, verify, sign, limits: config, port: 0, host: config.HOST, production });
+      const g = await start({ urls, verify, sign, limits: config, subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS, port: 0, host: config.HOST, production });
       running.push(g);
       return g.url;
     };

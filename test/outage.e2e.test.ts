@@ -48,3 +48,48 @@ describe('a subgraph down', () => {
     expect((await card()).data.holder.eligibility.honsekiOnlineChange.eligible).toBe(true);
   });
 });
+
+describe('a subgraph that does not answer', () => {
+  it('times out per subgraph, a query is tried once more, and the card still answers from the others', async () => {
+    const { createServer } = await import('node:http');
+    const { startHiveGateway } = await import('../gateway/hive-gateway.js');
+    const { parseConfig } = await import('../lib/config.js');
+    const { createGatewayTokenSigner } = await import('../lib/identity/gateway-token.js');
+    const { createTokenVerifier } = await import('../lib/identity/tokens.js');
+    let attempts = 0;
+    const silent = createServer(() => void attempts++);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const cfg = parseConfig({ NODE_ENV: 'test' });
+    const port = (silent.address() as { port: number }).port;
+    const gateway = await startHiveGateway({
+      urls: { ...graph.subgraphUrls, consent: `http://127.0.0.1:${port}/graphql` },
+      verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, subgraphTimeoutMs: 300, port: 0, production: false,
+    });
+    try {
+      const r = await gql(gateway.url, supervisor, CARD, { id: demoId(1) });
+      expect(r.status).toBe(200);
+      expect(r.data.holder.name).toBe('山田 太郎');
+      expect(codes(r.data.holder.eligibility.addressOneStop.reasons)).toEqual(['STATE_UNAVAILABLE']);
+      expect(r.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
+      expect(attempts).toBe(2);
+    } finally {
+      await gateway.stop();
+    }
+    // A mutation whose subgraph does not answer is not sent again: it may have run.
+    attempts = 0;
+    const writer = await startHiveGateway({
+      urls: { ...graph.subgraphUrls, driver: `http://127.0.0.1:${port}/graphql` },
+      verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, subgraphTimeoutMs: 300, port: 0, production: false,
+    });
+    try {
+      const m = await gql(writer.url, { ...supervisor, purpose: 'COUNTER_PROCEDURE' }, 'mutation { changeCards(input: { holderId: "' + demoId(3) + '", cards: [LICENSE_CARD] }) { userErrors { code } } }');
+      expect(m.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
+      expect(attempts).toBe(1);
+    } finally {
+      await writer.stop();
+      await gateway.stop();
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+});

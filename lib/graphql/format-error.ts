@@ -34,7 +34,7 @@ export function requestErrorCode(e: { message: string; path?: readonly unknown[]
   return /^Variable "\$/.test(e.message) ? 'INVALID_INPUT' : /^Syntax Error/.test(e.message) ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
 }
 
-/** How each engine reports a subgraph it could not reach. */
+/** How each engine reports a subgraph it could not reach (a timeout is reported by its message alone). */
 const UNREACHABLE_SUBGRAPH = new Set(['SUBREQUEST_HTTP_ERROR', 'DOWNSTREAM_SERVICE_ERROR']);
 
 export function formatApiError(
@@ -42,7 +42,7 @@ export function formatApiError(
   opts: { requestId?: string; log?: (msg: string, detail: Record<string, unknown>) => void } = {},
 ): GraphQLFormattedError {
   const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
-  if (UNREACHABLE_SUBGRAPH.has(code)) {
+  if (UNREACHABLE_SUBGRAPH.has(code) || formatted.message === 'The operation was aborted due to timeout') {
     // The fields it would have answered are null; the client is told they are unknown, not which service failed.
     opts.log?.('subgraph unreachable', { requestId: opts.requestId, path: formatted.path, kind: withoutEchoedValues(formatted.message).slice(0, 120) });
     return {
