@@ -1,0 +1,45 @@
+/**
+ * One subgraph as a process of its own: `tsx subgraphs/main.ts --name driver|consent|portal-link [--port N]`, on the
+ * Postgres server of DATABASE_URL (the embedded database serves one process only). Migrations are a step of their
+ * own (`npm run db:migrate`); this process only serves. Prints one JSON line `{ready, url}` when listening.
+ */
+import { parseArgs } from 'node:util';
+import { clockFromConfig } from '../lib/clock.js';
+import { loadTrustStore } from '../lib/certificates/trust-config.js';
+import { config } from '../lib/config.js';
+import { openPostgres } from '../lib/db/database.js';
+import { createGraphClient } from '../lib/graph-client.js';
+import { serviceTokenSource } from '../lib/identity/service-token.js';
+import { startSubgraph } from '../lib/subgraph-server.js';
+import { SUBGRAPH_DEFINITIONS } from './index.js';
+
+const { values } = parseArgs({ options: { name: { type: 'string' }, port: { type: 'string' } } });
+const definition = SUBGRAPH_DEFINITIONS.find((d) => d.name === values.name);
+const cfg = config();
+if (!definition || !cfg.DATABASE_URL) {
+  console.error('usage: DATABASE_URL=postgres://… tsx subgraphs/main.ts --name driver|consent|portal-link [--port N]');
+  process.exit(2);
+}
+const client = await openPostgres(cfg.DATABASE_URL);
+const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
+const service = await startSubgraph(definition as never, {
+  deps: {
+    db: client.drizzle(),
+    clock: clockFromConfig(cfg.APP_NOW),
+    gatewayKeys: cfg,
+    trust: await loadTrustStore(cfg),
+    graph: createGraphClient(() => gatewayUrl),
+    serviceToken: serviceTokenSource(cfg),
+    settings: { maxAddressLength: cfg.MAX_ADDRESS_LENGTH, holderReadLimit: cfg.HOLDER_READ_LIMIT, holderReadWindowMs: cfg.HOLDER_READ_WINDOW_S * 1000 },
+  },
+  port: Number(values.port ?? 0),
+  host: cfg.HOST,
+});
+process.stdout.write(`${JSON.stringify({ ready: true, name: definition.name, url: service.url })}\n`);
+const stop = async () => {
+  await service.stop();
+  await client.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
