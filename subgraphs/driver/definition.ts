@@ -5,8 +5,8 @@ import { resolvers } from './resolvers.js';
 import { idempotencyKeys } from './tables.js';
 import { HolderReadBudget } from '../../lib/holder-read-budget.js';
 
-// One budget per driver process: every holder a request reads passes through this subgraph.
-let budget: HolderReadBudget | undefined;
+// One budget per running driver subgraph (its settings object): every holder a request reads passes through it.
+const budgets = new WeakMap<object, HolderReadBudget>();
 
 export const driverSubgraph = defineSubgraph<DriverContext>({
   name: 'driver',
@@ -15,7 +15,8 @@ export const driverSubgraph = defineSubgraph<DriverContext>({
   idempotencyKeys,
   resolvers,
   extendContext: (base, settings) => {
-    budget ??= new HolderReadBudget(settings.holderReadLimit, settings.holderReadWindowMs);
+    let budget = budgets.get(settings);
+    if (!budget) budgets.set(settings, (budget = new HolderReadBudget(settings.holderReadLimit, settings.holderReadWindowMs)));
     return { ...base, loaders: createDriverLoaders(base.db), maxAddressLength: settings.maxAddressLength, readBudget: budget };
   },
 });
