@@ -1,11 +1,9 @@
+import { destination, pino, stdTimeFunctions, type Logger as PinoLogger } from 'pino';
+
 /**
- * Structured log lines (JSON) on stderr. Callers pass identifiers (request id, holder id, codes), never personal
+ * Structured JSON logs (pino) on stderr. Callers pass identifiers (request id, holder id, codes), never personal
  * values: names, addresses, 本籍, birth dates and pseudonyms stay out of logs.
  */
-type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = ORDER[(process.env.LOG_LEVEL as Level) ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info')] ?? 20;
-
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -13,10 +11,23 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+let root: PinoLogger | undefined;
+
+function rootLogger(): PinoLogger {
+  root ??= pino(
+    {
+      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+      base: undefined,
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination({ dest: 2, sync: true }),
+  );
+  return root;
+}
+
 export function createLogger(service: string): Logger {
-  const write = (level: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < threshold) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, service, msg, ...fields })}\n`);
-  };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  const log = rootLogger().child({ service });
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields: Record<string, unknown> = {}) => log[level](fields, msg);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
