@@ -34,8 +34,4 @@ export function canReadHolderOf(access: RequestAccess, residencePrefecture: stri
   return false;
 }
 
-export function assertCanReadHolderOf(access: RequestAccess, residencePrefecture: string): void {
-  if (!canReadHolderOf(access, residencePrefecture)) throw forbidden("this holder is outside the caller's prefecture");
-}
-
 export const canReadPseudonym = (access: RequestAccess) => PSEUDONYM_READERS.includes(access.identity.role);

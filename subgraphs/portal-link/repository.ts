@@ -30,9 +30,6 @@ export const findHonsekiRequestsByHolderIds = (db: Db, holderIds: readonly strin
     .where(inArray(honsekiChangeRequests.holderId, [...holderIds]))
     .orderBy(desc(honsekiChangeRequests.submittedAt), desc(honsekiChangeRequests.id));
 
-export const findLinkByHolderId = async (db: Db, holderId: string) =>
-  (await db.select().from(portalLinks).where(eq(portalLinks.holderId, holderId)))[0] ?? null;
-
 export type NewSignatureCertificate = typeof signatureCertificates.$inferInsert;
 
 export async function insertCertificate(db: Db, values: NewSignatureCertificate): Promise<SignatureCertificateRow> {

@@ -1,4 +1,4 @@
-import { addDays, compareDates, startOfJapanDay } from '../../../lib/japan-date.js';
+import { addDays, startOfJapanDay } from '../../../lib/japan-date.js';
 import { consentStatus } from './consent-period.js';
 
 export type JlisKind = 'CERTIFICATE_RENEWED' | 'CERTIFICATE_REVOKED';
@@ -71,5 +71,3 @@ export function renewalOutcome(itemOutcomes: readonly string[]): { outcome: 'SCH
   if (itemOutcomes.includes('HOLDER_NOT_FOUND')) return { outcome: 'SKIPPED', reason: 'HOLDER_NOT_FOUND' };
   return { outcome: 'NO_CHANGE', reason: null };
 }
-
-export const compareFiled = (a: JlisNotification, b: JlisNotification) => compareDates(a.filedOn, b.filedOn);
