@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { isValidIsoDate } from '../lib/japan-date.js';
+import { EXTERNAL_ID_RE, SERIAL_RE } from '../lib/graphql/input.js';
 
 /** One line of a J-LIS file (API.md), checked before it is sent so a bad line is reported with its number. */
 const dateTime = z.string().refine((s) => /[T ]\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant');
 const isoDate = z.string().refine(isValidIsoDate, 'must be YYYY-MM-DD');
-const serial = z.string().regex(/^[0-9A-Fa-f]{1,40}$/, 'must be a hexadecimal serial number');
+const serial = z.string().regex(SERIAL_RE, 'must be a hexadecimal serial number');
 
 export const JlisLine = z.discriminatedUnion('kind', [
   z.object({
-    notificationId: z.string().regex(/^[\x21-\x7e]{1,64}$/),
+    notificationId: z.string().regex(EXTERNAL_ID_RE),
     kind: z.literal('CERTIFICATE_RENEWED'),
     previousSerial: serial,
     serial,
@@ -20,7 +21,7 @@ export const JlisLine = z.discriminatedUnion('kind', [
     filedOn: isoDate,
   }),
   z.object({
-    notificationId: z.string().regex(/^[\x21-\x7e]{1,64}$/),
+    notificationId: z.string().regex(EXTERNAL_ID_RE),
     kind: z.literal('CERTIFICATE_REVOKED'),
     previousSerial: serial,
     filedOn: isoDate,

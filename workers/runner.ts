@@ -31,6 +31,7 @@ export function startWorkers(deps: {
   const headers = () => serviceHeaders(deps.serviceToken);
   let stopped = false;
   const running = new Set<Promise<void>>();
+  const timers: NodeJS.Timeout[] = [];
 
   const loop = (name: string, every: number, step: () => Promise<unknown>) => {
     const tick = async () => {
@@ -45,7 +46,6 @@ export function startWorkers(deps: {
     };
     timers.push(setTimeout(() => void tick(), Math.min(every, 1_000)));
   };
-  const timers: NodeJS.Timeout[] = [];
 
   loop('honseki', intervals.honsekiMs, () => processHonsekiRequests({ graph: deps.graph, headers, registry: deps.registry, clock: deps.clock }));
   loop('due-imports', intervals.dueImportsMs, async () => deps.graph.request(ApplyDueRecordImportsDocument, { limit: 500 }, await headers()));

@@ -78,8 +78,7 @@ class ChainWriter {
   }
 
   private async commit(pending: Unchained[]): Promise<void> {
-    await this.db.transaction(async (txRaw) => {
-      const tx = txRaw as unknown as Db;
+    await this.db.transaction(async (tx) => {
       // One appender at a time across every process: the chain needs the previous record's hash.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('renkei-access-log', 0))`);
       const [last] = await tx.select({ seq: accessRecords.seq, hash: accessRecords.hash }).from(accessRecords).orderBy(desc(accessRecords.seq)).limit(1);

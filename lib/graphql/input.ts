@@ -1,6 +1,14 @@
 import { invalidArgument } from '../errors.js';
 import { isPrefectureCode } from '../identity/roles.js';
 
+/** Myna Portal pseudonyms are opaque tokens; this bounds their shape so junk never reaches a query. */
+export const PSEUDONYM_RE = /^[A-Za-z0-9_-]{8,128}$/;
+export const PSEUDONYM_RULE = 'must be 8–128 letters, digits, _ or -';
+/** A certificate serial number (発行番号) as J-LIS and the certificates write it. */
+export const SERIAL_RE = /^[0-9A-Fa-f]{1,40}$/;
+/** Identifiers given by other systems (J-LIS notification ids, terms versions): 1–64 visible ASCII characters. */
+export const EXTERNAL_ID_RE = /^[\x21-\x7e]{1,64}$/;
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const LICENSE_NUMBER_RE = /^[0-9]{12}$/;
 

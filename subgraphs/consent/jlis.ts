@@ -1,15 +1,13 @@
-import type { Db } from '../../lib/db/database.js';
 import { apiError } from '../../lib/errors.js';
 import { RecordCertificateRevocationsDocument, ScheduleRecordImportsDocument } from '../../lib/generated/operations.js';
 import { GraphUnavailableError, serviceHeaders } from '../../lib/graph-client.js';
 import { InputCheck } from '../../lib/graphql/mutation.js';
+import { EXTERNAL_ID_RE, SERIAL_RE } from '../../lib/graphql/input.js';
 import type { ConsentContext } from './context.js';
 import { latestConsentsFollowing, recordNotificationOnce, recordRevokedSerial, seenNotificationIds, updateConsent } from './repository.js';
 import { decide, renewalOutcome, type Decision, type FollowingConsent, type JlisNotification } from './rules/jlis-decision.js';
 
 export const MAX_JLIS_BATCH = 1000;
-const SERIAL_RE = /^[0-9A-Fa-f]{1,40}$/;
-const ID_RE = /^[\x21-\x7e]{1,64}$/;
 
 export interface JlisResult {
   notificationId: string;
@@ -22,7 +20,7 @@ function checkBatch(input: readonly JlisNotification[]): void {
   const check = new InputCheck().require(input.length > 0 && input.length <= MAX_JLIS_BATCH, 'input', `must hold 1–${MAX_JLIS_BATCH} notifications`);
   input.forEach((n, i) => {
     check
-      .require(ID_RE.test(n.notificationId), `${i}.notificationId`, 'must be 1–64 visible ASCII characters')
+      .require(EXTERNAL_ID_RE.test(n.notificationId), `${i}.notificationId`, 'must be 1–64 visible ASCII characters')
       .require(SERIAL_RE.test(n.previousSerial), `${i}.previousSerial`, 'must be a hexadecimal serial number');
     if (n.kind === 'CERTIFICATE_RENEWED') {
       check
@@ -90,8 +88,7 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
   }
 
   const results: JlisResult[] = [];
-  await ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  await ctx.db.transaction(async (tx) => {
     for (const n of input) {
       const d = decisions.get(n.notificationId);
       if (!d || !inBatch.delete(n.notificationId)) {

@@ -1,9 +1,8 @@
 import { verifyDocumentSignature, verifySignatureCertificate, type VerifiedCertificate } from '../../lib/certificates/verify.js';
-import type { Db } from '../../lib/db/database.js';
 import { UserErrorException, userError } from '../../lib/errors.js';
 import { ScheduleRecordImportsDocument } from '../../lib/generated/operations.js';
 import { serviceHeaders } from '../../lib/graph-client.js';
-import { isUuid } from '../../lib/graphql/input.js';
+import { EXTERNAL_ID_RE, isUuid, PSEUDONYM_RE, PSEUDONYM_RULE } from '../../lib/graphql/input.js';
 import { InputCheck } from '../../lib/graphql/mutation.js';
 import { lookupHolder, type HolderFacts } from '../../lib/holder-lookup.js';
 import { addDays, compareDates, japanDate } from '../../lib/japan-date.js';
@@ -25,7 +24,6 @@ import { documentProblem } from './rules/signed-consent.js';
 import type { ConsentRow, RecordChangeOutboxRow } from './tables.js';
 
 const log = createLogger('subgraph-consent');
-const PSEUDONYM_RE = /^[A-Za-z0-9_-]{8,128}$/;
 const CONSENT_ITEMS = ['ADDRESS', 'NAME', 'BIRTH_DATE'] as const;
 type Item = (typeof CONSENT_ITEMS)[number];
 
@@ -42,7 +40,7 @@ function subjectOf(ctx: ConsentContext, input: { holderId?: string | null; pseud
     check.require(input.holderId != null && isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)');
   } else {
     check.require(input.holderId == null, 'holderId', 'is given by a centre only; Myna Portal names pseudonym');
-    check.require(input.pseudonym != null && PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', 'must be 8–128 letters, digits, _ or -');
+    check.require(input.pseudonym != null && PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', PSEUDONYM_RULE);
   }
   check.done();
   const by = channel === 'CENTER' ? { id: input.holderId!.toLowerCase() } : { pseudonym: input.pseudonym! };
@@ -84,7 +82,7 @@ export async function grantConsent(
   new InputCheck()
     .require(input.items.length > 0, 'items', 'must name at least one item')
     .require(new Set(input.items).size === input.items.length, 'items', 'must not repeat an item')
-    .require(/^[\x21-\x7e]{1,64}$/.test(input.termsVersion), 'termsVersion', 'must be 1–64 visible ASCII characters')
+    .require(EXTERNAL_ID_RE.test(input.termsVersion), 'termsVersion', 'must be 1–64 visible ASCII characters')
     .done();
   const problem = documentProblem(input.signedConsent.document, { subject, items: input.items, termsVersion: input.termsVersion, now: ctx.now });
   if (problem) refuse('CONSENT_DOCUMENT_MISMATCH', `${problem.field} ${problem.message}`, ['input', 'signedConsent', 'document']);
@@ -105,8 +103,7 @@ export async function grantConsent(
   if (channel === 'MYNA_PORTAL' && !holder.portalLink) refuse('PORTAL_NOT_LINKED', 'Myna Portal linkage is not done', ['input', 'pseudonym']);
 
   const newCertificate = channel === 'MYNA_PORTAL' && cert.serialNumber !== m1.serialNumber;
-  const { consent, outbox } = await ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  const { consent, outbox } = await ctx.db.transaction(async (tx) => {
     await lockHolderConsents(tx, holder.id);
     const consent = await insertConsent(tx, {
       holderId: holder.id,
@@ -145,8 +142,7 @@ export async function revokeConsent(ctx: ConsentContext, input: { holderId?: str
   const { channel, by } = subjectOf(ctx, input);
   const holder = await holderFor(ctx, channel, by);
   if (channel === 'MYNA_PORTAL' && !holder.portalLink) refuse('PORTAL_NOT_LINKED', 'Myna Portal linkage is not done', ['input', 'pseudonym']);
-  return ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  return ctx.db.transaction(async (tx) => {
     await lockHolderConsents(tx, holder.id);
     const latest = await latestConsentForUpdate(tx, holder.id);
     if (!latest) return refuse('NO_CONSENT', 'the holder has not consented', ['input']);

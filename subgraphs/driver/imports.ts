@@ -58,8 +58,7 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
   });
   check.done();
   const today = japanDate(ctx.now);
-  return ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  return ctx.db.transaction(async (tx) => {
     const locked = await lockHolders(tx, [...new Set(inputs.map((i) => i.holderId.toLowerCase()))]);
     const byId = new Map<string, HolderRow>(locked.map((h) => [h.id, h]));
     const results: { sourceRef: string; item: RecordItem; outcome: Outcome; recordImport: RecordImportRow | null }[] = [];
@@ -110,8 +109,7 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
 /** Applies the pending imports whose effective day has come; concurrent workers never take the same row. */
 export async function applyDueRecordImports(ctx: DriverContext, limit: number) {
   const today = japanDate(ctx.now);
-  return ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  return ctx.db.transaction(async (tx) => {
     const due = await claimDueImports(tx, today, limit);
     let applied = 0;
     let failed = 0;
@@ -135,8 +133,7 @@ export async function registerRecordChange(
   const failure = importFailure(input.item, input.value, { maxAddressLength: ctx.maxAddressLength });
   check.require(failure === null, 'value', `cannot be held by the record (${failure})`);
   check.done();
-  return ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  return ctx.db.transaction(async (tx) => {
     const holder = await lockHolder(tx, input.holderId.toLowerCase());
     if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', 'no holder has this id', ['input', 'holderId'])]);
     authorizeHolder(ctx, holder, [ITEM_COLUMN[input.item]], 'WRITE');

@@ -2,7 +2,6 @@ import { UserErrorException, invalidArgument, userError } from '../../lib/errors
 import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
 import { isLicenseNumber, isUuid, parseId, parseLicenseNumber, parsePrefecture } from '../../lib/graphql/input.js';
 import { InputCheck, inMutation } from '../../lib/graphql/mutation.js';
-import type { Db } from '../../lib/db/database.js';
 import { applyDueRecordImports, registerRecordChange, scheduleRecordImports } from './imports.js';
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
 import { authorizeHolder, holderAccessError } from '../../lib/holder-access.js';
@@ -120,8 +119,7 @@ export const resolvers: Resolvers = {
     async registerHolder(_root, { input }, ctx) {
       requireRole(ctx.access, ['SUPERVISOR', 'NPA_ADMIN'], 'registerHolder');
       requireHolderPurpose(ctx.access);
-      return inMutation(() => ctx.db.transaction(async (txRaw) => {
-        const tx = txRaw as unknown as Db;
+      return inMutation(() => ctx.db.transaction(async (tx) => {
         const check = new InputCheck()
           .require(text(100)(input.name), 'name', 'must be 1–100 characters')
           .require(text(200)(input.address), 'address', 'must be 1–200 characters')
@@ -179,8 +177,7 @@ export const resolvers: Resolvers = {
     async changeCards(_root, { input }, ctx) {
       requireRole(ctx.access, STAFF_WRITERS, 'changeCards');
       requireHolderPurpose(ctx.access);
-      return inMutation(() => ctx.db.transaction(async (txRaw) => {
-        const tx = txRaw as unknown as Db;
+      return inMutation(() => ctx.db.transaction(async (tx) => {
         const check = new InputCheck().require(isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)');
         const cardIssue = cardsProblem(input.cards);
         check.require(cardIssue === null, 'cards', cardIssue ?? '');

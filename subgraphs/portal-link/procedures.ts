@@ -1,7 +1,7 @@
 import { subjectDigest, sameSubject } from '../../lib/certificates/subject-digest.js';
 import { verifySignatureCertificate, type VerifiedCertificate } from '../../lib/certificates/verify.js';
 import { UserErrorException, userError, type UserError } from '../../lib/errors.js';
-import { isUuid } from '../../lib/graphql/input.js';
+import { isUuid, PSEUDONYM_RE, PSEUDONYM_RULE } from '../../lib/graphql/input.js';
 import { InputCheck } from '../../lib/graphql/mutation.js';
 import { lookupHolder } from '../../lib/holder-lookup.js';
 import type { PortalLinkContext } from './context.js';
@@ -20,10 +20,8 @@ import {
   saveLink,
 } from './repository.js';
 import type { HonsekiChangeRequestRow, PortalLinkRow, SignatureCertificateRow } from './tables.js';
-import type { Db } from '../../lib/db/database.js';
 import { honsekiRefusal, isIdentifierCode, retryDelayMs } from './rules/honseki.js';
 
-export const PSEUDONYM_RE = /^[A-Za-z0-9_-]{8,128}$/;
 
 /** R-CERT-2 for a certificate presented now; a refusal is a userError naming the failed check. */
 export async function verifyPresentedCertificate(ctx: PortalLinkContext, pem: string): Promise<VerifiedCertificate> {
@@ -63,7 +61,7 @@ export async function submitSignatureCertificate(
     ]);
   }
   const row = await ctx.db.transaction(async (tx) =>
-    insertCertificate(tx as never, {
+    insertCertificate(tx, {
       holderId: holder.id,
       serialNumber: cert.serialNumber,
       issuer: cert.issuer,
@@ -83,7 +81,7 @@ export async function submitSignatureCertificate(
 
 /** M2 (R-LINK-1): the certificate again, its serial equal to the M1 serial on file, then the pseudonym stored. */
 export async function linkMynaPortal(ctx: PortalLinkContext, input: { certificatePem: string; pseudonym: string }): Promise<{ portalLink: PortalLinkRow }> {
-  new InputCheck().require(PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', 'must be 8–128 letters, digits, _ or -').done();
+  new InputCheck().require(PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', PSEUDONYM_RULE).done();
   const cert = await verifyPresentedCertificate(ctx, input.certificatePem);
   const holders = await findHoldersWithCurrentSerial(ctx.db, cert.serialNumber);
   if (holders.length !== 1) {
@@ -96,8 +94,7 @@ export async function linkMynaPortal(ctx: PortalLinkContext, input: { certificat
     ]);
   }
   const holderId = holders[0]!;
-  return ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as never;
+  return ctx.db.transaction(async (tx) => {
     const byPseudonym = await findLinkByPseudonymForUpdate(tx, input.pseudonym);
     if (byPseudonym && byPseudonym.holderId !== holderId) {
       throw new UserErrorException([userError('PSEUDONYM_TAKEN', 'this pseudonym is linked to another holder', ['input', 'pseudonym'])]);
@@ -123,15 +120,14 @@ export async function submitHonsekiIdentifierCode(
   input: { pseudonym: string; identifierCode: string },
 ): Promise<{ request: HonsekiChangeRequestRow }> {
   new InputCheck()
-    .require(PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', 'must be 8–128 letters, digits, _ or -')
+    .require(PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', PSEUDONYM_RULE)
     .require(isIdentifierCode(input.identifierCode), 'identifierCode', 'must be 16 digits')
     .done();
   const holder = await lookupHolder(ctx.deps.graph, ctx.forward, { pseudonym: input.pseudonym });
   if (!holder) throw new UserErrorException([userError('PORTAL_NOT_LINKED', 'no holder is linked to this pseudonym', ['input', 'pseudonym'])]);
   const refusal = honsekiRefusal(holder);
   if (refusal) throw new UserErrorException([userError(refusal, '本籍 online change is not available to this holder (R-ELIG-2)', ['input', 'pseudonym'])]);
-  return ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  return ctx.db.transaction(async (tx) => {
     const existing = await findRequestWithCode(tx, holder.id, input.identifierCode);
     if (existing) return { request: existing };
     const request = await insertHonsekiRequest(tx, {
@@ -146,7 +142,7 @@ const HONSEKI_LEASE_MS = 120_000;
 
 export async function claimHonsekiRequests(ctx: PortalLinkContext, limit: number) {
   const rows = await ctx.db.transaction((tx) =>
-    leaseHonsekiRequests(tx as unknown as Db, { now: ctx.now, until: new Date(ctx.now.getTime() + HONSEKI_LEASE_MS), limit }),
+    leaseHonsekiRequests(tx, { now: ctx.now, until: new Date(ctx.now.getTime() + HONSEKI_LEASE_MS), limit }),
   );
   return { requests: rows.map((r) => ({ id: r.id, holderId: r.holderId, identifierCode: r.identifierCode ?? '', attempts: r.attempts })) };
 }
@@ -161,8 +157,7 @@ export async function settleHonsekiRequest(
     .require(input.reason == null || /^[A-Z_]{1,64}$/.test(input.reason), 'reason', 'must be an upper-case code')
     .require(input.settlement !== 'FAILED' || !!input.reason, 'reason', 'is required for FAILED')
     .done();
-  return ctx.db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  return ctx.db.transaction(async (tx) => {
     const current = await lockHonsekiRequest(tx, input.id.toLowerCase());
     if (!current || current.status !== 'FETCHING') {
       throw new UserErrorException([userError('REQUEST_NOT_LEASED', 'the request is not being fetched', ['input', 'id'])]);

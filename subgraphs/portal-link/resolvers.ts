@@ -5,10 +5,11 @@ import { canReadPseudonym, requireHolderPurpose, requireRole } from '../../lib/i
 import type { Resolvers } from './generated/resolvers-types.js';
 import { certificateStatus } from './rules/certificate-status.js';
 import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
+import { PSEUDONYM_RE, PSEUDONYM_RULE, SERIAL_RE } from '../../lib/graphql/input.js';
 import { findAccessRecords } from '../../lib/audit/queries.js';
 import { organisationOf } from '../../lib/audit/organisation.js';
 import { markSerialsRevoked } from './repository.js';
-import { claimHonsekiRequests, linkMynaPortal, PSEUDONYM_RE, settleHonsekiRequest, submitHonsekiIdentifierCode, submitSignatureCertificate } from './procedures.js';
+import { claimHonsekiRequests, linkMynaPortal, settleHonsekiRequest, submitHonsekiIdentifierCode, submitSignatureCertificate } from './procedures.js';
 import { inMutation } from '../../lib/graphql/mutation.js';
 import { COUNTER_ROLES } from '../../lib/identity/roles.js';
 
@@ -19,14 +20,14 @@ export const resolvers: Resolvers = {
     async holderByPseudonym(_root, { pseudonym }, ctx) {
       requireRole(ctx.access, ['MYNA_PORTAL', 'NPA_ADMIN'], 'holderByPseudonym');
       requireHolderPurpose(ctx.access);
-      if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', 'must be 8–128 letters, digits, _ or -');
+      if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', PSEUDONYM_RULE);
       const link = await ctx.loaders.linkByPseudonym.load(pseudonym);
       return link ? { id: link.holderId } : null;
     },
     async myAccessLog(_root, { pseudonym, first, after }, ctx) {
       requireRole(ctx.access, ['MYNA_PORTAL'], 'myAccessLog');
       requireHolderPurpose(ctx.access);
-      if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', 'must be 8–128 letters, digits, _ or -');
+      if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', PSEUDONYM_RULE);
       const size = pageSize(first);
       const cursor = decodeCursor(after, 1);
       const link = await ctx.loaders.linkByPseudonym.load(pseudonym);
@@ -44,7 +45,7 @@ export const resolvers: Resolvers = {
     },
     recordCertificateRevocations(_root, { serialNumbers, revokedAt }, ctx) {
       requireRole(ctx.access, ['SERVICE'], 'recordCertificateRevocations');
-      if (serialNumbers.length > 1000 || serialNumbers.some((s) => !/^[0-9A-F]{1,40}$/.test(s))) {
+      if (serialNumbers.length > 1000 || serialNumbers.some((s) => !SERIAL_RE.test(s) || s !== s.toUpperCase())) {
         throw invalidArgument('serialNumbers', 'must be at most 1000 upper-case hexadecimal serials');
       }
       return inMutation(async () => ({ revoked: await markSerialsRevoked(ctx.db, serialNumbers, revokedAt) }), { revoked: 0 });
