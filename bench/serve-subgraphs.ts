@@ -1,19 +1,54 @@
 /**
- * Benchmark helper process: the three subgraphs with demo data, on the embedded database in a temporary directory
- * (or DATABASE_URL). Prints one JSON line with the subgraph URLs when ready.
+ * Benchmark helper process: `tsx bench/serve-subgraphs.ts [--names driver,consent] [--prepare] [--bulk N]` serves the
+ * named subgraphs on DATABASE_URL (or the embedded database in BENCH_DATA_DIR, which only one process can open, so
+ * there all three share this process). `--prepare` migrates and seeds first. A control route reports how many SQL
+ * statements each subgraph has sent. Prints one JSON line `{ready, urls, control, database}` when listening.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { systemClock } from '../lib/clock.js';
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import { loadTrustStore } from '../lib/certificates/trust-config.js';
+import { clockFromConfig } from '../lib/clock.js';
 import { parseConfig } from '../lib/config.js';
-import { openSqlClient } from '../lib/db/database.js';
-import { migrateAll, seedDemo, startStack } from '../lib/stack.js';
+import { openSqlClient, QueryCounter } from '../lib/db/database.js';
+import { createGraphClient } from '../lib/graph-client.js';
+import { subgraphDeps } from '../lib/subgraph-deps.js';
+import { startSubgraph, type RunningService } from '../lib/subgraph-server.js';
+import { SUBGRAPH_DEFINITIONS } from '../subgraphs/index.js';
+import { prepareBenchData } from './support/data.js';
 
-const databaseUrl = process.env.DATABASE_URL;
-const client = await openSqlClient({ databaseUrl, dataDir: databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'renkei-bench-')) });
-await migrateAll(client);
-await seedDemo(client);
-const stack = await startStack({ client, clock: systemClock, config: parseConfig({ NODE_ENV: 'test' }), withGateway: false });
-process.stdout.write(`${JSON.stringify({ ready: true, urls: stack.subgraphUrls, database: client.kind })}\n`);
-process.on('SIGTERM', () => void stack.stop().then(() => client.close()).then(() => process.exit(0)));
+const { values } = parseArgs({
+  options: { names: { type: 'string', default: SUBGRAPH_DEFINITIONS.map((d) => d.name).join(',') }, prepare: { type: 'boolean', default: false }, bulk: { type: 'string', default: '0' } },
+});
+const cfg = parseConfig({ ...process.env, NODE_ENV: 'test' });
+const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : process.env.BENCH_DATA_DIR });
+if (values.prepare) await prepareBenchData(client, Number(values.bulk));
+
+const gatewayUrl = cfg.GATEWAY_URL ?? '';
+const trust = await loadTrustStore(cfg);
+const counters: Record<string, QueryCounter> = {};
+const urls: Record<string, string> = {};
+const running: RunningService[] = [];
+for (const name of values.names!.split(',').filter(Boolean)) {
+  const definition = SUBGRAPH_DEFINITIONS.find((d) => d.name === name);
+  if (!definition) throw new Error(`no subgraph named ${name}`);
+  counters[name] = new QueryCounter();
+  const db = client.drizzle(counters[name]);
+  const deps = subgraphDeps(cfg, { db, clock: clockFromConfig(cfg.APP_NOW), trust, graph: createGraphClient(() => gatewayUrl) });
+  const service = await startSubgraph(definition as never, { deps, port: 0 });
+  running.push(service);
+  urls[name] = service.url;
+}
+
+const control = createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(Object.fromEntries(Object.entries(counters).map(([k, c]) => [k, req.method === 'POST' ? c.reset() : c.count]))));
+});
+await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+const controlUrl = `http://127.0.0.1:${(control.address() as { port: number }).port}/`;
+process.stdout.write(`${JSON.stringify({ ready: true, urls, control: controlUrl, database: client.kind })}\n`);
+process.on('SIGTERM', () => {
+  control.close();
+  void Promise.all(running.map((s) => s.stop()))
+    .then(() => client.close())
+    .then(() => process.exit(0));
+});

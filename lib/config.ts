@@ -24,6 +24,8 @@ const ConfigSchema = z
     JWT_AUDIENCE: z.string().default('renkei'),
     JWT_JWKS_URL: z.string().url().optional(),
     GATEWAY_ENGINE: z.enum(['hive', 'apollo']).default('hive'),
+    /** Gateway processes (`gateway/main.ts`) sharing one port, one per core at most. */
+    GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     MAX_ADDRESS_LENGTH: z.coerce.number().int().positive().default(60),
     /** PEM bundle of the J-LIS certification authorities; development trusts its own dev CA under DATA_DIR. */

@@ -11,7 +11,7 @@ import { QueryCounter, type Db, type SqlClient } from './db/database.js';
 import { createTokenVerifier } from './identity/tokens.js';
 import { AUDIT_MIGRATIONS } from './audit/migrations.js';
 import { createGatewayTokenSigner } from './identity/gateway-token.js';
-import { serviceTokenSource } from './identity/service-token.js';
+import { subgraphDeps } from './subgraph-deps.js';
 import { createGraphClient } from './graph-client.js';
 import { loadTrustStore } from './certificates/trust-config.js';
 import type { TrustStore } from './certificates/verify.js';
@@ -64,12 +64,6 @@ export async function startStack(opts: {
   const verify = createTokenVerifier(config);
   const sign = await createGatewayTokenSigner(config);
   const trust = opts.trust ?? (await loadTrustStore(config));
-  const serviceToken = serviceTokenSource(config);
-  const settings = {
-    maxAddressLength: config.MAX_ADDRESS_LENGTH,
-    holderReadLimit: config.HOLDER_READ_LIMIT,
-    holderReadWindowMs: config.HOLDER_READ_WINDOW_S * 1000,
-  };
   // Subgraphs start before the gateway; the URL is read when a nested request is made.
   let gatewayUrl = config.GATEWAY_URL ?? '';
   const graph = createGraphClient(() => gatewayUrl);
@@ -82,7 +76,7 @@ export async function startStack(opts: {
     const bySubgraph = {} as Record<keyof SubgraphUrls, RunningService>;
     const serve = async (d: (typeof SUBGRAPH_DEFINITIONS)[number], port: number) => {
       const service = await startSubgraph(d as never, {
-        deps: { db: dbs[d.name], clock, gatewayKeys: config, trust, graph, serviceToken, settings },
+        deps: subgraphDeps(config, { db: dbs[d.name], clock, trust, graph }),
         port,
         host: config.HOST,
       });

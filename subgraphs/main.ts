@@ -9,7 +9,7 @@ import { loadTrustStore } from '../lib/certificates/trust-config.js';
 import { config } from '../lib/config.js';
 import { openPostgres } from '../lib/db/database.js';
 import { createGraphClient } from '../lib/graph-client.js';
-import { serviceTokenSource } from '../lib/identity/service-token.js';
+import { subgraphDeps } from '../lib/subgraph-deps.js';
 import { startSubgraph } from '../lib/subgraph-server.js';
 import { SUBGRAPH_DEFINITIONS } from './index.js';
 
@@ -23,15 +23,7 @@ if (!definition || !cfg.DATABASE_URL) {
 const client = await openPostgres(cfg.DATABASE_URL);
 const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
 const service = await startSubgraph(definition as never, {
-  deps: {
-    db: client.drizzle(),
-    clock: clockFromConfig(cfg.APP_NOW),
-    gatewayKeys: cfg,
-    trust: await loadTrustStore(cfg),
-    graph: createGraphClient(() => gatewayUrl),
-    serviceToken: serviceTokenSource(cfg),
-    settings: { maxAddressLength: cfg.MAX_ADDRESS_LENGTH, holderReadLimit: cfg.HOLDER_READ_LIMIT, holderReadWindowMs: cfg.HOLDER_READ_WINDOW_S * 1000 },
-  },
+  deps: subgraphDeps(cfg, { db: client.drizzle(), clock: clockFromConfig(cfg.APP_NOW), trust: await loadTrustStore(cfg), graph: createGraphClient(() => gatewayUrl) }),
   port: Number(values.port ?? 0),
   host: cfg.HOST,
 });

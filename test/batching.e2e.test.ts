@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkId as idOf, insertBulkHolders } from './support/bulk.js';
+import { bulkId as idOf, insertBulkHolders } from '../seeds/bulk-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 
 const HOLDERS = readFileSync(new URL('../schema/operations/Holders.graphql', import.meta.url), 'utf8');

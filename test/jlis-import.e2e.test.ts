@@ -7,7 +7,7 @@ import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consents, jlisNotifications } from '../subgraphs/consent/tables.js';
 import { holders, recordImports } from '../subgraphs/driver/tables.js';
-import { bulkSerial, insertBulkHolders } from './support/bulk.js';
+import { bulkSerial, insertBulkHolders } from '../seeds/bulk-holders.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 const root = new URL('..', import.meta.url).pathname;

@@ -1,16 +1,17 @@
-import { consents } from '../../subgraphs/consent/tables.js';
-import { holders } from '../../subgraphs/driver/tables.js';
-import { portalLinks, signatureCertificates } from '../../subgraphs/portal-link/tables.js';
-import type { TestGraph } from './graph.js';
+import type { Db } from '../lib/db/database.js';
+import type { SubgraphName } from '../schema/subgraphs.js';
+import { consents } from '../subgraphs/consent/tables.js';
+import { holders } from '../subgraphs/driver/tables.js';
+import { portalLinks, signatureCertificates } from '../subgraphs/portal-link/tables.js';
 
 export const bulkId = (i: number) => `22222222-2222-4222-8222-${String(i).padStart(12, '0')}`;
 export const bulkSerial = (i: number) => `C0${String(i).padStart(8, '0')}`;
 
 /**
  * `n` Myna-only holders in prefecture 13, each with M1, M2 and an ADDRESS consent following certificate
- * bulkSerial(i), written straight into each subgraph's own tables (test setup only).
+ * bulkSerial(i), written straight into each subgraph's own tables (tests and benchmarks; never `npm start`).
  */
-export async function insertBulkHolders(graph: TestGraph, n: number): Promise<void> {
+export async function insertBulkHolders(graph: { dbs: Record<SubgraphName, Db> }, n: number): Promise<void> {
   const at = new Date('2025-05-01T10:00:00+09:00');
   const notAfter = new Date('2029-01-01T00:00:00Z');
   for (let from = 0; from < n; from += 500) {

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { bulkId } from '../seeds/bulk-holders.js';
+import { clientHeaders } from './support/access.js';
+import { graphqlPost, runLoad } from './support/load.js';
+import { fixed, jsonLine, table } from './support/report.js';
+import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
+
+const HOLDERS = readFileSync('schema/operations/Holders.graphql', 'utf8');
+export const BATCH_SIZES = [1, 50, 500] as const;
+
+/**
+ * Benchmark 3: `holders` with 1, 50 and 500 ids through our gateway. The SQL statements per request must not grow
+ * with the ids (one DataLoader batch per entity per subgraph request); latency is taken one request at a time.
+ */
+export async function batchBench(subgraphs: BenchSubgraphs, ours: GatewayReady, seconds: number) {
+  const headers = await clientHeaders();
+  const rows: { ids: number; statements: number; bySubgraph: Record<string, number>; p50: number; p99: number }[] = [];
+  for (const n of BATCH_SIZES) {
+    const body = JSON.stringify({ query: HOLDERS, variables: { ids: Array.from({ length: n }, (_, i) => bulkId(i)) } });
+    const once = graphqlPost(ours.url, headers, body, (json) => {
+      const got = (json as { data: { holders: unknown[] } }).data.holders.length;
+      if (got !== n) throw new Error(`holders(${n} ids) answered ${got}`);
+    });
+    await once(); // warm: plans and the first statements prepared
+    await subgraphs.statements();
+    await once();
+    const bySubgraph = await subgraphs.statements();
+    const r = await runLoad(once, { connections: 1, seconds });
+    rows.push({ ids: n, statements: Object.values(bySubgraph).reduce((a, b) => a + b, 0), bySubgraph, p50: r.p50, p99: r.p99 });
+  }
+  const ratio = rows.at(-1)!.p50 / rows[0]!.p50;
+  table(
+    `3. Batch — holders(ids) through our gateway, one request at a time, database ${subgraphs.database}`,
+    ['ids', 'SQL statements / request', 'per subgraph', 'p50 ms', 'p99 ms'],
+    rows.map((r) => [r.ids, r.statements, Object.entries(r.bySubgraph).map(([k, v]) => `${k} ${v}`).join(', '), r.p50.toFixed(1), r.p99.toFixed(1)]),
+  );
+  jsonLine('batch', {
+    database: subgraphs.database,
+    statements: Object.fromEntries(rows.map((r) => [r.ids, r.statements])),
+    p50: Object.fromEntries(rows.map((r) => [r.ids, fixed(r.p50)])),
+    p50Ratio500to1: fixed(ratio, 2),
+    target: 10,
+  });
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { demoId } from '../seeds/demo-holders.js';
+import { clientHeaders, subgraphHeaderSource } from './support/access.js';
+import { recordingProxies, replay, stages } from './support/direct-calls.js';
+import { graphqlPost, runLoad, type LoadResult } from './support/load.js';
+import { peakRssMb, startNode, stop } from './support/processes.js';
+import { fixed, jsonLine, table } from './support/report.js';
+import { startOurGateway, type BenchSubgraphs, type GatewayReady } from './support/stack.js';
+
+const HOLDER_CARD = readFileSync('schema/operations/HolderCard.graphql', 'utf8');
+
+async function cardFrom(url: string, headers: Record<string, string>): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: HOLDER_CARD, variables: { id: demoId(1) } }) });
+  return res.json();
+}
+
+/**
+ * Benchmarks 1, 2 and 5: the HolderCard through our gateway against stock @apollo/gateway and plain Hive Gateway
+ * (Rust planner) over the same subgraphs, measured in alternating rounds so drift hits all alike; the gateway's
+ * overhead over the same subgraph calls made directly; peak memory of every process.
+ */
+export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connections: number; seconds: number }, ours: GatewayReady) {
+  const [apollo, hive] = await Promise.all([
+    startNode<GatewayReady>('bench/peers/apollo-gateway.ts', [JSON.stringify(subgraphs.urls)]),
+    startNode<GatewayReady>('bench/peers/hive-gateway.ts', [JSON.stringify(subgraphs.urls)]),
+  ]);
+  const headers = await clientHeaders();
+  const body = JSON.stringify({ query: HOLDER_CARD, variables: { id: demoId(1) } });
+  const engines = [
+    { key: 'ours', label: 'Renkei gateway (Hive runtime, Rust planner, every protection on)', url: ours.url, pids: ours.pids, headers },
+    { key: 'apollo', label: 'stock @apollo/gateway on @apollo/server', url: apollo.ready.url, pids: apollo.ready.pids, headers: {} },
+    { key: 'hive', label: 'plain Hive Gateway runtime, Rust planner', url: hive.ready.url, pids: hive.ready.pids, headers: {} },
+  ];
+
+  // Nothing is timed until all three give the same, complete card.
+  const expected = await cardFrom(ours.url, headers);
+  if (!(expected as { data?: { holder?: { portalLink?: unknown } } }).data?.holder?.portalLink) throw new Error(`our gateway did not answer the card: ${JSON.stringify(expected)}`);
+  for (const e of engines) {
+    const got = await cardFrom(e.url, e.headers);
+    if (!isDeepStrictEqual(got, expected)) throw new Error(`${e.key} answered differently: ${JSON.stringify(got)}`);
+  }
+
+  // The direct path: the very subgraph requests our gateway planned for this card, replayed without it.
+  const proxies = await recordingProxies(subgraphs.urls);
+  const recorder = await startNode<GatewayReady>('gateway/main.ts', ['--engine', 'hive', JSON.stringify(proxies.urls)]);
+  await cardFrom(recorder.ready.url, headers);
+  await stop(recorder.child);
+  proxies.close();
+  const plan = stages(proxies.calls);
+  const direct = replay(plan, subgraphs.urls, await subgraphHeaderSource());
+
+  const runs = [
+    ...engines.map((e) => ({ key: e.key, once: graphqlPost(e.url, e.headers, body) })),
+    { key: 'direct', once: direct },
+  ];
+  for (const r of runs) await runLoad(r.once, { connections: load.connections, seconds: 3 });
+  const rounds: Record<string, LoadResult[]> = Object.fromEntries(runs.map((r) => [r.key, []]));
+  for (let i = 0; i < 2; i++) for (const r of runs) rounds[r.key]!.push(await runLoad(r.once, { connections: load.connections, seconds: load.seconds / 2 }));
+  const mean = (xs: LoadResult[]) => ({
+    rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length,
+    p50: xs.reduce((a, x) => a + x.p50, 0) / xs.length,
+    p99: xs.reduce((a, x) => a + x.p99, 0) / xs.length,
+  });
+  const m = Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, mean(v)])) as Record<string, ReturnType<typeof mean>>;
+  const o = m.ours!;
+
+  table(
+    `1. HolderCard through the gateway — ${load.connections} connections, ${load.seconds}s each in alternating rounds, database ${subgraphs.database}`,
+    ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'ours ÷ this (req/s)'],
+    engines.map((e) => [e.label, m[e.key]!.rps.toFixed(0), m[e.key]!.p50.toFixed(1), m[e.key]!.p99.toFixed(1), (o.rps / m[e.key]!.rps).toFixed(2)]),
+  );
+  const vsApolloGateway = fixed(o.rps / m.apollo!.rps, 2);
+  const vsHiveRust = fixed(o.rps / m.hive!.rps, 2);
+  jsonLine('holder-card', { database: subgraphs.database, rps: Math.round(o.rps), p50: fixed(o.p50), p99: fixed(o.p99), vsApolloGateway, vsHiveRust, targets: { vsApolloGateway: 4, vsHiveRust: 0.9 } });
+
+  const overhead = o.p50 / m.direct!.p50;
+  table(
+    '2. Gateway overhead — the HolderCard p50 through our gateway ÷ the p50 of the same subgraph calls made directly in the planned order',
+    ['path', 'calls (stages)', 'req/s', 'p50 ms', 'p99 ms'],
+    [
+      ['through the gateway', `${plan.flat().length} (${plan.length})`, o.rps.toFixed(0), o.p50.toFixed(1), o.p99.toFixed(1)],
+      ['direct to the subgraphs', `${plan.flat().length} (${plan.length})`, m.direct!.rps.toFixed(0), m.direct!.p50.toFixed(1), m.direct!.p99.toFixed(1)],
+    ],
+  );
+  jsonLine('gateway-overhead', { database: subgraphs.database, p50Gateway: fixed(o.p50), p50Direct: fixed(m.direct!.p50), ratio: fixed(overhead, 2), subgraphCalls: plan.flat().length, stages: plan.length, target: 1.5 });
+
+  // VmHWM is the peak since each process started, so it covers every load above.
+  const memory: [string, number | null][] = [
+    ['our gateway', Math.max(...ours.pids.map((p) => peakRssMb(p) ?? 0))],
+    ...[...new Set(Object.values(subgraphs.pids))].map((pid) => {
+      const names = Object.entries(subgraphs.pids).filter(([, p]) => p === pid).map(([n]) => n);
+      return [`subgraph ${names.join(' + ')}`, peakRssMb(pid)] as [string, number | null];
+    }),
+    ['stock @apollo/gateway (peer)', peakRssMb(apollo.ready.pids[0]!)],
+    ['plain Hive Gateway (peer)', peakRssMb(hive.ready.pids[0]!)],
+  ];
+  table('5. Memory — peak resident set size (VmHWM) of each process over benchmark 1', ['process', 'peak RSS MB'], memory.map(([k, v]) => [k, v ?? 'n/a']));
+  jsonLine('memory', { database: subgraphs.database, peakRssMb: Object.fromEntries(memory), target: 300 });
+
+  await Promise.all([stop(apollo.child), stop(hive.child)]);
+  return { ours: o };
+}

@@ -1,0 +1,41 @@
+/**
+ * A closed-loop load generator: `connections` loops each send a request as soon as the previous one is answered,
+ * for `seconds`. Every latency is kept, so the percentiles are exact. A failed or non-2xx answer fails the run:
+ * a benchmark of errors measures nothing.
+ */
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+export async function runLoad(once: () => Promise<void>, opts: { connections: number; seconds: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const until = started + opts.seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      await once();
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.connections }, loop));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { requests: latencies.length, rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
+}
+
+/** One GraphQL POST whose answer must be a 200 without errors. */
+export function graphqlPost(url: string, headers: Record<string, string>, body: string, check?: (json: unknown) => void): () => Promise<void> {
+  return async () => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 300)}`);
+    const json = JSON.parse(text) as { errors?: unknown };
+    if (json.errors) throw new Error(`${url} answered errors: ${text.slice(0, 300)}`);
+    check?.(json);
+  };
+}

@@ -1,0 +1,21 @@
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { TrustStore } from './certificates/verify.js';
+import type { GraphClient } from './graph-client.js';
+import { serviceTokenSource } from './identity/service-token.js';
+import type { SubgraphDeps } from './subgraph-server.js';
+
+/** What every subgraph process needs from its configuration, built the same way wherever a subgraph is started. */
+export function subgraphDeps(cfg: Config, io: { db: Db; clock: Clock; trust: TrustStore; graph: GraphClient }): SubgraphDeps {
+  return {
+    ...io,
+    gatewayKeys: cfg,
+    serviceToken: serviceTokenSource(cfg),
+    settings: {
+      maxAddressLength: cfg.MAX_ADDRESS_LENGTH,
+      holderReadLimit: cfg.HOLDER_READ_LIMIT,
+      holderReadWindowMs: cfg.HOLDER_READ_WINDOW_S * 1000,
+    },
+  };
+}
