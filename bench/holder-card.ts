@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { demoId } from '../seeds/demo-holders.js';
+import { bulkId } from '../seeds/bulk-holders.js';
 import { clientHeaders, subgraphHeaderSource } from './support/access.js';
 import { recordingProxies, replay, stages } from './support/direct-calls.js';
 import { graphqlPost, runLoad, type LoadResult } from './support/load.js';
@@ -10,8 +10,12 @@ import { startOurGateway, type BenchSubgraphs, type GatewayReady } from './suppo
 
 const HOLDER_CARD = readFileSync('schema/operations/HolderCard.graphql', 'utf8');
 
-async function cardFrom(url: string, headers: Record<string, string>): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: HOLDER_CARD, variables: { id: demoId(1) } }) });
+/** The holders the load cycles through: a different holder per request, as at a counter, not one card repeated. */
+export const CARD_HOLDERS = 500;
+const cardBody = (i: number) => JSON.stringify({ query: HOLDER_CARD, variables: { id: bulkId(i % CARD_HOLDERS) } });
+
+async function cardFrom(url: string, headers: Record<string, string>, i: number): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: cardBody(i) });
   return res.json();
 }
 
@@ -26,25 +30,29 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
     startNode<GatewayReady>('bench/peers/hive-gateway.ts', [JSON.stringify(subgraphs.urls)]),
   ]);
   const headers = await clientHeaders();
-  const body = JSON.stringify({ query: HOLDER_CARD, variables: { id: demoId(1) } });
+  let next = 0;
+  const body = () => cardBody(next++);
   const engines = [
     { key: 'ours', label: 'Renkei gateway (Hive runtime, Rust planner, every protection on)', url: ours.url, pids: ours.pids, headers },
     { key: 'apollo', label: 'stock @apollo/gateway on @apollo/server', url: apollo.ready.url, pids: apollo.ready.pids, headers: {} },
     { key: 'hive', label: 'plain Hive Gateway runtime, Rust planner', url: hive.ready.url, pids: hive.ready.pids, headers: {} },
   ];
 
-  // Nothing is timed until all three give the same, complete card.
-  const expected = await cardFrom(ours.url, headers);
-  if (!(expected as { data?: { holder?: { portalLink?: unknown } } }).data?.holder?.portalLink) throw new Error(`our gateway did not answer the card: ${JSON.stringify(expected)}`);
-  for (const e of engines) {
-    const got = await cardFrom(e.url, e.headers);
-    if (!isDeepStrictEqual(got, expected)) throw new Error(`${e.key} answered differently: ${JSON.stringify(got)}`);
+  // Nothing is timed until all three give the same, complete cards. Identical concurrent requests would let an
+  // engine that merges in-flight subgraph calls answer many from one, so every request asks for another holder.
+  for (const i of [0, 1, CARD_HOLDERS - 1]) {
+    const expected = await cardFrom(ours.url, headers, i);
+    if (!(expected as { data?: { holder?: { portalLink?: unknown } } }).data?.holder?.portalLink) throw new Error(`our gateway did not answer the card: ${JSON.stringify(expected)}`);
+    for (const e of engines) {
+      const got = await cardFrom(e.url, e.headers, i);
+      if (!isDeepStrictEqual(got, expected)) throw new Error(`${e.key} answered differently: ${JSON.stringify(got)}`);
+    }
   }
 
   // The direct path: the very subgraph requests our gateway planned for this card, replayed without it.
   const proxies = await recordingProxies(subgraphs.urls);
   const recorder = await startNode<GatewayReady>('gateway/main.ts', ['--engine', 'hive', JSON.stringify(proxies.urls)]);
-  await cardFrom(recorder.ready.url, headers);
+  await cardFrom(recorder.ready.url, headers, 0);
   await stop(recorder.child);
   proxies.close();
   const plan = stages(proxies.calls);
@@ -66,7 +74,7 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   const o = m.ours!;
 
   table(
-    `1. HolderCard through the gateway — ${load.connections} connections, ${load.seconds}s each in alternating rounds, database ${subgraphs.database}`,
+    `1. HolderCard through the gateway — ${CARD_HOLDERS} holders in turn, ${load.connections} connections, ${load.seconds}s each in alternating rounds, database ${subgraphs.database}`,
     ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'ours ÷ this (req/s)'],
     engines.map((e) => [e.label, m[e.key]!.rps.toFixed(0), m[e.key]!.p50.toFixed(1), m[e.key]!.p99.toFixed(1), (o.rps / m[e.key]!.rps).toFixed(2)]),
   );

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { demoId } from '../seeds/demo-holders.js';
+import { bulkId } from '../seeds/bulk-holders.js';
+import { CARD_HOLDERS } from './holder-card.js';
 import { clientHeaders } from './support/access.js';
 import { graphqlPost, runLoad, type LoadResult } from './support/load.js';
 import { stop } from './support/processes.js';
@@ -13,7 +14,9 @@ import { startOurGateway, type BenchSubgraphs } from './support/stack.js';
  */
 export async function multiCoreBench(subgraphs: BenchSubgraphs, load: { connections: number; seconds: number }) {
   const headers = await clientHeaders();
-  const body = JSON.stringify({ query: readFileSync('schema/operations/HolderCard.graphql', 'utf8'), variables: { id: demoId(1) } });
+  const query = readFileSync('schema/operations/HolderCard.graphql', 'utf8');
+  let next = 0;
+  const body = () => JSON.stringify({ query, variables: { id: bulkId(next++ % CARD_HOLDERS) } });
   const one = await startOurGateway(subgraphs, { workers: 1 });
   const two = await startOurGateway(subgraphs, { workers: 2 });
   const runs = [

@@ -7,7 +7,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { batchBench } from './batch.js';
-import { holderCardBench } from './holder-card.js';
+import { CARD_HOLDERS, holderCardBench } from './holder-card.js';
 import { jlisIngestBench } from './jlis-ingest.js';
 import { multiCoreBench } from './multi-core.js';
 import { benchDatabase } from './support/data.js';
@@ -32,7 +32,7 @@ setMaxListeners(connections * 8);
 async function main() {
   const db = await benchDatabase(serverUrl);
   try {
-    const bulk = Math.max(run.has('batch') ? 500 : 0, run.has('jlis-ingest') ? jlisLines : 0);
+    const bulk = Math.max(CARD_HOLDERS, run.has('jlis-ingest') ? jlisLines : 0);
     console.log(`Renkei benchmarks — ${machine()}, database ${db.kind}${bulk ? `, ${bulk.toLocaleString('en-US')} bulk holders` : ''}`);
     const subgraphs = await startBenchSubgraphs(db, bulk);
     const ours = await startOurGateway(subgraphs, { port: subgraphs.gatewayPort });

@@ -9,12 +9,12 @@ import { openSqlClient } from '../lib/db/database.js';
 const cfg = config();
 const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR });
 try {
-  const { checked, broken } = await verifyAccessLog(client.drizzle());
+  const { checked, chains, broken } = await verifyAccessLog(client.drizzle());
   if (broken) {
     console.log(`audit:verify BROKEN at record ${broken.seq}: ${broken.problem} (${checked} records before it hold)`);
     process.exitCode = 1;
   } else {
-    console.log(`audit:verify ok: ${checked} records, chain intact`);
+    console.log(`audit:verify ok: ${checked} records in ${chains} chains, every chain intact`);
   }
 } finally {
   await client.close();

@@ -28,6 +28,11 @@ describe('the access log is append-only and hash-chained', () => {
     expect(r.checked).toBeGreaterThan(8);
   });
 
+  it('each writing process keeps its own chain, so no writer waits on another', async () => {
+    const r = await verifyAccessLog(db(), 4);
+    expect(r.chains).toBeGreaterThanOrEqual(3);
+  });
+
   it('updates, deletes and truncation are refused by the database', async () => {
     for (const statement of ["update audit.access_records set outcome = 'ALLOWED' where seq = 1", 'delete from audit.access_records where seq = 1', 'truncate audit.access_records']) {
       await expect(db().execute(sql.raw(statement))).rejects.toThrow();
@@ -35,14 +40,25 @@ describe('the access log is append-only and hash-chained', () => {
     expect((await verifyAccessLog(db())).broken).toBeNull();
   });
 
+  async function records() {
+    const result = (await db().execute(sql.raw('select seq, chain from audit.access_records order by seq'))) as unknown;
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { seq: string | number; chain: string }[];
+    return rows.map((r) => ({ seq: Number(r.seq), chain: r.chain }));
+  }
+
   it('audit:verify reports the first edited record', async () => {
-    await tamper("update audit.access_records set subject = 'someone-else' where seq = 5");
-    expect((await verifyAccessLog(db(), 3)).broken).toEqual({ seq: 5, problem: 'HASH_MISMATCH' });
+    const last = (await records()).at(-1)!.seq;
+    await tamper(`update audit.access_records set subject = 'someone-else' where seq = ${last}`);
+    expect((await verifyAccessLog(db(), 3)).broken).toEqual({ seq: last, problem: 'HASH_MISMATCH' });
   });
 
-  it('audit:verify reports a deleted record where the gap is', async () => {
-    // Record 5 is still the edited one from above; a deletion before it is found first.
-    await tamper('delete from audit.access_records where seq = 3');
-    expect((await verifyAccessLog(db())).broken).toEqual({ seq: 4, problem: 'MISSING_RECORD' });
+  it('audit:verify reports a deleted record where the gap in its chain is', async () => {
+    // Each writing process keeps a chain of its own: the gap shows at the next record of the deleted one's chain,
+    // found before the edited last record from above.
+    const all = await records();
+    const next = all.find((r) => r.chain === all[0]!.chain && r.seq > all[0]!.seq)!;
+    await tamper(`delete from audit.access_records where seq = ${all[0]!.seq}`);
+    expect((await verifyAccessLog(db())).broken).toEqual({ seq: next.seq, problem: 'MISSING_RECORD' });
   });
+
 });

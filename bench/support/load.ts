@@ -28,10 +28,10 @@ export async function runLoad(once: () => Promise<void>, opts: { connections: nu
   return { requests: latencies.length, rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
 }
 
-/** One GraphQL POST whose answer must be a 200 without errors. */
-export function graphqlPost(url: string, headers: Record<string, string>, body: string, check?: (json: unknown) => void): () => Promise<void> {
+/** One GraphQL POST (the body may change per request) whose answer must be a 200 without errors. */
+export function graphqlPost(url: string, headers: Record<string, string>, body: string | (() => string), check?: (json: unknown) => void): () => Promise<void> {
   return async () => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : body() });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 300)}`);
     const json = JSON.parse(text) as { errors?: unknown };

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { desc, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { RequestAccess } from '../identity/roles.js';
 import { GENESIS_HASH, recordHash } from './chain.js';
@@ -42,16 +41,19 @@ export class AccessRecorder {
   }
 }
 
-type Unchained = Omit<AccessRecordRow, 'seq' | 'prevHash' | 'hash'>;
+type Unchained = Omit<AccessRecordRow, 'seq' | 'chain' | 'chainSeq' | 'prevHash' | 'hash'>;
 
 /**
- * Appends to the chain in group commits: records that arrive while a commit is in flight go together in the next
- * one, so concurrent requests share one lock, one read of the chain head and one commit, and each request still
- * waits until its own records are durable before it is answered.
+ * Appends this process's records to a chain of its own, in group commits: records that arrive while a write is in
+ * flight go together in the next one, a single INSERT, so each request waits for its own records to be durable
+ * before it is answered and no writer waits on another process. Should a write fail, whether its rows landed is
+ * unknown, so writing goes on in a new chain rather than risk a position twice.
  */
 class ChainWriter {
   private queue: { rows: Unchained[]; done: (e?: unknown) => void }[] = [];
   private running = false;
+  private chain = randomUUID();
+  private head = { chainSeq: 0, hash: GENESIS_HASH };
 
   constructor(private readonly db: Db) {}
 
@@ -78,19 +80,21 @@ class ChainWriter {
   }
 
   private async commit(pending: Unchained[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      // One appender at a time across every process: the chain needs the previous record's hash.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('renkei-access-log', 0))`);
-      const [last] = await tx.select({ seq: accessRecords.seq, hash: accessRecords.hash }).from(accessRecords).orderBy(desc(accessRecords.seq)).limit(1);
-      let prev = last ?? { seq: 0, hash: GENESIS_HASH };
-      const rows = pending.map((r) => {
-        const row = { ...r, seq: prev.seq + 1, prevHash: prev.hash };
-        const hashed = { ...row, hash: recordHash(row) };
-        prev = { seq: hashed.seq, hash: hashed.hash };
-        return hashed;
-      });
-      await tx.insert(accessRecords).values(rows);
+    let prev = this.head;
+    const rows = pending.map((r) => {
+      const row = { ...r, chain: this.chain, chainSeq: prev.chainSeq + 1, prevHash: prev.hash };
+      const hashed = { ...row, hash: recordHash(row) };
+      prev = { chainSeq: hashed.chainSeq, hash: hashed.hash };
+      return hashed;
     });
+    try {
+      await this.db.insert(accessRecords).values(rows);
+      this.head = prev;
+    } catch (e) {
+      this.chain = randomUUID();
+      this.head = { chainSeq: 0, hash: GENESIS_HASH };
+      throw e;
+    }
   }
 }
 

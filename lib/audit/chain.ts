@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { AccessRecordRow } from './tables.js';
 
-/** The hash before the first record. */
+/** The hash before the first record of every chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** What a record's hash covers: every column but the hash itself, in a fixed order. */
-export function recordHash(r: Omit<AccessRecordRow, 'hash'>): string {
+/** The chain of the records written while the whole graph shared one chain, positioned by `seq`. */
+export const LEGACY_CHAIN = 'global';
+
+export type UnhashedRecord = Omit<AccessRecordRow, 'hash' | 'seq'> & { seq?: number };
+
+/** What a record's hash covers: every column but the hash and the insertion number, in a fixed order. */
+export function recordHash(r: UnhashedRecord): string {
+  const position = r.chain === LEGACY_CHAIN ? [r.chainSeq] : [r.chain, r.chainSeq];
   const canonical = JSON.stringify([
-    r.seq, r.id, r.at.toISOString(), r.requestId, r.service, r.subject, r.role, r.prefecture, r.holderId, r.action,
+    ...position, r.id, r.at.toISOString(), r.requestId, r.service, r.subject, r.role, r.prefecture, r.holderId, r.action,
     r.fields, r.purpose, r.identityVerification, r.outcome, r.prevHash,
   ]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
@@ -15,17 +21,20 @@ export function recordHash(r: Omit<AccessRecordRow, 'hash'>): string {
 
 export type ChainBreak = { seq: number; problem: 'HASH_MISMATCH' | 'BROKEN_LINK' | 'MISSING_RECORD' };
 
+/** The last record seen of each chain, carried from one page of records to the next. */
+export type ChainHeads = Map<string, { chainSeq: number; hash: string }>;
+
 /**
- * Checks records in `seq` order, continuing from `previous` (the last record of the page before): the first record
- * whose content no longer matches its hash, that does not point at its predecessor, or that follows a gap.
+ * Checks records in insertion order, continuing from `heads`: the first record whose content no longer matches its
+ * hash, that does not point at its predecessor in its chain, or that follows a gap in its chain.
  */
-export function firstBreak(rows: readonly AccessRecordRow[], previous: { seq: number; hash: string } | null): ChainBreak | null {
-  let prev = previous ?? { seq: 0, hash: GENESIS_HASH };
+export function firstBreak(rows: readonly AccessRecordRow[], heads: ChainHeads): ChainBreak | null {
   for (const r of rows) {
-    if (r.seq !== prev.seq + 1) return { seq: r.seq, problem: 'MISSING_RECORD' };
+    const prev = heads.get(r.chain) ?? { chainSeq: 0, hash: GENESIS_HASH };
+    if (r.chainSeq !== prev.chainSeq + 1) return { seq: r.seq, problem: 'MISSING_RECORD' };
     if (r.prevHash !== prev.hash) return { seq: r.seq, problem: 'BROKEN_LINK' };
     if (recordHash(r) !== r.hash) return { seq: r.seq, problem: 'HASH_MISMATCH' };
-    prev = { seq: r.seq, hash: r.hash };
+    heads.set(r.chain, { chainSeq: r.chainSeq, hash: r.hash });
   }
   return null;
 }
