@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 const root = new URL('../..', import.meta.url).pathname;
 
 /** Starts `node --import tsx SCRIPT ...args` and resolves with its ready line; `stop` ends it. */
-export function startScript(script: string, args: string[], env: Record<string, string> = {}): Promise<{ ready: Record<string, any>; stop(): Promise<void> }> {
+export function startScript(script: string, args: string[], env: Record<string, string> = {}): Promise<{ ready: Record<string, any>; child: ChildProcess; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'error', ...env },
@@ -19,6 +19,7 @@ export function startScript(script: string, args: string[], env: Record<string, 
         child.removeAllListeners('exit');
         resolve({
           ready,
+          child,
           stop: () =>
             new Promise<void>((done) => {
               child.once('exit', () => done());

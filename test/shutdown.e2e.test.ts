@@ -1,0 +1,88 @@
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clockFromConfig } from '../lib/clock.js';
+import { parseConfig } from '../lib/config.js';
+import { createGraphClient, type GraphClient } from '../lib/graph-client.js';
+import { serviceTokenSource } from '../lib/identity/service-token.js';
+import { bulkId, insertBulkHolders } from '../seeds/bulk-holders.js';
+import { createFamilyRegisterClient } from '../workers/family-register-client.js';
+import { startWorkers } from '../workers/runner.js';
+import { headersFor, startTestGraph, TEST_NOW, type TestGraph } from './support/graph.js';
+import { startScript } from './support/process.js';
+
+const HOLDERS = readFileSync(new URL('../schema/operations/Holders.graphql', import.meta.url), 'utf8');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let graph: TestGraph;
+beforeAll(async () => {
+  graph = await startTestGraph({ seed: false });
+  await insertBulkHolders(graph, 500);
+}, 120_000);
+afterAll(async () => {
+  await graph?.close();
+});
+
+/** A request on a connection of its own (no keep-alive reuse), so a refused connection shows as refused. */
+function freshConnection(url: string): Promise<'refused' | number> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'GET', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' ? 'refused' : 0));
+    req.end();
+  });
+}
+
+describe('SIGTERM', () => {
+  it('the gateway process finishes the requests in flight, refuses new ones, and exits cleanly', async () => {
+    const gw = await startScript('gateway/main.ts', [JSON.stringify(graph.subgraphUrls)]);
+    const url = gw.ready.url as string;
+    const exited = new Promise<number | null>((r) => gw.child.once('exit', (code) => r(code)));
+    const headers = { 'content-type': 'application/json', ...(await headersFor({ role: 'NPA_ADMIN' })) };
+    // holders(500 ids) takes long enough to still be in flight when the signal arrives.
+    const inFlight = fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: HOLDERS, variables: { ids: Array.from({ length: 500 }, (_, i) => bulkId(i)) } }) });
+    await sleep(40);
+    gw.child.kill('SIGTERM');
+    await sleep(40);
+    expect(await freshConnection(url.replace('/graphql', '/healthz'))).toBe('refused');
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: { holders: unknown[] }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data.holders).toHaveLength(500);
+    expect(await exited).toBe(0);
+  }, 60_000);
+
+  it('workers stop between items: the step in progress finishes, no new step starts', async () => {
+    const cfg = parseConfig({ NODE_ENV: 'test' });
+    const real = createGraphClient(() => graph.gatewayUrl);
+    let started = 0;
+    let finished = 0;
+    // The real graph, each call held 300 ms so that the stop lands inside a step.
+    const slow: GraphClient = {
+      async request(doc, variables, h) {
+        started++;
+        await sleep(300);
+        const r = await real.request(doc, variables, h);
+        finished++;
+        return r;
+      },
+    };
+    const workers = startWorkers({
+      graph: slow,
+      serviceToken: serviceTokenSource(cfg),
+      registry: createFamilyRegisterClient({ baseUrl: () => 'http://127.0.0.1:9' }),
+      clock: clockFromConfig(TEST_NOW),
+      intervals: { honsekiMs: 10, dueImportsMs: 10, outboxMs: 10 },
+    });
+    while (started === 0) await sleep(5);
+    expect(finished).toBeLessThan(started);
+    await workers.stop();
+    expect(finished).toBe(started);
+    const after = started;
+    await sleep(400);
+    expect(started).toBe(after);
+  }, 30_000);
+});
