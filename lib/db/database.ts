@@ -56,6 +56,9 @@ export async function openPglite(dataDir?: string): Promise<SqlClient> {
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<SqlClient> {
   const sql = postgres(url, {
     max: opts.max ?? 10,
+    // While the server is down a request should fail in seconds, well inside the gateway's subgraph timeout, not
+    // hang for the driver's default 30 s; the pool reconnects by itself once the server is back.
+    connect_timeout: 5,
     onnotice: () => {},
   });
   await sql`select 1`;
