@@ -11,6 +11,8 @@ import type { GatewayTokenSigner } from '../lib/identity/gateway-token.js';
 import type { RequestAccess } from '../lib/identity/roles.js';
 import type { TokenVerifier } from '../lib/identity/tokens.js';
 import { createLogger } from '../lib/log.js';
+import { ServiceMetrics } from '../lib/metrics.js';
+import { requestMetricsPlugin } from '../lib/graphql/request-metrics-plugin.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import { sandboxInitialState } from './landing-page.js';
 import { limitRules, type Limits } from './limits.js';
@@ -73,6 +75,7 @@ export interface GatewayOptions {
  */
 export async function startApolloGateway(opts: GatewayOptions): Promise<RunningService> {
   const log = createLogger('gateway');
+  const metrics = new ServiceMetrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl: loadSupergraph(opts.urls),
     buildService: ({ name, url }) => new IdentityForwardingDataSource({ url: url! }, name, opts.sign),
@@ -86,6 +89,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     validationRules: limitRules(opts.limits) as never,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     plugins: [
+      requestMetricsPlugin<GatewayContext>(metrics, log, (c) => c.access?.requestId),
       opts.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxInitialState() }),
@@ -95,6 +99,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     port: opts.port,
     host: opts.host ?? '127.0.0.1',
     ready: () => subgraphsReady(opts.urls),
+    metrics,
     context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);
       return { access, caller: header(req.headers, HEADER.authorization), idempotencyKey: header(req.headers, HEADER.idempotencyKey), tokens: new Map() };

@@ -14,6 +14,8 @@ import type { RunningService } from '../lib/subgraph-server.js';
 import type { GatewayOptions } from './apollo-gateway.js';
 import { sandboxHtml } from './landing-page.js';
 import { limitPlugins } from './limits.js';
+import { metricsPlugin } from './metrics-plugin.js';
+import { metricsRoute, ServiceMetrics } from '../lib/metrics.js';
 import { loadSupergraph } from './supergraph.js';
 
 const HTTP_STATUS_BY_CODE: Record<string, number> = {
@@ -70,6 +72,7 @@ const noIntrospection: GatewayPlugin = {
  */
 export async function startHiveGateway(opts: GatewayOptions): Promise<RunningService> {
   const log = createLogger('gateway');
+  const metrics = new ServiceMetrics('gateway');
   const landing = !opts.production;
   const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
   const runtime = createGatewayRuntime({
@@ -90,6 +93,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     upstreamRetry: ({ executionRequest }) =>
       executionRequest.operationType === 'mutation' ? undefined : { maxRetries: 1, retryDelay: 50, retryDelayFactor: 1 },
     plugins: () => [
+      metricsPlugin(metrics, log),
       ...(limitPlugins(opts.limits, opts.production) as GatewayPlugin[]),
       formatErrorsPlugin(log),
       ...(opts.production ? [noIntrospection] : []),
@@ -113,6 +117,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     if (await healthRoute(req, res, () => subgraphsReady(opts.urls))) return;
+    if (await metricsRoute(req, res, metrics)) return;
     if (landing && req.method === 'GET' && req.headers.accept?.includes('text/html')) {
       // Rendered per request: the page carries a fresh CSP nonce each time.
       const html = await sandboxHtml();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { metricsRoute, type ServiceMetrics } from './metrics.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -59,11 +60,12 @@ export async function listen(handler: (req: IncomingMessage, res: ServerResponse
  */
 export async function serveApollo<C extends BaseContext>(
   apollo: ApolloServer<C>,
-  opts: { port: number; host: string; context: (req: IncomingMessage) => Promise<C>; ready: () => Promise<boolean> },
+  opts: { port: number; host: string; context: (req: IncomingMessage) => Promise<C>; ready: () => Promise<boolean>; metrics?: ServiceMetrics },
 ): Promise<HttpService> {
   await apollo.start();
   const http = await listen(async (req, res) => {
     if (await healthRoute(req, res, opts.ready)) return;
+    if (await metricsRoute(req, res, opts.metrics)) return;
     const raw = req.method === 'POST' ? await readBody(req) : '';
     if (raw === null) {
       res.writeHead(413, { 'content-type': 'application/json' });

@@ -1,5 +1,7 @@
 import type { SubgraphContext } from './subgraph-server.js';
 import type { IdempotencyTable } from './idempotency.js';
+import type { Db } from './db/database.js';
+import type { WorkCount } from './metrics.js';
 
 /** Everything that makes one subgraph: its name, the Postgres schema and migrations it owns, its resolvers and loaders. */
 export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext> {
@@ -9,6 +11,8 @@ export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext>
   /** Where this subgraph keeps the answers of mutations sent with an Idempotency-Key. */
   idempotencyKeys: IdempotencyTable;
   resolvers: object;
+  /** The depth of the durable work this subgraph owns, for its `/metrics`. */
+  workCounts?(db: Db): Promise<WorkCount[]>;
   /** The per-request part of the context: one DataLoader per entity. */
   extendContext(base: SubgraphContext, settings: SubgraphSettings): C;
 }

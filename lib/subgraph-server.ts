@@ -15,6 +15,8 @@ import type { TrustStore } from './certificates/verify.js';
 import type { GraphClient } from './graph-client.js';
 import type { RequestAccess } from './identity/roles.js';
 import { createLogger } from './log.js';
+import { ServiceMetrics } from './metrics.js';
+import { requestMetricsPlugin } from './graphql/request-metrics-plugin.js';
 import type { SubgraphDefinition, SubgraphSettings } from './subgraph-definition.js';
 import { AccessRecorder } from './audit/access-records.js';
 import { readSubgraphSdl } from '../schema/subgraphs.js';
@@ -83,6 +85,7 @@ export async function startSubgraph<C extends SubgraphContext>(
 ): Promise<RunningService> {
   const log = createLogger(`subgraph-${definition.name}`);
   const verifyGateway = await createGatewayTokenVerifier(opts.deps.gatewayKeys, definition.name);
+  const metrics = new ServiceMetrics(`subgraph-${definition.name}`, definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined);
   const server = new ApolloServer<C>({
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
     schema: buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }]),
@@ -93,11 +96,12 @@ export async function startSubgraph<C extends SubgraphContext>(
     introspection: true,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), accessRecordPlugin<C>(log), idempotencyPlugin<C>(definition.idempotencyKeys), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetricsPlugin<C>(metrics, log, (c) => c.access?.requestId), accessRecordPlugin<C>(log), idempotencyPlugin<C>(definition.idempotencyKeys), ...(opts.plugins ?? [])],
   });
   const http = await serveApollo(server, {
     port: opts.port,
     host: opts.host ?? '127.0.0.1',
+    metrics,
     ready: async () => {
       await opts.deps.db.execute(sql`select 1`);
       return true;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '../../lib/subgraph-definition.js';
 import { createConsentLoaders, type ConsentContext } from './context.js';
+import { outboxWork } from './repository.js';
 import { resolvers } from './resolvers.js';
 import { idempotencyKeys } from './tables.js';
 
@@ -10,5 +11,6 @@ export const consentSubgraph = defineSubgraph<ConsentContext>({
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
   idempotencyKeys,
   resolvers,
+  workCounts: outboxWork,
   extendContext: (base) => ({ ...base, loaders: createConsentLoaders(base.db) }),
 });

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/database.js';
+import type { WorkCount } from '../../lib/metrics.js';
 import { consents, jlisNotifications, recordChangeOutbox, revokedCertificates, type ConsentRow, type RecordChangeOutboxRow } from './tables.js';
 
 /** The latest consent of each holder, one statement for any number of holders. */
@@ -140,4 +141,10 @@ export async function settleOutbox(db: Db, ids: readonly string[], deliveredAt: 
 export async function countPendingOutbox(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(recordChangeOutbox).where(isNull(recordChangeOutbox.deliveredAt));
   return Number(row?.n ?? 0);
+}
+
+/** Record changes owed to the driver record and not yet delivered. */
+export async function outboxWork(db: Db): Promise<WorkCount[]> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(recordChangeOutbox).where(isNull(recordChangeOutbox.deliveredAt));
+  return [{ queue: 'record_change_outbox', state: 'UNDELIVERED', count: Number(row?.count ?? 0) }];
 }

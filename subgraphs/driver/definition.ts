@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '../../lib/subgraph-definition.js';
 import { createDriverLoaders, type DriverContext } from './context.js';
+import { recordImportWork } from './repository.js';
 import { resolvers } from './resolvers.js';
 import { idempotencyKeys } from './tables.js';
 import { HolderReadBudget } from '../../lib/holder-read-budget.js';
@@ -14,6 +15,7 @@ export const driverSubgraph = defineSubgraph<DriverContext>({
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
   idempotencyKeys,
   resolvers,
+  workCounts: recordImportWork,
   extendContext: (base, settings) => {
     let budget = budgets.get(settings);
     if (!budget) budgets.set(settings, (budget = new HolderReadBudget(settings.holderReadLimit, settings.holderReadWindowMs)));

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, gte, inArray, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { WorkCount } from '../../lib/metrics.js';
 import type { Db } from '../../lib/db/database.js';
 import { holders, recordChanges, recordImports, type HolderRow, type RecordImportRow } from './tables.js';
 
@@ -136,4 +137,14 @@ export async function setHolderItem(
 
 export async function insertRecordChange(db: Db, values: typeof recordChanges.$inferInsert): Promise<void> {
   await db.insert(recordChanges).values(values);
+}
+
+/** Record imports waiting to fall due, and those that failed and wait for a person (the import failures). */
+export async function recordImportWork(db: Db): Promise<WorkCount[]> {
+  const rows = await db
+    .select({ state: recordImports.status, count: sql<number>`count(*)::int` })
+    .from(recordImports)
+    .where(inArray(recordImports.status, ['PENDING', 'FAILED']))
+    .groupBy(recordImports.status);
+  return ['PENDING', 'FAILED'].map((state) => ({ queue: 'record_imports', state, count: Number(rows.find((r) => r.state === state)?.count ?? 0) }));
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '../../lib/subgraph-definition.js';
 import { createPortalLinkLoaders, type PortalLinkContext } from './context.js';
+import { honsekiWork } from './repository.js';
 import { resolvers } from './resolvers.js';
 import { idempotencyKeys } from './tables.js';
 
@@ -10,5 +11,6 @@ export const portalLinkSubgraph = defineSubgraph<PortalLinkContext>({
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
   idempotencyKeys,
   resolvers,
+  workCounts: honsekiWork,
   extendContext: (base) => ({ ...base, loaders: createPortalLinkLoaders(base.db) }),
 });

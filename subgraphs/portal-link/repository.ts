@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/database.js';
+import type { WorkCount } from '../../lib/metrics.js';
 import {
   honsekiChangeRequests,
   portalLinks,
@@ -148,4 +149,15 @@ export async function updateHonsekiRequest(
 ): Promise<HonsekiChangeRequestRow> {
   const [row] = await db.update(honsekiChangeRequests).set(set).where(eq(honsekiChangeRequests.id, id)).returning();
   return row!;
+}
+
+/** 本籍 change requests by state: waiting for the worker, being fetched, and failed. */
+export async function honsekiWork(db: Db): Promise<WorkCount[]> {
+  const states = ['RECEIVED', 'FETCHING', 'FAILED'];
+  const rows = await db
+    .select({ state: honsekiChangeRequests.status, count: sql<number>`count(*)::int` })
+    .from(honsekiChangeRequests)
+    .where(inArray(honsekiChangeRequests.status, states))
+    .groupBy(honsekiChangeRequests.status);
+  return states.map((state) => ({ queue: 'honseki_change_requests', state, count: Number(rows.find((r) => r.state === state)?.count ?? 0) }));
 }

@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const OPERATION_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const MAX_OPERATIONS = 200;
+
+export interface WorkCount {
+  queue: string;
+  state: string;
+  count: number;
+}
+
+/**
+ * One service's Prometheus metrics, served on its own `/metrics`: requests and latency per operation, calls and
+ * latency per subgraph (the gateway), and the depth of its durable work queues, counted when scraped. Labels carry
+ * operation and subgraph names only, never anything of a request's content.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'operation' | 'outcome'>;
+  private readonly requestSeconds: Histogram<'operation'>;
+  private readonly subgraphCalls: Counter<'subgraph' | 'outcome'>;
+  private readonly subgraphSeconds: Histogram<'subgraph'>;
+  private readonly operations = new Set<string>();
+
+  constructor(service: string, work?: () => Promise<WorkCount[]>) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry, prefix: 'renkei_' });
+    this.requests = new Counter({ name: 'renkei_requests_total', help: 'GraphQL requests answered, by operation and outcome', labelNames: ['operation', 'outcome'], registers: [this.registry] });
+    this.requestSeconds = new Histogram({ name: 'renkei_request_duration_seconds', help: 'GraphQL request latency by operation', labelNames: ['operation'], buckets: SECONDS, registers: [this.registry] });
+    this.subgraphCalls = new Counter({ name: 'renkei_subgraph_requests_total', help: 'Gateway calls to subgraphs, by subgraph and outcome', labelNames: ['subgraph', 'outcome'], registers: [this.registry] });
+    this.subgraphSeconds = new Histogram({ name: 'renkei_subgraph_request_duration_seconds', help: 'Gateway call latency by subgraph', labelNames: ['subgraph'], buckets: SECONDS, registers: [this.registry] });
+    if (work) {
+      const registry = this.registry;
+      new Gauge({
+        name: 'renkei_work_items',
+        help: 'Durable work items by queue and state (FAILED record imports are the import failures awaiting a person)',
+        labelNames: ['queue', 'state'],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const w of await work()) this.set({ queue: w.queue, state: w.state }, w.count);
+        },
+      });
+    }
+  }
+
+  /** Operation names become labels only while they are names and few: anything else counts as one bucket. */
+  private label(operation: string | null | undefined): string {
+    if (!operation || !OPERATION_RE.test(operation)) return 'anonymous';
+    if (this.operations.has(operation)) return operation;
+    if (this.operations.size >= MAX_OPERATIONS) return 'other';
+    this.operations.add(operation);
+    return operation;
+  }
+
+  observeRequest(operation: string | null | undefined, ok: boolean, seconds: number): void {
+    const op = this.label(operation);
+    this.requests.inc({ operation: op, outcome: ok ? 'ok' : 'error' });
+    this.requestSeconds.observe({ operation: op }, seconds);
+  }
+
+  observeSubgraph(subgraph: string, ok: boolean, seconds: number): void {
+    this.subgraphCalls.inc({ subgraph, outcome: ok ? 'ok' : 'error' });
+    this.subgraphSeconds.observe({ subgraph }, seconds);
+  }
+
+  async serve(res: ServerResponse): Promise<void> {
+    const body = await this.registry.metrics();
+    res.writeHead(200, { 'content-type': this.registry.contentType, 'cache-control': 'no-store' });
+    res.end(body);
+  }
+}
+
+/** `GET /metrics`; true when it answered. */
+export async function metricsRoute(req: IncomingMessage, res: ServerResponse, metrics: ServiceMetrics | undefined): Promise<boolean> {
+  if (!metrics || req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') return false;
+  await metrics.serve(res);
+  return true;
+}
+
+export const secondsSince = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
