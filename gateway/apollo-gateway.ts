@@ -13,6 +13,7 @@ import type { TokenVerifier } from '../lib/identity/tokens.js';
 import { createLogger } from '../lib/log.js';
 import { ServiceMetrics } from '../lib/metrics.js';
 import { requestMetricsPlugin } from '../lib/graphql/request-metrics-plugin.js';
+import { traceHeaders } from '../lib/tracing.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import { sandboxInitialState } from './landing-page.js';
 import { limitRules, type Limits } from './limits.js';
@@ -22,6 +23,8 @@ interface GatewayContext {
   access: RequestAccess;
   caller: string | null;
   idempotencyKey: string | null;
+  /** The request's trace context, passed on to every subgraph call. */
+  trace: Record<string, string>;
   /** One signed token per subgraph per request. */
   tokens: Map<string, Promise<string>>;
 }
@@ -39,7 +42,8 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     if (!context.access) return;
     let token = context.tokens.get(this.subgraph);
     if (!token) context.tokens.set(this.subgraph, (token = this.sign(this.subgraph, context.access)));
-    for (const [name, value] of Object.entries(subgraphHeaders(await token, context.caller, context.access.requestId, context.idempotencyKey))) {
+    const headers: Record<string, string> = { ...subgraphHeaders(await token, context.caller, context.access.requestId, context.idempotencyKey), ...context.trace };
+    for (const [name, value] of Object.entries(headers)) {
       request.http?.headers.set(name, value);
     }
   }
@@ -100,9 +104,10 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     host: opts.host ?? '127.0.0.1',
     ready: () => subgraphsReady(opts.urls),
     metrics,
+    service: 'gateway',
     context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);
-      return { access, caller: header(req.headers, HEADER.authorization), idempotencyKey: header(req.headers, HEADER.idempotencyKey), tokens: new Map() };
+      return { access, caller: header(req.headers, HEADER.authorization), idempotencyKey: header(req.headers, HEADER.idempotencyKey), trace: traceHeaders(req.headers), tokens: new Map() };
     },
   });
   log.info('listening', { url: http.url, engine: 'apollo' });

@@ -16,6 +16,7 @@ import { sandboxHtml } from './landing-page.js';
 import { limitPlugins } from './limits.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { metricsRoute, ServiceMetrics } from '../lib/metrics.js';
+import { traceHeaders } from '../lib/tracing.js';
 import { loadSupergraph } from './supergraph.js';
 
 const HTTP_STATUS_BY_CODE: Record<string, number> = {
@@ -105,12 +106,10 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
         const verified = request.headers.get(HEADER.verifiedAccess);
         if (!verified) return {};
         const access = JSON.parse(verified) as RequestAccess;
-        return subgraphHeaders(
-          await opts.sign(subgraphName, access),
-          request.headers.get(HEADER.authorization),
-          access.requestId,
-          request.headers.get(HEADER.idempotencyKey),
-        );
+        return {
+          ...subgraphHeaders(await opts.sign(subgraphName, access), request.headers.get(HEADER.authorization), access.requestId, request.headers.get(HEADER.idempotencyKey)),
+          ...traceHeaders(request.headers),
+        };
       },
     },
   });
@@ -138,7 +137,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     }
     return runtime(req, res);
   };
-  const http = await listen(handler, opts.port, opts.host ?? '127.0.0.1', '/graphql');
+  const http = await listen(handler, { port: opts.port, host: opts.host ?? '127.0.0.1', path: '/graphql', service: 'gateway' });
   log.info('listening', { url: http.url, engine: 'hive' });
   return {
     name: 'gateway',

@@ -9,6 +9,7 @@ import { parseConfig } from '../lib/config.js';
 import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
 import { createTokenVerifier } from '../lib/identity/tokens.js';
 import { createLogger } from '../lib/log.js';
+import { initTracing, shutdownTracing } from '../lib/tracing.js';
 import { startApolloGateway } from './apollo-gateway.js';
 import { startHiveGateway } from './hive-gateway.js';
 
@@ -18,6 +19,7 @@ const { values, positionals } = parseArgs({
 });
 const cfg = parseConfig({ ...process.env, NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'test' });
 const log = createLogger('gateway');
+initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei-gateway');
 
 async function serve(): Promise<{ url: string; stop(): Promise<void> }> {
   const start = values.engine === 'apollo' ? startApolloGateway : startHiveGateway;
@@ -68,5 +70,5 @@ if (cfg.GATEWAY_WORKERS > 1 && cluster.isPrimary) {
   if (cluster.isWorker) process.send!({ ready: true, url: gateway.url });
   else announce(gateway.url, [process.pid]);
   // In-flight requests finish; new connections are refused from the moment the signal arrives.
-  process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void gateway.stop().then(shutdownTracing).then(() => process.exit(0)));
 }

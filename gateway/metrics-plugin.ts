@@ -3,6 +3,7 @@ import { getOperationAST } from 'graphql';
 import { HEADER } from '../lib/identity/request.js';
 import type { Logger } from '../lib/log.js';
 import { secondsSince, type ServiceMetrics } from '../lib/metrics.js';
+import { nameActiveOperation, startSubgraphSpan } from '../lib/tracing.js';
 
 /**
  * Counts and times each request by operation and each subgraph call by subgraph, and logs one line per request with
@@ -18,6 +19,7 @@ export function metricsPlugin(metrics: ServiceMetrics, log: Logger): GatewayPlug
       const request = (args.contextValue as { request?: Request }).request;
       const entry = request && requests.get(request);
       if (entry) entry.operation = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
+      nameActiveOperation(entry ? entry.operation : null);
     },
     onResultProcess({ request, result }) {
       const entry = requests.get(request);
@@ -28,11 +30,13 @@ export function metricsPlugin(metrics: ServiceMetrics, log: Logger): GatewayPlug
       metrics.observeRequest(entry.operation, !errors, seconds);
       log.info('request', { requestId: request.headers.get(HEADER.requestId), operation: entry.operation, ok: !errors, ms: Math.round(seconds * 1000) });
     },
-    onSubgraphExecute({ subgraphName }) {
+    onSubgraphExecute({ subgraphName, executionRequest }) {
       const start = process.hrtime.bigint();
+      const span = startSubgraphSpan(subgraphName, executionRequest.operationName);
       return ({ result }) => {
         const ok = !(result as { errors?: unknown[] }).errors?.length;
         metrics.observeSubgraph(subgraphName, ok, secondsSince(start));
+        span.end(ok);
       };
     },
   };

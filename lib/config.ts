@@ -45,6 +45,8 @@ const ConfigSchema = z
     /** Distinct holders one identity may read per window before RATE_LIMITED (bulk harvesting). */
     HOLDER_READ_LIMIT: z.coerce.number().int().positive().default(2000),
     HOLDER_READ_WINDOW_S: z.coerce.number().int().positive().default(3600),
+    /** OTLP/HTTP collector base URL (…/v1/traces is appended); traces are off without it. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
     FAMILY_REGISTER_URL: z.string().url().default('http://127.0.0.1:4010'),
     FAMILY_REGISTER_PORT: port(4010),
   })

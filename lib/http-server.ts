@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { metricsRoute, type ServiceMetrics } from './metrics.js';
+import { traceRequest } from './tracing.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -33,9 +34,14 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 }
 
 /** Listens, and on close stops taking connections, lets in-flight requests finish, then drops idle keep-alives. */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, port: number, host: string, path = '/'): Promise<HttpService> {
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  opts: { port: number; host: string; path?: string; service: string },
+): Promise<HttpService> {
+  const { port, host, path = '/' } = opts;
   const server = createServer((req, res) => {
-    handler(req, res).catch(() => {
+    const probe = /^\/(healthz|readyz|metrics)(\?|$)/.test(req.url ?? '');
+    (probe ? handler(req, res) : traceRequest(opts.service, req, res, () => handler(req, res))).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
     });
@@ -60,7 +66,7 @@ export async function listen(handler: (req: IncomingMessage, res: ServerResponse
  */
 export async function serveApollo<C extends BaseContext>(
   apollo: ApolloServer<C>,
-  opts: { port: number; host: string; context: (req: IncomingMessage) => Promise<C>; ready: () => Promise<boolean>; metrics?: ServiceMetrics },
+  opts: { port: number; host: string; service: string; context: (req: IncomingMessage) => Promise<C>; ready: () => Promise<boolean>; metrics?: ServiceMetrics },
 ): Promise<HttpService> {
   await apollo.start();
   const http = await listen(async (req, res) => {
@@ -96,7 +102,7 @@ export async function serveApollo<C extends BaseContext>(
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
-  }, opts.port, opts.host);
+  }, opts);
   return {
     ...http,
     close: async () => {

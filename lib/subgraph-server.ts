@@ -102,6 +102,7 @@ export async function startSubgraph<C extends SubgraphContext>(
     port: opts.port,
     host: opts.host ?? '127.0.0.1',
     metrics,
+    service: `subgraph-${definition.name}`,
     ready: async () => {
       await opts.deps.db.execute(sql`select 1`);
       return true;

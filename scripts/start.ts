@@ -14,11 +14,13 @@ import { serviceTokenSource } from '../lib/identity/service-token.js';
 import { startFamilyRegisterSimulator } from '../simulators/family-register.js';
 import { createFamilyRegisterClient } from '../workers/family-register-client.js';
 import { startWorkers } from '../workers/runner.js';
+import { initTracing, shutdownTracing } from '../lib/tracing.js';
 
 const log = createLogger('start');
 
 async function main() {
   const cfg = config();
+  initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei');
   if (!cfg.DATABASE_URL) mkdirSync(cfg.DATA_DIR, { recursive: true });
   const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR });
   await migrateAll(client);
@@ -57,6 +59,7 @@ async function main() {
     await stack.stop();
     await simulator?.stop();
     await client.close();
+    await shutdownTracing();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -12,6 +12,7 @@ import { createGraphClient } from '../lib/graph-client.js';
 import { subgraphDeps } from '../lib/subgraph-deps.js';
 import { startSubgraph } from '../lib/subgraph-server.js';
 import { SUBGRAPH_DEFINITIONS } from './index.js';
+import { initTracing, shutdownTracing } from '../lib/tracing.js';
 
 const { values } = parseArgs({ options: { name: { type: 'string' }, port: { type: 'string' } } });
 const definition = SUBGRAPH_DEFINITIONS.find((d) => d.name === values.name);
@@ -20,6 +21,7 @@ if (!definition || !cfg.DATABASE_URL) {
   console.error('usage: DATABASE_URL=postgres://… tsx subgraphs/main.ts --name driver|consent|portal-link [--port N]');
   process.exit(2);
 }
+initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, `renkei-${definition.name}`);
 const client = await openPostgres(cfg.DATABASE_URL);
 const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
 const service = await startSubgraph(definition as never, {
@@ -31,6 +33,7 @@ process.stdout.write(`${JSON.stringify({ ready: true, name: definition.name, url
 const stop = async () => {
   await service.stop();
   await client.close();
+  await shutdownTracing();
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop());

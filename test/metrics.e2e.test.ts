@@ -4,7 +4,7 @@ import { DEMO_HOLDERS, demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 
 const HOLDER_CARD = readFileSync(new URL('../schema/operations/HolderCard.graphql', import.meta.url), 'utf8');
-const clerk = { role: 'SUPERVISOR' as const, prefecture: '13', purpose: 'HOLDER_INQUIRY' as const, identityVerification: 'MYNA_CARD_FACE' };
+const clerk = { role: 'SUPERVISOR' as const, prefecture: '13', purpose: 'HOLDER_INQUIRY' as const, verification: 'MYNA_CARD_FACE' };
 
 let graph: TestGraph;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { gql, TEST_NOW, testCa } from './support/graph.js';
 import { canRunPrivatePostgres, startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
 
 const HOLDER_CARD = readFileSync(new URL('../schema/operations/HolderCard.graphql', import.meta.url), 'utf8');
-const clerk = { role: 'SUPERVISOR' as const, prefecture: '13', purpose: 'HOLDER_INQUIRY' as const, identityVerification: 'MYNA_CARD_FACE' };
+const clerk = { role: 'SUPERVISOR' as const, prefecture: '13', purpose: 'HOLDER_INQUIRY' as const, verification: 'MYNA_CARD_FACE' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // A server of the test's own, stopped and started under load; run once (it does not depend on the suite's database).
