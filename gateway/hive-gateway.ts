@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { schemaPath } from '../schema/subgraphs.js';
@@ -72,9 +73,13 @@ const noIntrospection: GatewayPlugin = {
  * verifies the caller before anything is parsed, plans over the committed supergraph, forwards identity and purpose.
  */
 export async function startHiveGateway(opts: GatewayOptions): Promise<RunningService> {
+  // The runtime ties each subgraph call's timeout to the request's AbortSignal; a card of several subgraph calls
+  // passes Node's default of 10 listeners per signal, which would print a leak warning that is not one.
+  setMaxListeners(64);
   const log = createLogger('gateway');
   const metrics = new ServiceMetrics('gateway');
   const landing = !opts.production;
+  const tokensByRequest = new WeakMap<object, Map<string, Promise<string>>>();
   const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
   const runtime = createGatewayRuntime({
     supergraph: loadSupergraph(opts.urls),
@@ -106,8 +111,13 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
         const verified = request.headers.get(HEADER.verifiedAccess);
         if (!verified) return {};
         const access = JSON.parse(verified) as RequestAccess;
+        // One token per subgraph per request, however many times the plan calls that subgraph.
+        let tokens = tokensByRequest.get(request);
+        if (!tokens) tokensByRequest.set(request, (tokens = new Map()));
+        let token = tokens.get(subgraphName);
+        if (!token) tokens.set(subgraphName, (token = opts.sign(subgraphName, access)));
         return {
-          ...subgraphHeaders(await opts.sign(subgraphName, access), request.headers.get(HEADER.authorization), access.requestId, request.headers.get(HEADER.idempotencyKey)),
+          ...subgraphHeaders(await token, request.headers.get(HEADER.authorization), access.requestId, request.headers.get(HEADER.idempotencyKey)),
           ...traceHeaders(request.headers),
         };
       },

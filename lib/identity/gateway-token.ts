@@ -1,4 +1,6 @@
-import { importJWK, jwtVerify, SignJWT, type JWK, type KeyObject } from 'jose';
+import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
+import type { JWK } from 'jose';
+import { signEdDsa, verifyEdDsa } from './compact-jws.js';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_GATEWAY_PUBLIC_JWK } from './dev-keys.js';
@@ -37,22 +39,18 @@ export type GatewayTokenSigner = (subgraph: string, access: RequestAccess) => Pr
 
 export async function createGatewayTokenSigner(cfg: Pick<Config, 'NODE_ENV' | 'GATEWAY_SIGNING_JWK'>): Promise<GatewayTokenSigner> {
   const jwk = keyJson(cfg.GATEWAY_SIGNING_JWK, DEV_ONLY_GATEWAY_PRIVATE_JWK, 'GATEWAY_SIGNING_JWK', cfg.NODE_ENV === 'production');
-  const key = (await importJWK(jwk, 'EdDSA')) as KeyObject;
-  return (subgraph, access) =>
-    new SignJWT({
-      role: access.identity.role,
-      pref: access.identity.prefecture,
-      pur: access.purpose,
-      idv: access.identityVerification,
-      rid: access.requestId,
-    })
-      .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid })
-      .setIssuer(GATEWAY_ISSUER)
-      .setAudience(subgraph)
-      .setSubject(access.identity.subject)
-      .setIssuedAt()
-      .setExpirationTime(`${LIFETIME_S}s`)
-      .sign(key);
+  const key = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  return async (subgraph, access) => {
+    const iat = Math.floor(Date.now() / 1000);
+    return signEdDsa(
+      { kid: jwk.kid },
+      {
+        role: access.identity.role, pref: access.identity.prefecture, pur: access.purpose, idv: access.identityVerification, rid: access.requestId,
+        iss: GATEWAY_ISSUER, aud: subgraph, sub: access.identity.subject, iat, exp: iat + LIFETIME_S,
+      },
+      key,
+    );
+  };
 }
 
 export class InvalidGatewayTokenError extends Error {
@@ -61,19 +59,28 @@ export class InvalidGatewayTokenError extends Error {
 
 export type GatewayTokenVerifier = (token: string) => Promise<RequestAccess>;
 
+const CLOCK_TOLERANCE_S = 5;
+
 export async function createGatewayTokenVerifier(
   cfg: Pick<Config, 'NODE_ENV' | 'GATEWAY_VERIFY_JWK'>,
   subgraph: string,
 ): Promise<GatewayTokenVerifier> {
   const jwk = keyJson(cfg.GATEWAY_VERIFY_JWK, DEV_ONLY_GATEWAY_PUBLIC_JWK, 'GATEWAY_VERIFY_JWK', cfg.NODE_ENV === 'production');
-  const key = (await importJWK(jwk, 'EdDSA')) as KeyObject;
+  const key = createPublicKey({ key: (({ d: _d, ...pub }) => pub)(jwk) as JsonWebKey, format: 'jwk' });
   return async (token) => {
-    let payload: unknown;
-    try {
-      ({ payload } = await jwtVerify(token, key, { issuer: GATEWAY_ISSUER, audience: subgraph, algorithms: ['EdDSA'], maxTokenAge: `${LIFETIME_S}s`, clockTolerance: 5 }));
-    } catch {
-      throw new InvalidGatewayTokenError('gateway token rejected');
-    }
+    const payload = verifyEdDsa(token, key);
+    if (!payload) throw new InvalidGatewayTokenError('gateway token rejected');
+    const now = Math.floor(Date.now() / 1000);
+    const { iss, aud, iat, exp } = payload as { iss?: unknown; aud?: unknown; iat?: unknown; exp?: unknown };
+    const valid =
+      iss === GATEWAY_ISSUER &&
+      aud === subgraph &&
+      typeof iat === 'number' &&
+      typeof exp === 'number' &&
+      iat <= now + CLOCK_TOLERANCE_S &&
+      now - iat <= LIFETIME_S + CLOCK_TOLERANCE_S &&
+      now < exp + CLOCK_TOLERANCE_S;
+    if (!valid) throw new InvalidGatewayTokenError('gateway token rejected');
     const c = Claims.safeParse(payload);
     if (!c.success) throw new InvalidGatewayTokenError('gateway token claims malformed');
     const p = payload as { sub: string };
