@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { sql } from 'drizzle-orm';
 import { serveApollo } from './http-server.js';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -96,7 +96,8 @@ export async function startSubgraph<C extends SubgraphContext>(
     introspection: true,
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetricsPlugin<C>(metrics, log, (c) => c.access?.requestId), accessRecordPlugin<C>(log), idempotencyPlugin<C>(definition.idempotencyKeys), ...(opts.plugins ?? [])],
+    // Cache hints would wrap every field resolver, and nothing here is cacheable by an HTTP cache anyway.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestMetricsPlugin<C>(metrics, log, (c) => c.access?.requestId), accessRecordPlugin<C>(log), idempotencyPlugin<C>(definition.idempotencyKeys), ...(opts.plugins ?? [])],
   });
   const http = await serveApollo(server, {
     port: opts.port,
