@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { Logger } from 'drizzle-orm';
+import type { Logger, SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -24,6 +24,12 @@ export interface SqlClient {
 }
 
 /** Counts the statements a drizzle handle sends: the batching tests compare these counts. */
+/** The rows of a raw statement: postgres.js answers an array, PGlite an object holding one. */
+export async function executeRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 export class QueryCounter implements Logger {
   count = 0;
   logQuery(): void {

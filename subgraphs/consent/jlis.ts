@@ -4,7 +4,14 @@ import { GraphUnavailableError, serviceHeaders } from '../../lib/graph-client.js
 import { InputCheck } from '../../lib/graphql/mutation.js';
 import { EXTERNAL_ID_RE, SERIAL_RE } from '../../lib/graphql/input.js';
 import type { ConsentContext } from './context.js';
-import { latestConsentsFollowing, recordNotificationOnce, recordRevokedSerial, seenNotificationIds, updateConsent } from './repository.js';
+import {
+  applyConsentCertificateChanges,
+  latestConsentsFollowing,
+  recordNotificationsOnce,
+  recordRevokedSerials,
+  seenNotificationIds,
+  type ConsentCertificateChange,
+} from './repository.js';
 import { decide, renewalOutcome, type Decision, type FollowingConsent, type JlisNotification } from './rules/jlis-decision.js';
 
 export const MAX_JLIS_BATCH = 1000;
@@ -87,39 +94,50 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
     await ctx.deps.graph.request(RecordCertificateRevocationsDocument, { serialNumbers: revoked, revokedAt: ctx.now.toISOString() }, headers);
   }
 
-  const results: JlisResult[] = [];
+  // The ledger, the revoked serials and the consents change together, each in one statement for the whole batch.
+  const entries = input.map((n): { n: JlisNotification; d: Decision | null; outcome: JlisResult['outcome']; reason: string | null } => {
+    const d = decisions.get(n.notificationId);
+    if (!d || !inBatch.delete(n.notificationId)) return { n, d: null, outcome: 'DUPLICATE', reason: null };
+    const { outcome, reason } =
+      d.action === 'SKIP'
+        ? { outcome: 'SKIPPED' as const, reason: d.reason }
+        : d.action === 'REVOKE'
+          ? { outcome: 'NO_CHANGE' as const, reason: 'CERTIFICATE_REVOKED_AWAITING_NEW' }
+          : renewalOutcome(itemOutcomes.get(n.notificationId) ?? []);
+    return { n, d, outcome, reason };
+  });
   await ctx.db.transaction(async (tx) => {
-    for (const n of input) {
-      const d = decisions.get(n.notificationId);
-      if (!d || !inBatch.delete(n.notificationId)) {
-        results.push({ notificationId: n.notificationId, outcome: 'DUPLICATE', reason: null });
+    const fresh = await recordNotificationsOnce(
+      tx,
+      entries.flatMap(({ n, d, outcome, reason }) =>
+        d
+          ? [{ notificationId: n.notificationId, kind: n.kind, consentId: d.action === 'SKIP' ? null : d.consentId, filedOn: n.filedOn, outcome, reason, receivedAt: ctx.now }]
+          : [],
+      ),
+    );
+    const revokedSerials: { serialNumber: string; revokedAt: Date; notificationId: string }[] = [];
+    const changes = new Map<string, ConsentCertificateChange>();
+    for (const e of entries) {
+      if (!e.d || !fresh.has(e.n.notificationId)) {
+        e.outcome = 'DUPLICATE';
+        e.reason = null;
         continue;
       }
-      const { outcome, reason } =
-        d.action === 'SKIP'
-          ? { outcome: 'SKIPPED' as const, reason: d.reason }
-          : d.action === 'REVOKE'
-            ? { outcome: 'NO_CHANGE' as const, reason: 'CERTIFICATE_REVOKED_AWAITING_NEW' }
-            : renewalOutcome(itemOutcomes.get(n.notificationId) ?? []);
-      const fresh = await recordNotificationOnce(tx, {
-        notificationId: n.notificationId, kind: n.kind, consentId: d.action === 'SKIP' ? null : d.consentId, filedOn: n.filedOn,
-        outcome, reason, receivedAt: ctx.now,
-      });
-      if (!fresh) {
-        results.push({ notificationId: n.notificationId, outcome: 'DUPLICATE', reason: null });
-        continue;
-      }
-      if (n.kind === 'CERTIFICATE_REVOKED') await recordRevokedSerial(tx, n.previousSerial, ctx.now, n.notificationId);
+      const { n, d } = e;
+      if (n.kind === 'CERTIFICATE_REVOKED') revokedSerials.push({ serialNumber: n.previousSerial, revokedAt: ctx.now, notificationId: n.notificationId });
+      // In file order, so a consent renewed and then revoked in one batch ends revoked, and the other way round.
       if (d.action === 'REVOKE') {
-        const c = await updateConsent(tx, d.consentId, { certificateRevokedAt: ctx.now });
-        ctx.audit.note(c.holderId, 'WRITE', 'ALLOWED', 'addressOneStopConsent');
-      }
-      if (d.action === 'RENEW') {
-        await updateConsent(tx, d.consentId, { certificateSerial: d.follow.serial, certificateNotAfter: d.follow.notAfter, certificateRevokedAt: null });
+        changes.set(d.consentId, { ...changes.get(d.consentId), consentId: d.consentId, revokedAt: ctx.now });
         ctx.audit.note(d.holderId, 'WRITE', 'ALLOWED', 'addressOneStopConsent');
       }
-      results.push({ notificationId: n.notificationId, outcome, reason });
+      if (d.action === 'RENEW') {
+        changes.set(d.consentId, { consentId: d.consentId, serial: d.follow.serial, notAfter: d.follow.notAfter, revokedAt: null });
+        ctx.audit.note(d.holderId, 'WRITE', 'ALLOWED', 'addressOneStopConsent');
+      }
     }
+    await recordRevokedSerials(tx, revokedSerials);
+    await applyConsentCertificateChanges(tx, [...changes.values()]);
   });
+  const results: JlisResult[] = entries.map((e) => ({ notificationId: e.n.notificationId, outcome: e.outcome, reason: e.reason }));
   return { results };
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../../lib/db/database.js';
+import { executeRows, type Db } from '../../lib/db/database.js';
 import type { WorkCount } from '../../lib/metrics.js';
 import { consents, jlisNotifications, recordChangeOutbox, revokedCertificates, type ConsentRow, type RecordChangeOutboxRow } from './tables.js';
 
@@ -94,13 +94,58 @@ export async function seenNotificationIds(db: Db, ids: readonly string[]): Promi
 }
 
 /** Records a notification as processed; false when another process recorded it first. */
-export async function recordNotificationOnce(db: Db, values: typeof jlisNotifications.$inferInsert): Promise<boolean> {
-  const rows = await db.insert(jlisNotifications).values(values).onConflictDoNothing().returning({ id: jlisNotifications.notificationId });
-  return rows.length === 1;
+/** Records notifications in one statement, each unless already there; the ids recorded now (R-ONE-7). */
+export async function recordNotificationsOnce(db: Db, rows: readonly (typeof jlisNotifications.$inferInsert & { receivedAt: Date })[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      notification_id: r.notificationId, kind: r.kind, consent_id: r.consentId ?? null, filed_on: r.filedOn ?? null, outcome: r.outcome,
+      reason: r.reason ?? null, received_at: r.receivedAt.toISOString(),
+    })),
+  );
+  const inserted = await executeRows<{ notification_id: string }>(
+    db,
+    sql`insert into ${jlisNotifications} (notification_id, kind, consent_id, filed_on, outcome, reason, received_at)
+      select notification_id, kind, consent_id, filed_on, outcome, reason, received_at
+      from jsonb_to_recordset(${json}::jsonb) as r(notification_id text, kind text, consent_id uuid, filed_on date, outcome text, reason text, received_at timestamptz)
+      on conflict do nothing returning notification_id`,
+  );
+  return new Set(inserted.map((r) => r.notification_id));
 }
 
-export async function recordRevokedSerial(db: Db, serialNumber: string, revokedAt: Date, notificationId: string): Promise<void> {
-  await db.insert(revokedCertificates).values({ serialNumber, revokedAt, notificationId }).onConflictDoNothing();
+/** Records revoked serials in one statement; one already known keeps its first notification. */
+export async function recordRevokedSerials(db: Db, rows: readonly { serialNumber: string; revokedAt: Date; notificationId: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const json = JSON.stringify(rows.map((r) => ({ serial_number: r.serialNumber, revoked_at: r.revokedAt.toISOString(), notification_id: r.notificationId })));
+  await db.execute(sql`insert into ${revokedCertificates} (serial_number, revoked_at, notification_id)
+    select serial_number, revoked_at, notification_id from jsonb_to_recordset(${json}::jsonb) as r(serial_number text, revoked_at timestamptz, notification_id text)
+    on conflict do nothing`);
+}
+
+/** A consent's certificate after a batch: the serial it follows, that certificate's end, its revocation. */
+export interface ConsentCertificateChange {
+  consentId: string;
+  serial?: string;
+  notAfter?: Date;
+  /** Undefined: unchanged; null: cleared (a renewal); a date: revoked then. */
+  revokedAt?: Date | null;
+}
+
+/** Applies each consent's certificate change of a batch in one statement. */
+export async function applyConsentCertificateChanges(db: Db, changes: readonly ConsentCertificateChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const json = JSON.stringify(
+    changes.map((c) => ({
+      id: c.consentId, serial: c.serial ?? null, not_after: c.notAfter?.toISOString() ?? null,
+      set_revoked: c.revokedAt !== undefined, revoked_at: c.revokedAt?.toISOString() ?? null,
+    })),
+  );
+  await db.execute(sql`update ${consents} as c set
+      certificate_serial = coalesce(v.serial, c.certificate_serial),
+      certificate_not_after = coalesce(v.not_after, c.certificate_not_after),
+      certificate_revoked_at = case when v.set_revoked then v.revoked_at else c.certificate_revoked_at end
+    from jsonb_to_recordset(${json}::jsonb) as v(id uuid, serial text, not_after timestamptz, set_revoked boolean, revoked_at timestamptz)
+    where c.id = v.id`);
 }
 
 export async function insertOutbox(db: Db, values: typeof recordChangeOutbox.$inferInsert): Promise<RecordChangeOutboxRow> {

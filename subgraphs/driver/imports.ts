@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../lib/db/database.js';
 import { UserErrorException, userError } from '../../lib/errors.js';
 import { isUuid } from '../../lib/graphql/input.js';
@@ -8,17 +9,27 @@ import type { DriverContext } from './context.js';
 import {
   claimDueImports,
   findImportBySource,
+  findImportsBySource,
   insertImportOnce,
+  insertImportsOnce,
   insertRecordChange,
   lockHolder,
   lockHolders,
   lockImport,
   setHolderItem,
   setImportOutcome,
+  type ImportKey,
+  type NewRecordImport,
 } from './repository.js';
 import { holdingForm } from './rules/holding-form.js';
 import { differsFromRecord, importFailure, ITEM_COLUMN, type RecordItem } from './rules/import-validation.js';
 import type { HolderRow, RecordImportRow } from './tables.js';
+
+const importKey = (k: ImportKey) => `${k.source}\u0000${k.sourceRef}\u0000${k.item}`;
+const keyParts = (key: string): ImportKey => {
+  const [source, sourceRef, item] = key.split('\u0000') as [string, string, string];
+  return { source, sourceRef, item };
+};
 
 /** Writes a due import into the record, or fails it with the reason the record cannot hold it (R-IMP-1). */
 async function applyImport(tx: Db, imp: RecordImportRow, now: Date, maxAddressLength: number): Promise<RecordImportRow> {
@@ -61,18 +72,32 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
   return ctx.db.transaction(async (tx) => {
     const locked = await lockHolders(tx, [...new Set(inputs.map((i) => i.holderId.toLowerCase()))]);
     const byId = new Map<string, HolderRow>(locked.map((h) => [h.id, h]));
+    const existing = new Map((await findImportsBySource(tx, inputs)).map((r) => [importKey(r), r]));
     const results: { sourceRef: string; item: RecordItem; outcome: Outcome; recordImport: RecordImportRow | null }[] = [];
+    // Imports that fall due later are written together after the loop; the key of each is claimed here already, so
+    // a repeat within the batch is a DUPLICATE of it, as it would be of a row written earlier.
+    const scheduled: (NewRecordImport & { id: string; createdAt: Date })[] = [];
+    const scheduledResults: { entry: (typeof results)[number]; key: string; id: string }[] = [];
+    const repeats: { entry: (typeof results)[number]; key: string }[] = [];
+    const claimed = new Set<string>();
     for (const i of inputs) {
       const holder = byId.get(i.holderId.toLowerCase());
-      const result = (outcome: Outcome, recordImport: RecordImportRow | null = null) =>
-        results.push({ sourceRef: i.sourceRef, item: i.item, outcome, recordImport });
+      const key = importKey(i);
+      const result = (outcome: Outcome, recordImport: RecordImportRow | null = null) => {
+        const entry = { sourceRef: i.sourceRef, item: i.item, outcome, recordImport };
+        results.push(entry);
+        return entry;
+      };
       if (!holder) {
         result('HOLDER_NOT_FOUND');
         continue;
       }
-      const existing = await findImportBySource(tx, i.source, i.sourceRef, i.item);
-      if (existing) {
-        result('DUPLICATE', existing);
+      if (existing.has(key)) {
+        result('DUPLICATE', existing.get(key));
+        continue;
+      }
+      if (claimed.has(key)) {
+        repeats.push({ entry: result('DUPLICATE'), key });
         continue;
       }
       const form = holdingForm(holder.cards);
@@ -85,22 +110,40 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
         continue;
       }
       ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', ['recordImports', ITEM_COLUMN[i.item]]);
-      let imp = await insertImportOnce(tx, {
+      const values = {
         holderId: holder.id, item: i.item, newValue: i.newValue, source: i.source, sourceRef: i.sourceRef,
         filedOn: i.filedOn ?? null, effectiveOn: i.effectiveOn, createdAt: ctx.now,
-      });
+      };
+      claimed.add(key);
+      if (compareDates(i.effectiveOn, today) > 0) {
+        const id = randomUUID();
+        scheduled.push({ ...values, id });
+        scheduledResults.push({ entry: result('SCHEDULED'), key, id });
+        continue;
+      }
+      // Due today: written and applied now, so that later items of the batch compare with the changed record.
+      let imp = await insertImportOnce(tx, values);
       if (!imp) {
         result('DUPLICATE', await findImportBySource(tx, i.source, i.sourceRef, i.item));
         continue;
       }
-      if (compareDates(i.effectiveOn, today) <= 0) {
-        imp = await applyImport(tx, imp, ctx.now, ctx.maxAddressLength);
-        const updated = imp.status === 'APPLIED' ? { ...holder, [ITEM_COLUMN[i.item]]: i.newValue } : holder;
-        byId.set(holder.id, updated);
-        result(imp.status === 'APPLIED' ? 'APPLIED' : 'FAILED', imp);
-      } else {
-        result('SCHEDULED', imp);
+      imp = await applyImport(tx, imp, ctx.now, ctx.maxAddressLength);
+      byId.set(holder.id, imp.status === 'APPLIED' ? { ...holder, [ITEM_COLUMN[i.item]]: i.newValue } : holder);
+      result(imp.status === 'APPLIED' ? 'APPLIED' : 'FAILED', imp);
+    }
+    if (scheduled.length > 0) {
+      await insertImportsOnce(tx, scheduled);
+      const written = new Map((await findImportsBySource(tx, scheduled)).map((r) => [importKey(r), r]));
+      for (const { entry, key, id } of scheduledResults) {
+        const row = written.get(key) ?? null;
+        entry.recordImport = row;
+        // A concurrent request wrote this key first: ours was skipped.
+        if (row?.id !== id) entry.outcome = 'DUPLICATE';
       }
+    }
+    if (repeats.length > 0) {
+      const rows = new Map((await findImportsBySource(tx, repeats.map((r) => keyParts(r.key)))).map((r) => [importKey(r), r]));
+      for (const { entry, key } of repeats) entry.recordImport = rows.get(key) ?? null;
     }
     return { results };
   });

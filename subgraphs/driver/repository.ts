@@ -90,6 +90,43 @@ export async function findImportBySource(db: Db, source: string, sourceRef: stri
   return row ?? null;
 }
 
+export interface ImportKey {
+  source: string;
+  sourceRef: string;
+  item: string;
+}
+
+const keysJson = (keys: readonly ImportKey[]) => JSON.stringify(keys.map((k) => ({ source: k.source, source_ref: k.sourceRef, item: k.item })));
+
+/** The imports that exist for any of these (source, sourceRef, item) keys, in one statement however many keys. */
+export async function findImportsBySource(db: Db, keys: readonly ImportKey[]): Promise<RecordImportRow[]> {
+  if (keys.length === 0) return [];
+  return db
+    .select()
+    .from(recordImports)
+    .where(
+      sql`(${recordImports.source}, ${recordImports.sourceRef}, ${recordImports.item}) in (select source, source_ref, item from jsonb_to_recordset(${keysJson(keys)}::jsonb) as k(source text, source_ref text, item text))`,
+    );
+}
+
+/**
+ * Inserts imports in one statement, each unless its key exists (a concurrent request may have written it). The rows
+ * travel as one JSON parameter: bound one by one, building the statement cost more than running it.
+ */
+export async function insertImportsOnce(db: Db, rows: readonly (NewRecordImport & { id: string; createdAt: Date })[]): Promise<void> {
+  if (rows.length === 0) return;
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id, holder_id: r.holderId, item: r.item, new_value: r.newValue, source: r.source, source_ref: r.sourceRef,
+      filed_on: r.filedOn ?? null, effective_on: r.effectiveOn, created_at: r.createdAt.toISOString(),
+    })),
+  );
+  await db.execute(sql`insert into ${recordImports} (id, holder_id, item, new_value, source, source_ref, filed_on, effective_on, created_at)
+    select id, holder_id, item, new_value, source, source_ref, filed_on, effective_on, created_at
+    from jsonb_to_recordset(${json}::jsonb) as r(id uuid, holder_id uuid, item text, new_value text, source text, source_ref text, filed_on date, effective_on date, created_at timestamptz)
+    on conflict do nothing`);
+}
+
 /** Due pending imports, claimed so that concurrent workers each take different rows (SKIP LOCKED). */
 export async function claimDueImports(db: Db, today: string, limit: number): Promise<RecordImportRow[]> {
   return db

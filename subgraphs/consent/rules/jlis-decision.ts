@@ -27,7 +27,7 @@ export interface FollowingConsent {
 
 export type Decision =
   | { action: 'SKIP'; reason: string }
-  | { action: 'REVOKE'; consentId: string }
+  | { action: 'REVOKE'; consentId: string; holderId: string }
   | {
       action: 'RENEW';
       consentId: string;
@@ -48,7 +48,7 @@ export function decide(n: JlisNotification, consent: FollowingConsent | null, no
   const status = consentStatus(consent, now);
   if (status === 'REVOKED') return { action: 'SKIP', reason: 'CONSENT_REVOKED' };
   if (status === 'EXPIRED') return { action: 'SKIP', reason: 'CONSENT_EXPIRED' };
-  if (n.kind === 'CERTIFICATE_REVOKED') return { action: 'REVOKE', consentId: consent.id };
+  if (n.kind === 'CERTIFICATE_REVOKED') return { action: 'REVOKE', consentId: consent.id, holderId: consent.holderId };
   if (consent.certificateNotAfter < startOfJapanDay(n.filedOn)) return { action: 'SKIP', reason: 'CERTIFICATE_EXPIRED_RESTART_NEEDED' };
   const values = { ADDRESS: n.address, NAME: n.name, BIRTH_DATE: n.birthDate } as const;
   const changes = (['ADDRESS', 'NAME', 'BIRTH_DATE'] as const)
