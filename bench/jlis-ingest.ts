@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { japanDate } from '../lib/japan-date.js';
 import { bulkSerial } from '../seeds/bulk-holders.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import type { BenchSubgraphs } from './support/stack.js';
@@ -14,17 +15,21 @@ interface Summary {
   badLines: number;
 }
 
-/** A J-LIS file: a renewal with a new address for each of `holders`, a revocation of every 100th new certificate, two bad lines. */
+/**
+ * A J-LIS file as the feed sends it, filed today (so the changes fall due in two days, R-ONE-5): a renewal with a
+ * new address for each of `holders`, a revocation of every 100th new certificate, two bad lines.
+ */
 export function writeJlisFile(path: string, holders: number, lines: number): void {
+  const filedOn = japanDate(new Date());
   const out: string[] = [];
   for (let i = 0; out.length < lines - 2; i++) {
     const h = i % holders;
     const serial = `D${String(i).padStart(9, '0')}`;
     out.push(JSON.stringify({
       notificationId: `J-${String(i).padStart(8, '0')}`, kind: 'CERTIFICATE_RENEWED', previousSerial: bulkSerial(h), serial,
-      notBefore: '2026-03-18T00:00:00+09:00', notAfter: '2031-03-18T00:00:00+09:00', address: `東京都港区芝${(h % 9) + 1}-${h}`, filedOn: '2026-03-18',
+      notBefore: '2026-03-18T00:00:00+09:00', notAfter: '2031-03-18T00:00:00+09:00', address: `東京都港区芝${(h % 9) + 1}-${h}`, filedOn,
     }));
-    if (i % 100 === 50 && out.length < lines - 2) out.push(JSON.stringify({ notificationId: `R-${i}`, kind: 'CERTIFICATE_REVOKED', previousSerial: serial, filedOn: '2026-03-19' }));
+    if (i % 100 === 50 && out.length < lines - 2) out.push(JSON.stringify({ notificationId: `R-${i}`, kind: 'CERTIFICATE_REVOKED', previousSerial: serial, filedOn }));
   }
   out.push('{not json', JSON.stringify({ notificationId: 'J-BAD', kind: 'CERTIFICATE_RENEWED', previousSerial: 'C0', filedOn: '2026-03-18' }));
   writeFileSync(path, `${out.join('\n')}\n`);
