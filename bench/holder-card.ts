@@ -6,7 +6,7 @@ import { recordingProxies, replay, stages } from './support/direct-calls.js';
 import { graphqlPost, runLoad, type LoadResult } from './support/load.js';
 import { peakRssMb, startNode, stop } from './support/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
-import { startOurGateway, type BenchSubgraphs, type GatewayReady } from './support/stack.js';
+import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
 
 const HOLDER_CARD = readFileSync('schema/operations/HolderCard.graphql', 'utf8');
 
