@@ -17,7 +17,7 @@ const { values, positionals } = parseArgs({
 });
 const cfg = parseConfig({ ...process.env, NODE_ENV: process.env.NODE_ENV === 'production' ? 'production' : 'test' });
 const log = createLogger('gateway');
-initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei-gateway');
+await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei-gateway');
 
 async function serve(): Promise<{ url: string; stop(): Promise<void> }> {
   // Only the engine that serves is loaded: the other's modules would cost some 40 MB of every worker's memory.

@@ -1,10 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type TracerProvider } from '@opentelemetry/api';
 
 /**
  * OpenTelemetry traces, on only when an OTLP endpoint is configured: a server span for each request a process
@@ -12,11 +7,21 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
  * trace shows a request across the gateway and the subgraphs. Span attributes name services, operations and
  * statuses only, never a value of the request.
  */
-let provider: BasicTracerProvider | undefined;
+let provider: (TracerProvider & { shutdown(): Promise<void> }) | undefined;
 const tracer = () => trace.getTracer('renkei');
 
-export function initTracing(endpoint: string | undefined, serviceName: string): void {
+/** Loads the SDK only when an endpoint is configured: unused, it would be some 10 MB of every process. */
+export async function initTracing(endpoint: string | undefined, serviceName: string): Promise<void> {
   if (!endpoint || provider) return;
+  const [{ AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { OTLPTraceExporter }, { resourceFromAttributes }, { BasicTracerProvider, BatchSpanProcessor }] =
+    await Promise.all([
+      import('@opentelemetry/context-async-hooks'),
+      import('@opentelemetry/core'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/sdk-trace-base'),
+    ]);
+  if (provider) return;
   provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }), { scheduledDelayMillis: 500 })],

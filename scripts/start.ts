@@ -20,7 +20,7 @@ const log = createLogger('start');
 
 async function main() {
   const cfg = config();
-  initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei');
+  await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei');
   if (!cfg.DATABASE_URL) mkdirSync(cfg.DATA_DIR, { recursive: true });
   const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR });
   await migrateAll(client);

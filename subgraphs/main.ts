@@ -21,7 +21,7 @@ if (!definition || !cfg.DATABASE_URL) {
   console.error('usage: DATABASE_URL=postgres://… tsx subgraphs/main.ts --name driver|consent|portal-link [--port N]');
   process.exit(2);
 }
-initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, `renkei-${definition.name}`);
+await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, `renkei-${definition.name}`);
 const client = await openPostgres(cfg.DATABASE_URL);
 const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
 const service = await startSubgraph(definition as never, {

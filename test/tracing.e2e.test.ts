@@ -31,7 +31,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
-  initTracing(`http://127.0.0.1:${(collector.address() as { port: number }).port}`, 'renkei-test');
+  await initTracing(`http://127.0.0.1:${(collector.address() as { port: number }).port}`, 'renkei-test');
   graph = await startTestGraph();
 });
 afterAll(async () => {
