@@ -12,6 +12,16 @@ describe('errors leave with a code and no internals', () => {
     expect(logged).toHaveLength(1);
   });
 
+  it('a failed database statement is logged as such, never with its statement or parameters', () => {
+    const logged: Record<string, unknown>[] = [];
+    formatApiError(
+      { message: 'Failed query: update "driver"."holders" set "address" = $1 where "id" = $2\nparams: 東京都港区芝1-1,1111', extensions: {} },
+      { requestId: 'req-2', log: (_m, d) => logged.push(d) },
+    );
+    expect(logged).toEqual([expect.objectContaining({ kind: 'database query failed' })]);
+    expect(JSON.stringify(logged)).not.toContain('東京都');
+  });
+
   it('a rejected variable is INVALID_INPUT and its value is cut from the message and the log', () => {
     const logged: Record<string, unknown>[] = [];
     const message = 'Variable "$input" got invalid value { name: "山田 太郎" }; Field "birthDate" of required type "Date!" was not provided.';

@@ -22,6 +22,8 @@ const ECHOED_VALUE_TAIL = / got invalid value .*$/s;
  */
 /** A message with any echoed value cut out: what may be logged or returned. */
 export function withoutEchoedValues(message: string): string {
+  // The database driver's message quotes the statement and its parameters, which can be a holder's name or address.
+  if (/^Failed query:/.test(message)) return 'database query failed';
   return message.replace(ECHOED_VALUE, ' got an invalid value; ').replace(ECHOED_VALUE_TAIL, ' got an invalid value.');
 }
 
