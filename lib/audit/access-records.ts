@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
+import { insertJsonRows } from '../db/json-rows.js';
 import type { RequestAccess } from '../identity/roles.js';
 import { GENESIS_HASH, recordHash } from './chain.js';
 import { accessRecords, type AccessRecordRow } from './tables.js';
@@ -99,23 +99,23 @@ class ChainWriter {
   }
 }
 
-/**
- * One INSERT whose rows travel as a single JSON parameter: building a statement of hundreds of rows × 18 bound
- * parameters took longer than running it (a holders(500) request records 500 accesses per subgraph).
- */
+const ACCESS_RECORD_COLUMNS = {
+  id: 'uuid', at: 'timestamptz', request_id: 'text', service: 'text', subject: 'text', role: 'text', prefecture: 'char(2)',
+  holder_id: 'uuid', action: 'text', fields: 'text[]', purpose: 'text', identity_verification: 'text', outcome: 'text',
+  chain: 'text', chain_seq: 'bigint', prev_hash: 'text', hash: 'text',
+};
+
+/** One INSERT for the whole group commit (a holders(500) request records 500 accesses per subgraph). */
 function insertRows(rows: (Unchained & { chain: string; chainSeq: number; prevHash: string; hash: string })[]) {
-  const json = JSON.stringify(
+  return insertJsonRows(
+    accessRecords,
     rows.map((r) => ({
-      id: r.id, at: r.at.toISOString(), request_id: r.requestId, service: r.service, subject: r.subject, role: r.role,
-      prefecture: r.prefecture, holder_id: r.holderId, action: r.action, fields: r.fields, purpose: r.purpose,
-      identity_verification: r.identityVerification, outcome: r.outcome, chain: r.chain, chain_seq: r.chainSeq,
-      prev_hash: r.prevHash, hash: r.hash,
+      id: r.id, at: r.at, request_id: r.requestId, service: r.service, subject: r.subject, role: r.role, prefecture: r.prefecture,
+      holder_id: r.holderId, action: r.action, fields: r.fields, purpose: r.purpose, identity_verification: r.identityVerification,
+      outcome: r.outcome, chain: r.chain, chain_seq: r.chainSeq, prev_hash: r.prevHash, hash: r.hash,
     })),
+    ACCESS_RECORD_COLUMNS,
   );
-  return sql`insert into ${accessRecords} (id, at, request_id, service, subject, role, prefecture, holder_id, action, fields, purpose, identity_verification, outcome, chain, chain_seq, prev_hash, hash)
-    select id, at, request_id, service, subject, role, prefecture, holder_id, action, fields, purpose, identity_verification, outcome, chain, chain_seq, prev_hash, hash
-    from jsonb_to_recordset(${json}::jsonb) as r(id uuid, at timestamptz, request_id text, service text, subject text, role text, prefecture char(2),
-      holder_id uuid, action text, fields text[], purpose text, identity_verification text, outcome text, chain text, chain_seq bigint, prev_hash text, hash text)`;
 }
 
 const writers = new WeakMap<Db, ChainWriter>();

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { executeRows, type Db } from '../../lib/db/database.js';
+import { insertJsonRows, jsonRecordset } from '../../lib/db/json-rows.js';
 import type { WorkCount } from '../../lib/metrics.js';
 import { consents, jlisNotifications, recordChangeOutbox, revokedCertificates, type ConsentRow, type RecordChangeOutboxRow } from './tables.js';
 
@@ -97,18 +98,14 @@ export async function seenNotificationIds(db: Db, ids: readonly string[]): Promi
 /** Records notifications in one statement, each unless already there; the ids recorded now (R-ONE-7). */
 export async function recordNotificationsOnce(db: Db, rows: readonly (typeof jlisNotifications.$inferInsert & { receivedAt: Date })[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const json = JSON.stringify(
-    rows.map((r) => ({
-      notification_id: r.notificationId, kind: r.kind, consent_id: r.consentId ?? null, filed_on: r.filedOn ?? null, outcome: r.outcome,
-      reason: r.reason ?? null, received_at: r.receivedAt.toISOString(),
-    })),
-  );
+  const values = rows.map((r) => ({
+    notification_id: r.notificationId, kind: r.kind, consent_id: r.consentId, filed_on: r.filedOn, outcome: r.outcome, reason: r.reason, received_at: r.receivedAt,
+  }));
   const inserted = await executeRows<{ notification_id: string }>(
     db,
-    sql`insert into ${jlisNotifications} (notification_id, kind, consent_id, filed_on, outcome, reason, received_at)
-      select notification_id, kind, consent_id, filed_on, outcome, reason, received_at
-      from jsonb_to_recordset(${json}::jsonb) as r(notification_id text, kind text, consent_id uuid, filed_on date, outcome text, reason text, received_at timestamptz)
-      on conflict do nothing returning notification_id`,
+    sql`${insertJsonRows(jlisNotifications, values, {
+      notification_id: 'text', kind: 'text', consent_id: 'uuid', filed_on: 'date', outcome: 'text', reason: 'text', received_at: 'timestamptz',
+    })} on conflict do nothing returning notification_id`,
   );
   return new Set(inserted.map((r) => r.notification_id));
 }
@@ -116,10 +113,8 @@ export async function recordNotificationsOnce(db: Db, rows: readonly (typeof jli
 /** Records revoked serials in one statement; one already known keeps its first notification. */
 export async function recordRevokedSerials(db: Db, rows: readonly { serialNumber: string; revokedAt: Date; notificationId: string }[]): Promise<void> {
   if (rows.length === 0) return;
-  const json = JSON.stringify(rows.map((r) => ({ serial_number: r.serialNumber, revoked_at: r.revokedAt.toISOString(), notification_id: r.notificationId })));
-  await db.execute(sql`insert into ${revokedCertificates} (serial_number, revoked_at, notification_id)
-    select serial_number, revoked_at, notification_id from jsonb_to_recordset(${json}::jsonb) as r(serial_number text, revoked_at timestamptz, notification_id text)
-    on conflict do nothing`);
+  const values = rows.map((r) => ({ serial_number: r.serialNumber, revoked_at: r.revokedAt, notification_id: r.notificationId }));
+  await db.execute(sql`${insertJsonRows(revokedCertificates, values, { serial_number: 'text', revoked_at: 'timestamptz', notification_id: 'text' })} on conflict do nothing`);
 }
 
 /** A consent's certificate after a batch: the serial it follows, that certificate's end, its revocation. */
@@ -134,17 +129,13 @@ export interface ConsentCertificateChange {
 /** Applies each consent's certificate change of a batch in one statement. */
 export async function applyConsentCertificateChanges(db: Db, changes: readonly ConsentCertificateChange[]): Promise<void> {
   if (changes.length === 0) return;
-  const json = JSON.stringify(
-    changes.map((c) => ({
-      id: c.consentId, serial: c.serial ?? null, not_after: c.notAfter?.toISOString() ?? null,
-      set_revoked: c.revokedAt !== undefined, revoked_at: c.revokedAt?.toISOString() ?? null,
-    })),
-  );
+  const values = changes.map((c) => ({ id: c.consentId, serial: c.serial, not_after: c.notAfter, set_revoked: c.revokedAt !== undefined, revoked_at: c.revokedAt }));
+  const v = jsonRecordset(values, { id: 'uuid', serial: 'text', not_after: 'timestamptz', set_revoked: 'boolean', revoked_at: 'timestamptz' }, 'v');
   await db.execute(sql`update ${consents} as c set
       certificate_serial = coalesce(v.serial, c.certificate_serial),
       certificate_not_after = coalesce(v.not_after, c.certificate_not_after),
       certificate_revoked_at = case when v.set_revoked then v.revoked_at else c.certificate_revoked_at end
-    from jsonb_to_recordset(${json}::jsonb) as v(id uuid, serial text, not_after timestamptz, set_revoked boolean, revoked_at timestamptz)
+    from ${v}
     where c.id = v.id`);
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { WorkCount } from '../../lib/metrics.js';
 import type { Db } from '../../lib/db/database.js';
+import { insertJsonRows, jsonRecordset } from '../../lib/db/json-rows.js';
 import { holders, recordChanges, recordImports, type HolderRow, type RecordImportRow } from './tables.js';
 
 /** Data access of the driver subgraph: statements only, no rules and no authorization. */
@@ -96,8 +97,6 @@ export interface ImportKey {
   item: string;
 }
 
-const keysJson = (keys: readonly ImportKey[]) => JSON.stringify(keys.map((k) => ({ source: k.source, source_ref: k.sourceRef, item: k.item })));
-
 /** The imports that exist for any of these (source, sourceRef, item) keys, in one statement however many keys. */
 export async function findImportsBySource(db: Db, keys: readonly ImportKey[]): Promise<RecordImportRow[]> {
   if (keys.length === 0) return [];
@@ -105,26 +104,25 @@ export async function findImportsBySource(db: Db, keys: readonly ImportKey[]): P
     .select()
     .from(recordImports)
     .where(
-      sql`(${recordImports.source}, ${recordImports.sourceRef}, ${recordImports.item}) in (select source, source_ref, item from jsonb_to_recordset(${keysJson(keys)}::jsonb) as k(source text, source_ref text, item text))`,
+      sql`(${recordImports.source}, ${recordImports.sourceRef}, ${recordImports.item}) in (select source, source_ref, item from ${jsonRecordset(
+        keys.map((k) => ({ source: k.source, source_ref: k.sourceRef, item: k.item })),
+        { source: 'text', source_ref: 'text', item: 'text' },
+      )})`,
     );
 }
 
-/**
- * Inserts imports in one statement, each unless its key exists (a concurrent request may have written it). The rows
- * travel as one JSON parameter: bound one by one, building the statement cost more than running it.
- */
+/** Inserts imports in one statement, each unless its key exists (a concurrent request may have written it). */
 export async function insertImportsOnce(db: Db, rows: readonly (NewRecordImport & { id: string; createdAt: Date })[]): Promise<void> {
   if (rows.length === 0) return;
-  const json = JSON.stringify(
-    rows.map((r) => ({
-      id: r.id, holder_id: r.holderId, item: r.item, new_value: r.newValue, source: r.source, source_ref: r.sourceRef,
-      filed_on: r.filedOn ?? null, effective_on: r.effectiveOn, created_at: r.createdAt.toISOString(),
-    })),
+  const values = rows.map((r) => ({
+    id: r.id, holder_id: r.holderId, item: r.item, new_value: r.newValue, source: r.source, source_ref: r.sourceRef,
+    filed_on: r.filedOn, effective_on: r.effectiveOn, created_at: r.createdAt,
+  }));
+  await db.execute(
+    sql`${insertJsonRows(recordImports, values, {
+      id: 'uuid', holder_id: 'uuid', item: 'text', new_value: 'text', source: 'text', source_ref: 'text', filed_on: 'date', effective_on: 'date', created_at: 'timestamptz',
+    })} on conflict do nothing`,
   );
-  await db.execute(sql`insert into ${recordImports} (id, holder_id, item, new_value, source, source_ref, filed_on, effective_on, created_at)
-    select id, holder_id, item, new_value, source, source_ref, filed_on, effective_on, created_at
-    from jsonb_to_recordset(${json}::jsonb) as r(id uuid, holder_id uuid, item text, new_value text, source text, source_ref text, filed_on date, effective_on date, created_at timestamptz)
-    on conflict do nothing`);
 }
 
 /** Due pending imports, claimed so that concurrent workers each take different rows (SKIP LOCKED). */
