@@ -8,7 +8,6 @@ import { compareDates, isValidIsoDate, japanDate } from '../../lib/japan-date.js
 import type { DriverContext } from './context.js';
 import {
   claimDueImports,
-  findImportBySource,
   findImportsBySource,
   insertImportOnce,
   insertImportsOnce,
@@ -124,7 +123,7 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
       // Due today: written and applied now, so that later items of the batch compare with the changed record.
       let imp = await insertImportOnce(tx, values);
       if (!imp) {
-        result('DUPLICATE', await findImportBySource(tx, i.source, i.sourceRef, i.item));
+        result('DUPLICATE', (await findImportsBySource(tx, [i]))[0] ?? null);
         continue;
       }
       imp = await applyImport(tx, imp, ctx.now, ctx.maxAddressLength);

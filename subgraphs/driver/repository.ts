@@ -83,14 +83,6 @@ export async function insertImportOnce(db: Db, values: NewRecordImport): Promise
   return row ?? null;
 }
 
-export async function findImportBySource(db: Db, source: string, sourceRef: string, item: string): Promise<RecordImportRow | null> {
-  const [row] = await db
-    .select()
-    .from(recordImports)
-    .where(and(eq(recordImports.source, source), eq(recordImports.sourceRef, sourceRef), eq(recordImports.item, item)));
-  return row ?? null;
-}
-
 export interface ImportKey {
   source: string;
   sourceRef: string;
