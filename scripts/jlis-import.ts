@@ -9,10 +9,10 @@ import { HEADER } from '../lib/identity/request.js';
 import { signDevToken } from '../lib/identity/tokens.js';
 import { importJlisFile } from '../workers/jlis-import.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { batch: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { batch: { type: 'string' }, concurrency: { type: 'string' } } });
 const file = positionals[0];
 if (!file) {
-  console.error('usage: npm run jlis:import -- FILE.jsonl [--batch 500]');
+  console.error('usage: npm run jlis:import -- FILE.jsonl [--batch 500] [--concurrency 2]');
   process.exit(2);
 }
 const cfg = config();
@@ -29,6 +29,7 @@ try {
     graph: createGraphClient(() => url, { timeoutMs: 120_000 }),
     headers: async () => ({ [HEADER.authorization]: `Bearer ${token}`, [HEADER.purpose]: 'SYSTEM' }),
     batchSize: values.batch ? Number(values.batch) : undefined,
+    concurrency: values.concurrency ? Number(values.concurrency) : undefined,
     onProgress: (p) => {
       const rate = p.sent / Math.max(0.001, (Date.now() - started) / 1000);
       const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100;

@@ -12,10 +12,14 @@ import { startTestGraph, type TestGraph } from './support/graph.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const N = 1200;
+const SECOND = Math.ceil(N / 97);
 const dir = mkdtempSync(join(tmpdir(), 'renkei-jlis-'));
 const file = join(dir, 'feed.jsonl');
 
-/** A J-LIS file: a renewal with a new address for every bulk holder, some revocations, and three bad lines. */
+/**
+ * A J-LIS file: a renewal with a new address for every bulk holder, some revocations, a second renewal of every 97th
+ * holder, and three bad lines.
+ */
 function writeFeed() {
   const lines: string[] = [];
   for (let i = 0; i < N; i++) {
@@ -27,6 +31,14 @@ function writeFeed() {
     if (i === 4) lines.push('{not json');
     if (i === 9) lines.push(JSON.stringify({ notificationId: 'J-BAD-1', kind: 'CERTIFICATE_RENEWED', previousSerial: 'C0', filedOn: '2026-03-18' }));
     if (i % 100 === 50) lines.push(JSON.stringify({ notificationId: `R-${i}`, kind: 'CERTIFICATE_REVOKED', previousSerial: `D${String(i).padStart(9, '0')}`, filedOn: '2026-03-19' }));
+  }
+  // Second renewals along the same certificate chains, batches later: they must see the first ones' new serials,
+  // whichever lane and batch each went in.
+  for (let i = 0; i < N; i += 97) {
+    lines.push(JSON.stringify({
+      notificationId: `J2-${i}`, kind: 'CERTIFICATE_RENEWED', previousSerial: `D${String(i).padStart(9, '0')}`, serial: `E${String(i).padStart(9, '0')}`,
+      notBefore: '2026-03-19T00:00:00+09:00', notAfter: '2031-03-19T00:00:00+09:00', address: `東京都港区芝公園${i}`, filedOn: '2026-03-19',
+    }));
   }
   lines.push('');
   lines.push('["an array"]');
@@ -83,20 +95,22 @@ describe('npm run jlis:import', () => {
     const run = await runImport(clean);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!).summary;
-    expect(summary.sent).toBe(N + 12);
-    expect(summary.outcomes).toEqual({ SCHEDULED: N, NO_CHANGE: 12 });
+    expect(summary.sent).toBe(N + 12 + SECOND);
+    expect(summary.outcomes).toEqual({ SCHEDULED: N + SECOND, NO_CHANGE: 12 });
     expect(summary.badLines).toBe(3);
     expect(run.stdout).toMatch(/line 6: not JSON/);
     expect(run.stdout).toMatch(/line 12: serial: /);
     expect(run.stdout).not.toContain('東京都');
     const s = await stateOf(clean);
     expect(s.holders.filter((h) => h.address.startsWith('東京都港区芝'))).toHaveLength(N);
+    expect(s.holders.filter((h) => h.address.startsWith('東京都港区芝公園'))).toHaveLength(SECOND);
+    expect(s.consents.filter((c) => c.serial.startsWith('E'))).toHaveLength(SECOND);
   }, 300_000);
 
   it('R-ONE-7: a replayed file reports DUPLICATE for every line and changes nothing', async () => {
     const before = await stateOf(clean);
     const run = await runImport(clean);
-    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!).summary.outcomes).toEqual({ DUPLICATE: N + 12 });
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!).summary.outcomes).toEqual({ DUPLICATE: N + 12 + SECOND });
     expect(await stateOf(clean)).toEqual(before);
   }, 300_000);
 

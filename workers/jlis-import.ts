@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { IngestJlisNotificationsDocument } from '../lib/generated/operations.js';
 import { GraphUnavailableError, type GraphClient } from '../lib/graph-client.js';
 import { parseJlisLine, type JlisLine } from './jlis-file.js';
+import { JlisLanes } from './jlis-lanes.js';
 
 export interface ImportSummary {
   lines: number;
@@ -22,30 +23,30 @@ export interface ImportProgress {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Feeds a J-LIS file through the graph in batches, in file order. Bad lines are reported with their number and
- * skipped; the rest of the file still goes. A batch the graph cannot take is retried; the server records each
- * notification once, so rerunning a file after a crash finishes it without doing anything twice (R-ONE-7).
+ * Feeds a J-LIS file through the graph in batches. Bad lines are reported with their number and skipped; the rest of
+ * the file still goes. Lines are spread over `concurrency` lanes by certificate chain (JlisLanes), each lane sending
+ * its batches one after another in file order, so the lanes' batches can be in flight together without changing any
+ * outcome. A batch the graph cannot take is retried; the server records each notification once, so rerunning a file
+ * after a crash finishes it without doing anything twice (R-ONE-7).
  */
 export async function importJlisFile(opts: {
   file: string;
   graph: GraphClient;
   headers: () => Promise<Record<string, string>>;
   batchSize?: number;
+  concurrency?: number;
   retries?: number;
   onProgress?: (p: ImportProgress) => void;
 }): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? 500;
+  const lanes = new JlisLanes(Math.max(1, opts.concurrency ?? 2));
   const totalBytes = statSync(opts.file).size;
   const summary: ImportSummary = { lines: 0, sent: 0, outcomes: {}, reasons: {}, badLines: [] };
   const stream = createReadStream(opts.file, { encoding: 'utf8' });
   let bytesRead = 0;
   stream.on('data', (chunk) => (bytesRead += Buffer.byteLength(chunk as string)));
-  let batch: JlisLine[] = [];
 
-  const send = async () => {
-    if (batch.length === 0) return;
-    const input = batch;
-    batch = [];
+  const send = async (input: JlisLine[]) => {
     for (let attempt = 0; ; attempt++) {
       try {
         const r = await opts.graph.request(IngestJlisNotificationsDocument, { input }, await opts.headers());
@@ -66,17 +67,57 @@ export async function importJlisFile(opts: {
     }
   };
 
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
-    summary.lines++;
-    const parsed = parseJlisLine(text, summary.lines);
-    if (!parsed) continue;
-    if (!parsed.ok) {
-      summary.badLines.push({ line: parsed.line, problem: parsed.problem });
-      continue;
-    }
-    batch.push(parsed.value);
-    if (batch.length >= batchSize) await send();
+  // Each lane: the lines not yet sent and the batch in flight. Reading waits for a lane's batch in flight before
+  // sending its next one, which keeps at most one batch per lane in flight and the file's memory bounded.
+  const lane = Array.from({ length: lanes.count }, () => ({ pending: [] as JlisLine[], inFlight: null as Promise<void> | null }));
+  let failure: unknown = null;
+  const dispatch = async (i: number) => {
+    const l = lane[i]!;
+    if (l.inFlight) await l.inFlight;
+    if (failure) throw failure;
+    const input = l.pending;
+    l.pending = [];
+    if (input.length === 0) return;
+    l.inFlight = send(input).then(
+      () => void (l.inFlight = null),
+      (e: unknown) => void ((failure ??= e), (l.inFlight = null)),
+    );
+  };
+  const drain = async () => {
+    for (let i = 0; i < lane.length; i++) await dispatch(i);
+    await Promise.all(lane.map((l) => l.inFlight));
+    if (failure) throw failure;
+  };
+
+  try {
+    await readLines();
+  } catch (e) {
+    // Let the other lanes' batches finish (or fail) before reporting, so nothing is left running behind the caller.
+    await Promise.allSettled(lane.map((l) => l.inFlight));
+    stream.destroy();
+    throw e;
   }
-  await send();
   return summary;
+
+  async function readLines() {
+    for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+      summary.lines++;
+      const parsed = parseJlisLine(text, summary.lines);
+      if (!parsed) continue;
+      if (!parsed.ok) {
+        summary.badLines.push({ line: parsed.line, problem: parsed.problem });
+        continue;
+      }
+      let i = lanes.assign(parsed.value);
+      if (i === 'barrier') {
+        await drain();
+        lanes.reset();
+        i = lanes.assign(parsed.value) as number;
+      }
+      lane[i]!.pending.push(parsed.value);
+      if (lane[i]!.pending.length >= batchSize) await dispatch(i);
+      if (failure) throw failure;
+    }
+    await drain();
+  }
 }

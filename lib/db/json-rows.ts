@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /** Column names (snake_case, as in the table) and their Postgres types: this code's constants, never input. */
 export type JsonColumns = Readonly<Record<string, string>>;
@@ -18,4 +18,12 @@ export function jsonRecordset(rows: readonly Record<string, unknown>[], columns:
 export function insertJsonRows(table: PgTable, rows: readonly Record<string, unknown>[], columns: JsonColumns): SQL {
   const names = sql.raw(Object.keys(columns).join(', '));
   return sql`insert into ${table} (${names}) select ${names} from ${jsonRecordset(rows, columns)}`;
+}
+
+/**
+ * `column in (values)` with the values as one JSON parameter, cast to the column's own type. drizzle's `inArray`
+ * binds each value on its own and takes some 2 ms to build a statement of 500 ids, longer than Postgres runs it.
+ */
+export function inJsonList(column: PgColumn, values: readonly string[]): SQL {
+  return sql`${column} in (select value::${sql.raw(column.getSQLType())} from jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 }

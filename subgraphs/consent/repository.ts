@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { executeRows, type Db } from '../../lib/db/database.js';
-import { insertJsonRows, jsonRecordset } from '../../lib/db/json-rows.js';
+import { inJsonList, insertJsonRows, jsonRecordset } from '../../lib/db/json-rows.js';
 import type { WorkCount } from '../../lib/metrics.js';
 import { consents, jlisNotifications, recordChangeOutbox, revokedCertificates, type ConsentRow, type RecordChangeOutboxRow } from './tables.js';
 
@@ -9,7 +9,7 @@ export const findLatestConsents = (db: Db, holderIds: readonly string[]): Promis
   db
     .selectDistinctOn([consents.holderId])
     .from(consents)
-    .where(inArray(consents.holderId, [...holderIds]))
+    .where(inJsonList(consents.holderId, holderIds))
     .orderBy(consents.holderId, desc(consents.consentedAt), desc(consents.createdAt));
 
 /**
@@ -79,22 +79,22 @@ export async function isRevokedSerial(db: Db, serialNumber: string): Promise<boo
 /** The holders' latest consents that follow one of these certificate serials. */
 export async function latestConsentsFollowing(db: Db, serials: readonly string[]): Promise<ConsentRow[]> {
   if (serials.length === 0) return [];
-  const holderIds = db.select({ h: consents.holderId }).from(consents).where(inArray(consents.certificateSerial, [...serials]));
+  const holderIds = db.select({ h: consents.holderId }).from(consents).where(inJsonList(consents.certificateSerial, serials));
   const latest = await db
     .selectDistinctOn([consents.holderId])
     .from(consents)
     .where(inArray(consents.holderId, holderIds))
     .orderBy(consents.holderId, desc(consents.consentedAt), desc(consents.createdAt));
-  return latest.filter((c) => serials.includes(c.certificateSerial));
+  const wanted = new Set(serials);
+  return latest.filter((c) => wanted.has(c.certificateSerial));
 }
 
 export async function seenNotificationIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.select({ id: jlisNotifications.notificationId }).from(jlisNotifications).where(inArray(jlisNotifications.notificationId, [...ids]));
+  const rows = await db.select({ id: jlisNotifications.notificationId }).from(jlisNotifications).where(inJsonList(jlisNotifications.notificationId, ids));
   return new Set(rows.map((r) => r.id));
 }
 
-/** Records a notification as processed; false when another process recorded it first. */
 /** Records notifications in one statement, each unless already there; the ids recorded now (R-ONE-7). */
 export async function recordNotificationsOnce(db: Db, rows: readonly (typeof jlisNotifications.$inferInsert & { receivedAt: Date })[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
@@ -156,7 +156,7 @@ export async function leaseOutbox(db: Db, opts: { now: Date; until: Date; limit:
       and(
         isNull(recordChangeOutbox.deliveredAt),
         or(isNull(recordChangeOutbox.claimedUntil), lt(recordChangeOutbox.claimedUntil, opts.now)),
-        opts.ids ? inArray(recordChangeOutbox.id, [...opts.ids]) : undefined,
+        opts.ids ? inJsonList(recordChangeOutbox.id, opts.ids) : undefined,
       ),
     )
     .orderBy(asc(recordChangeOutbox.createdAt))
@@ -171,7 +171,7 @@ export async function leaseOutbox(db: Db, opts: { now: Date; until: Date; limit:
 
 export async function settleOutbox(db: Db, ids: readonly string[], deliveredAt: Date | null): Promise<void> {
   if (ids.length === 0) return;
-  await db.update(recordChangeOutbox).set({ deliveredAt, claimedUntil: null }).where(inArray(recordChangeOutbox.id, [...ids]));
+  await db.update(recordChangeOutbox).set({ deliveredAt, claimedUntil: null }).where(inJsonList(recordChangeOutbox.id, ids));
 }
 
 export async function countPendingOutbox(db: Db): Promise<number> {

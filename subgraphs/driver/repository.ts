@@ -1,26 +1,26 @@
 import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { WorkCount } from '../../lib/metrics.js';
 import type { Db } from '../../lib/db/database.js';
-import { insertJsonRows, jsonRecordset } from '../../lib/db/json-rows.js';
+import { inJsonList, insertJsonRows, jsonRecordset } from '../../lib/db/json-rows.js';
 import { holders, recordChanges, recordImports, type HolderRow, type RecordImportRow } from './tables.js';
 
 /** Data access of the driver subgraph: statements only, no rules and no authorization. */
 
 export const findHoldersByIds = (db: Db, ids: readonly string[]): Promise<HolderRow[]> =>
-  db.select().from(holders).where(inArray(holders.id, [...ids]));
+  db.select().from(holders).where(inJsonList(holders.id, ids));
 
 export const findHoldersByLicenseNumbers = (db: Db, numbers: readonly string[]): Promise<HolderRow[]> =>
-  db.select().from(holders).where(inArray(holders.licenseNumber, [...numbers]));
+  db.select().from(holders).where(inJsonList(holders.licenseNumber, numbers));
 
 export const findImportsByHolderIds = (db: Db, holderIds: readonly string[]): Promise<RecordImportRow[]> =>
   db
     .select()
     .from(recordImports)
-    .where(inArray(recordImports.holderId, [...holderIds]))
+    .where(inJsonList(recordImports.holderId, holderIds))
     .orderBy(asc(recordImports.effectiveOn), asc(recordImports.id));
 
 export const findImportsByIds = (db: Db, ids: readonly string[]): Promise<RecordImportRow[]> =>
-  db.select().from(recordImports).where(inArray(recordImports.id, [...ids]));
+  db.select().from(recordImports).where(inJsonList(recordImports.id, ids));
 
 export type NewHolder = typeof holders.$inferInsert;
 
@@ -72,7 +72,7 @@ export async function searchImports(db: Db, q: ImportSearch): Promise<RecordImpo
 
 export async function lockHolders(db: Db, ids: readonly string[]): Promise<HolderRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(holders).where(inArray(holders.id, [...ids])).orderBy(asc(holders.id)).for('update');
+  return db.select().from(holders).where(inJsonList(holders.id, ids)).orderBy(asc(holders.id)).for('update');
 }
 
 export type NewRecordImport = typeof recordImports.$inferInsert;

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/database.js';
+import { inJsonList } from '../../lib/db/json-rows.js';
 import type { WorkCount } from '../../lib/metrics.js';
 import {
   honsekiChangeRequests,
@@ -15,20 +16,20 @@ export const findLatestCertificates = (db: Db, holderIds: readonly string[]): Pr
   db
     .selectDistinctOn([signatureCertificates.holderId])
     .from(signatureCertificates)
-    .where(inArray(signatureCertificates.holderId, [...holderIds]))
+    .where(inJsonList(signatureCertificates.holderId, holderIds))
     .orderBy(signatureCertificates.holderId, desc(signatureCertificates.submittedAt), desc(signatureCertificates.id));
 
 export const findLinksByHolderIds = (db: Db, holderIds: readonly string[]): Promise<PortalLinkRow[]> =>
-  db.select().from(portalLinks).where(inArray(portalLinks.holderId, [...holderIds]));
+  db.select().from(portalLinks).where(inJsonList(portalLinks.holderId, holderIds));
 
 export const findLinksByPseudonyms = (db: Db, pseudonyms: readonly string[]): Promise<PortalLinkRow[]> =>
-  db.select().from(portalLinks).where(inArray(portalLinks.pseudonym, [...pseudonyms]));
+  db.select().from(portalLinks).where(inJsonList(portalLinks.pseudonym, pseudonyms));
 
 export const findHonsekiRequestsByHolderIds = (db: Db, holderIds: readonly string[]): Promise<HonsekiChangeRequestRow[]> =>
   db
     .select()
     .from(honsekiChangeRequests)
-    .where(inArray(honsekiChangeRequests.holderId, [...holderIds]))
+    .where(inJsonList(honsekiChangeRequests.holderId, holderIds))
     .orderBy(desc(honsekiChangeRequests.submittedAt), desc(honsekiChangeRequests.id));
 
 export type NewSignatureCertificate = typeof signatureCertificates.$inferInsert;
@@ -93,7 +94,7 @@ export async function markSerialsRevoked(db: Db, serials: readonly string[], rev
   const rows = await db
     .update(signatureCertificates)
     .set({ revokedAt })
-    .where(and(inArray(signatureCertificates.serialNumber, [...serials]), isNull(signatureCertificates.revokedAt)))
+    .where(and(inJsonList(signatureCertificates.serialNumber, serials), isNull(signatureCertificates.revokedAt)))
     .returning({ id: signatureCertificates.id });
   return rows.length;
 }
