@@ -7,12 +7,16 @@ import { config } from '../lib/config.js';
 import { createGraphClient } from '../lib/graph-client.js';
 import { HEADER } from '../lib/identity/request.js';
 import { signDevToken } from '../lib/identity/tokens.js';
+import { MAX_JLIS_BATCH } from '../subgraphs/consent/jlis.js';
 import { importJlisFile } from '../workers/jlis-import.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { batch: { type: 'string' }, concurrency: { type: 'string' } } });
 const file = positionals[0];
-if (!file) {
-  console.error('usage: npm run jlis:import -- FILE.jsonl [--batch 500] [--concurrency 2]');
+const whole = (text: string | undefined, max: number) => (text === undefined ? undefined : /^\d+$/.test(text) && +text >= 1 && +text <= max ? +text : NaN);
+const batchSize = whole(values.batch, MAX_JLIS_BATCH);
+const concurrency = whole(values.concurrency, 16);
+if (!file || Number.isNaN(batchSize) || Number.isNaN(concurrency)) {
+  console.error(`usage: npm run jlis:import -- FILE.jsonl [--batch 1–${MAX_JLIS_BATCH}, default 1000] [--concurrency 1–16, default 4]`);
   process.exit(2);
 }
 const cfg = config();
@@ -28,8 +32,8 @@ try {
     file,
     graph: createGraphClient(() => url, { timeoutMs: 120_000 }),
     headers: async () => ({ [HEADER.authorization]: `Bearer ${token}`, [HEADER.purpose]: 'SYSTEM' }),
-    batchSize: values.batch ? Number(values.batch) : undefined,
-    concurrency: values.concurrency ? Number(values.concurrency) : undefined,
+    batchSize,
+    concurrency,
     onProgress: (p) => {
       const rate = p.sent / Math.max(0.001, (Date.now() - started) / 1000);
       const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 100;

@@ -38,8 +38,8 @@ export async function importJlisFile(opts: {
   retries?: number;
   onProgress?: (p: ImportProgress) => void;
 }): Promise<ImportSummary> {
-  const batchSize = opts.batchSize ?? 500;
-  const lanes = new JlisLanes(Math.max(1, opts.concurrency ?? 2));
+  const batchSize = opts.batchSize ?? 1000;
+  const lanes = new JlisLanes(Math.max(1, opts.concurrency ?? 4));
   const totalBytes = statSync(opts.file).size;
   const summary: ImportSummary = { lines: 0, sent: 0, outcomes: {}, reasons: {}, badLines: [] };
   const stream = createReadStream(opts.file, { encoding: 'utf8' });
