@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { japanDate } from '../lib/japan-date.js';
 import { bulkSerial } from '../seeds/bulk-holders.js';
 import { fixed, jsonLine, table } from './support/report.js';
+import { nodeArgs } from './support/processes.js';
 import type { BenchSubgraphs } from './support/stack.js';
 
 interface Summary {
@@ -38,7 +39,7 @@ export function writeJlisFile(path: string, holders: number, lines: number): voi
 /** `npm run jlis:import -- FILE` as its own process; the time is from start to exit, process start included. */
 function importFile(file: string, gatewayUrl: string): Promise<{ seconds: number; summary: Summary }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/jlis-import.ts', file], {
+  const child = spawn(process.execPath, [...nodeArgs('scripts/jlis-import.ts'), file], {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'error', GATEWAY_URL: gatewayUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

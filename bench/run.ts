@@ -2,9 +2,11 @@
  * `npm run bench [-- holder-card batch multi-core jlis-ingest]`: the benchmarks of the graph, every piece in a process
  * of its own, on Postgres when DATABASE_URL is set (a fresh database created on that server and dropped after),
  * the embedded database otherwise. Each benchmark prints a Markdown table and one JSON line for comparing runs.
+ * Every process runs compiled (`npm run build` first, as production runs it); BENCH_TSX=1 runs the TypeScript instead.
  * BENCH_DURATION (seconds per engine, default 10), BENCH_CONNECTIONS (default 10), BENCH_JLIS_LINES (default
  * 100,000 on Postgres, 10,000 embedded), BENCH_CPU_PROF=DIR (V8 CPU profiles of every process).
  */
+import { spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { batchBench } from './batch.js';
 import { CARD_HOLDERS, holderCardBench } from './holder-card.js';
@@ -30,6 +32,9 @@ const jlisLines = Number(process.env.BENCH_JLIS_LINES ?? (serverUrl ? 100_000 : 
 setMaxListeners(connections * 8);
 
 async function main() {
+  if (process.env.BENCH_TSX !== '1' && spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) {
+    throw new Error('npm run build failed');
+  }
   const db = await benchDatabase(serverUrl);
   try {
     const bulk = Math.max(CARD_HOLDERS, run.has('jlis-ingest') ? jlisLines : 0);

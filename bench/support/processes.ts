@@ -11,12 +11,20 @@ export interface Started<T> {
 }
 
 /**
- * Runs a TypeScript entry point as a process of its own and resolves with the JSON line it prints once ready.
+ * How an entry point runs in the benchmarks: as production runs it, compiled by `npm run build` (bench/run.ts builds
+ * first), or with the TypeScript loader when BENCH_TSX=1.
+ */
+export function nodeArgs(script: string): string[] {
+  return process.env.BENCH_TSX === '1' ? ['--import', 'tsx', script] : [`dist/${script.replace(/\.ts$/, '.js')}`];
+}
+
+/**
+ * Runs an entry point as a process of its own and resolves with the JSON line it prints once ready.
  * BENCH_CPU_PROF=DIR writes a V8 CPU profile of every process into DIR for `--cpu-prof` analysis.
  */
 export function startNode<T extends { ready: true }>(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<Started<T>> {
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...prof, ...nodeArgs(script), ...args], {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -3,9 +3,13 @@ import { createInterface } from 'node:readline';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-/** Starts `node --import tsx SCRIPT ...args` and resolves with its ready line; `stop` ends it. */
+/**
+ * Starts `node --import tsx SCRIPT ...args` (a compiled `.js` without the loader) and resolves with its ready line;
+ * `stop` ends it.
+ */
 export function startScript(script: string, args: string[], env: Record<string, string> = {}): Promise<{ ready: Record<string, any>; child: ChildProcess; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child: ChildProcess = spawn(process.execPath, [...loader, script, ...args], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
