@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { bulkId } from '../seeds/bulk-holders.js';
 import { clientHeaders, subgraphHeaderSource } from './support/access.js';
 import { recordingProxies, replay, stages } from './support/direct-calls.js';
-import { graphqlPost, runLoad, type LoadResult } from './support/load.js';
+import { graphqlPost, meanOfRounds, runLoad, type LoadResult } from './support/load.js';
 import { peakRssMb, startNode, stop } from './support/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
@@ -65,12 +65,7 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   for (const r of runs) await runLoad(r.once, { connections: load.connections, seconds: 3 });
   const rounds: Record<string, LoadResult[]> = Object.fromEntries(runs.map((r) => [r.key, []]));
   for (let i = 0; i < 2; i++) for (const r of runs) rounds[r.key]!.push(await runLoad(r.once, { connections: load.connections, seconds: load.seconds / 2 }));
-  const mean = (xs: LoadResult[]) => ({
-    rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length,
-    p50: xs.reduce((a, x) => a + x.p50, 0) / xs.length,
-    p99: xs.reduce((a, x) => a + x.p99, 0) / xs.length,
-  });
-  const m = Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, mean(v)])) as Record<string, ReturnType<typeof mean>>;
+  const m = Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, meanOfRounds(v)])) as Record<string, ReturnType<typeof meanOfRounds>>;
   const o = m.ours!;
 
   table(

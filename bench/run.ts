@@ -42,7 +42,7 @@ async function main() {
     const subgraphs = await startBenchSubgraphs(db, bulk);
     const ours = await startOurGateway(subgraphs, { port: subgraphs.gatewayPort });
     if (run.has('holder-card')) await holderCardBench(subgraphs, { connections, seconds }, ours.ready);
-    if (run.has('batch')) await batchBench(subgraphs, ours.ready, Math.max(2, seconds / 3));
+    if (run.has('batch')) await batchBench(subgraphs, ours.ready, seconds);
     if (run.has('multi-core')) await multiCoreBench(subgraphs, { connections, seconds });
     // Last: it changes the data the others read.
     if (run.has('jlis-ingest')) await jlisIngestBench(subgraphs, { holders: bulk, lines: jlisLines, databaseUrl: db.url });

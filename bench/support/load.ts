@@ -39,3 +39,9 @@ export function graphqlPost(url: string, headers: Record<string, string>, body: 
     check?.(json);
   };
 }
+
+/** The mean of several rounds of the same load: rounds alternate between the things compared, so drift hits all. */
+export function meanOfRounds(rounds: readonly LoadResult[]): Omit<LoadResult, 'requests'> {
+  const mean = (pick: (r: LoadResult) => number) => rounds.reduce((a, r) => a + pick(r), 0) / rounds.length;
+  return { rps: mean((r) => r.rps), p50: mean((r) => r.p50), p99: mean((r) => r.p99) };
+}

@@ -19,6 +19,23 @@ export function recordHash(r: UnhashedRecord): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
+type Shared = Pick<AccessRecordRow, 'at' | 'requestId' | 'service' | 'subject' | 'role' | 'prefecture' | 'purpose' | 'identityVerification'>;
+type Own = Pick<AccessRecordRow, 'chain' | 'chainSeq' | 'id' | 'holderId' | 'action' | 'fields' | 'outcome' | 'prevHash'>;
+
+/**
+ * `recordHash` for the many records of one request (a holders(500) call writes 500): the columns they share are
+ * serialised once, the text hashed is the same byte for byte. Not for the legacy chain, which new records never join.
+ */
+export function requestRecordHasher(shared: Shared): (own: Own) => string {
+  const json = (v: unknown) => (v === undefined ? 'null' : JSON.stringify(v));
+  const middle = [shared.at.toISOString(), shared.requestId, shared.service, shared.subject, shared.role, shared.prefecture].map(json).join(',');
+  const tail = [shared.purpose, shared.identityVerification].map(json).join(',');
+  return (r) => {
+    const canonical = `[${json(r.chain)},${json(r.chainSeq)},${json(r.id)},${middle},${json(r.holderId)},${json(r.action)},${json(r.fields)},${tail},${json(r.outcome)},${json(r.prevHash)}]`;
+    return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  };
+}
+
 export type ChainBreak = { seq: number; problem: 'HASH_MISMATCH' | 'BROKEN_LINK' | 'MISSING_RECORD' };
 
 /** The last record seen of each chain, carried from one page of records to the next. */
