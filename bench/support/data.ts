@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { SqlClient } from '../../lib/db/database.js';
 import { migrateAll, seedDemo } from '../../lib/stack.js';
@@ -14,6 +15,9 @@ export async function prepareBenchData(client: SqlClient, bulk: number): Promise
   await seedDemo(client);
   const db = client.drizzle();
   if (bulk > 0) await insertBulkHolders({ dbs: Object.fromEntries(SUBGRAPHS.map((s) => [s.name, db])) as never }, bulk);
+  // A database in service has its statistics; without them the first benchmark would measure the planner's guesses
+  // about freshly loaded tables and autovacuum catching up beside it.
+  await client.drizzle().execute(sql`vacuum analyze`);
 }
 
 export interface BenchDatabase {
