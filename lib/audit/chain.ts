@@ -9,32 +9,28 @@ export const LEGACY_CHAIN = 'global';
 
 export type UnhashedRecord = Omit<AccessRecordRow, 'hash' | 'seq'> & { seq?: number };
 
-/** What a record's hash covers: every column but the hash and the insertion number, in a fixed order. */
-export function recordHash(r: UnhashedRecord): string {
-  const position = r.chain === LEGACY_CHAIN ? [r.chainSeq] : [r.chain, r.chainSeq];
-  const canonical = JSON.stringify([
-    ...position, r.id, r.at.toISOString(), r.requestId, r.service, r.subject, r.role, r.prefecture, r.holderId, r.action,
-    r.fields, r.purpose, r.identityVerification, r.outcome, r.prevHash,
-  ]);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
-}
-
 type Shared = Pick<AccessRecordRow, 'at' | 'requestId' | 'service' | 'subject' | 'role' | 'prefecture' | 'purpose' | 'identityVerification'>;
 type Own = Pick<AccessRecordRow, 'chain' | 'chainSeq' | 'id' | 'holderId' | 'action' | 'fields' | 'outcome' | 'prevHash'>;
 
 /**
- * `recordHash` for the many records of one request (a holders(500) call writes 500): the columns they share are
- * serialised once, the text hashed is the same byte for byte. Not for the legacy chain, which new records never join.
+ * What a record's hash covers: every column but the hash and the insertion number, in a fixed order — the JSON text
+ * of `[chain, chainSeq, id, at, requestId, service, subject, role, prefecture, holderId, action, fields, purpose,
+ * identityVerification, outcome, prevHash]` (the legacy chain without `chain`). Built for the many records of one
+ * request at once (a holders(500) call writes 500): the columns they share are serialised once.
  */
 export function requestRecordHasher(shared: Shared): (own: Own) => string {
   const json = (v: unknown) => (v === undefined ? 'null' : JSON.stringify(v));
   const middle = [shared.at.toISOString(), shared.requestId, shared.service, shared.subject, shared.role, shared.prefecture].map(json).join(',');
   const tail = [shared.purpose, shared.identityVerification].map(json).join(',');
   return (r) => {
-    const canonical = `[${json(r.chain)},${json(r.chainSeq)},${json(r.id)},${middle},${json(r.holderId)},${json(r.action)},${json(r.fields)},${tail},${json(r.outcome)},${json(r.prevHash)}]`;
+    const position = r.chain === LEGACY_CHAIN ? json(r.chainSeq) : `${json(r.chain)},${json(r.chainSeq)}`;
+    const canonical = `[${position},${json(r.id)},${middle},${json(r.holderId)},${json(r.action)},${json(r.fields)},${tail},${json(r.outcome)},${json(r.prevHash)}]`;
     return createHash('sha256').update(canonical, 'utf8').digest('hex');
   };
 }
+
+/** One record's hash, as written and as `audit:verify` recomputes it. */
+export const recordHash = (r: UnhashedRecord): string => requestRecordHasher(r)(r);
 
 export type ChainBreak = { seq: number; problem: 'HASH_MISMATCH' | 'BROKEN_LINK' | 'MISSING_RECORD' };
 
