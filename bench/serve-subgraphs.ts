@@ -20,7 +20,7 @@ const { values } = parseArgs({
   options: { names: { type: 'string', default: SUBGRAPH_DEFINITIONS.map((d) => d.name).join(',') }, prepare: { type: 'boolean', default: false }, bulk: { type: 'string', default: '0' } },
 });
 const cfg = parseConfig({ ...process.env, NODE_ENV: 'test' });
-const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : process.env.BENCH_DATA_DIR });
+const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : process.env.BENCH_DATA_DIR, preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
 if (values.prepare) await prepareBenchData(client, Number(values.bulk));
 
 const gatewayUrl = cfg.GATEWAY_URL ?? '';

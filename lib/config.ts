@@ -18,6 +18,11 @@ const ConfigSchema = z
     PORTAL_LINK_PORT: port(4003),
     HOST: z.string().default('127.0.0.1'),
     DATABASE_URL: z.string().url().optional(),
+    /**
+     * Statements prepared once per connection (lib/db/prepared-statements.ts). `false` behind a pooler that hands
+     * a session's statements to other sessions (PgBouncer in transaction mode before 1.21).
+     */
+    DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     DATA_DIR: z.string().default('.data'),
     APP_NOW: z.iso.datetime({ offset: true }).optional(),
     JWT_ISSUER: z.string().default('renkei-dev'),

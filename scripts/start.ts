@@ -22,7 +22,7 @@ async function main() {
   const cfg = config();
   await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei');
   if (!cfg.DATABASE_URL) mkdirSync(cfg.DATA_DIR, { recursive: true });
-  const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR });
+  const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR, preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
   await migrateAll(client);
   if (cfg.NODE_ENV !== 'production') await seedDemo(client);
   const clock = clockFromConfig(cfg.APP_NOW);

@@ -6,6 +6,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { preparingStatements } from './prepared-statements.js';
 
 /** A drizzle handle or a transaction on it: repositories take either, so handlers decide where transactions start. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,13 +24,13 @@ export interface SqlClient {
   close(): Promise<void>;
 }
 
-/** Counts the statements a drizzle handle sends: the batching tests compare these counts. */
 /** The rows of a raw statement: postgres.js answers an array, PGlite an object holding one. */
 export async function executeRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/** Counts the statements a drizzle handle sends: the batching tests compare these counts. */
 export class QueryCounter implements Logger {
   count = 0;
   logQuery(): void {
@@ -59,14 +60,15 @@ export async function openPglite(dataDir?: string): Promise<SqlClient> {
   };
 }
 
-export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<SqlClient> {
-  const sql = postgres(url, {
+export async function openPostgres(url: string, opts: { max?: number; preparedStatements?: boolean } = {}): Promise<SqlClient> {
+  const pool = postgres(url, {
     max: opts.max ?? 10,
     // While the server is down a request should fail in seconds, well inside the gateway's subgraph timeout, not
     // hang for the driver's default 30 s; the pool reconnects by itself once the server is back.
     connect_timeout: 5,
     onnotice: () => {},
   });
+  const sql = opts.preparedStatements === false ? pool : preparingStatements(pool);
   await sql`select 1`;
   return {
     kind: 'postgres',
@@ -92,6 +94,6 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
 }
 
 /** Postgres when a URL is given, otherwise the embedded database in `dataDir` (in memory when undefined). */
-export function openSqlClient(opts: { databaseUrl?: string; dataDir?: string }): Promise<SqlClient> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+export function openSqlClient(opts: { databaseUrl?: string; dataDir?: string; preparedStatements?: boolean }): Promise<SqlClient> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, { preparedStatements: opts.preparedStatements }) : openPglite(opts.dataDir);
 }

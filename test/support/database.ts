@@ -8,7 +8,7 @@ export const testDbKind = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postg
  * A fresh, empty database for one test file: an in-memory PGlite, or a new database on the TEST_DATABASE_URL server
  * that is dropped again by `drop`.
  */
-export async function freshDatabase(): Promise<{ client: SqlClient; drop(): Promise<void> }> {
+export async function freshDatabase(opts: { preparedStatements?: boolean } = {}): Promise<{ client: SqlClient; drop(): Promise<void> }> {
   if (testDbKind === 'pglite') {
     const client = await openPglite();
     return { client, drop: () => client.close() };
@@ -20,7 +20,7 @@ export async function freshDatabase(): Promise<{ client: SqlClient; drop(): Prom
   await admin.unsafe(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const client = await openPostgres(url.toString(), { max: 5 });
+  const client = await openPostgres(url.toString(), { max: 5, ...opts });
   return {
     client,
     drop: async () => {
