@@ -16,6 +16,7 @@ import type { GatewayOptions } from './apollo-gateway.js';
 import { sandboxHtml } from './landing-page.js';
 import { limitPlugins } from './limits.js';
 import { metricsPlugin } from './metrics-plugin.js';
+import { subgraphTimeoutPlugin } from './subgraph-timeout.js';
 import { metricsRoute, ServiceMetrics } from '../lib/metrics.js';
 import { traceHeaders } from '../lib/tracing.js';
 import { loadSupergraph } from './supergraph.js';
@@ -73,13 +74,13 @@ const noIntrospection: GatewayPlugin = {
  * verifies the caller before anything is parsed, plans over the committed supergraph, forwards identity and purpose.
  */
 export async function startHiveGateway(opts: GatewayOptions): Promise<RunningService> {
-  // The runtime ties each subgraph call's timeout to the request's AbortSignal; a card of several subgraph calls
-  // passes Node's default of 10 listeners per signal, which would print a leak warning that is not one.
+  // Each subgraph call's timeout listens on the request's AbortSignal; a card of several subgraph calls passes
+  // Node's default of 10 listeners per signal, which would print a leak warning that is not one.
   setMaxListeners(64);
   const log = createLogger('gateway');
   const metrics = new ServiceMetrics('gateway');
   const landing = !opts.production;
-  const tokensByRequest = new WeakMap<object, Map<string, Promise<string>>>();
+  const subgraphAccess = new WeakMap<object, { access: RequestAccess; tokens: Map<string, Promise<string>> }>();
   const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
   const runtime = createGatewayRuntime({
     supergraph: loadSupergraph(opts.urls),
@@ -98,11 +99,11 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     // answer. Ours never match (each request carries its own subgraph token), so the clone was pure cost: some
     // 30 ms of a 500-holder answer.
     transportEntries: { '*': { options: { deduplicateInflightRequests: false } } },
-    upstreamTimeout: opts.subgraphTimeoutMs ?? 10_000,
     // A failed subgraph query is tried once more; a mutation never is (it might have run).
     upstreamRetry: ({ executionRequest }) =>
       executionRequest.operationType === 'mutation' ? undefined : { maxRetries: 1, retryDelay: 50, retryDelayFactor: 1 },
     plugins: () => [
+      subgraphTimeoutPlugin(opts.subgraphTimeoutMs ?? 10_000),
       metricsPlugin(metrics, log),
       ...(limitPlugins(opts.limits, opts.production) as GatewayPlugin[]),
       formatErrorsPlugin(log),
@@ -112,12 +113,15 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
       // The wrapper below verified the caller and put the result in a header of its own; nothing the client sent
       // reaches a subgraph except the caller's token, kept for the subgraph's nested requests.
       fromClientToSubgraphs: async ({ request, subgraphName }) => {
-        const verified = request.headers.get(HEADER.verifiedAccess);
-        if (!verified) return {};
-        const access = JSON.parse(verified) as RequestAccess;
-        // One token per subgraph per request, however many times the plan calls that subgraph.
-        let tokens = tokensByRequest.get(request);
-        if (!tokens) tokensByRequest.set(request, (tokens = new Map()));
+        // Read once per request; one token per subgraph per request, however many times the plan calls that subgraph.
+        let forRequest = subgraphAccess.get(request);
+        if (!forRequest) {
+          const verified = request.headers.get(HEADER.verifiedAccess);
+          if (!verified) return {};
+          forRequest = { access: JSON.parse(verified) as RequestAccess, tokens: new Map() };
+          subgraphAccess.set(request, forRequest);
+        }
+        const { access, tokens } = forRequest;
         let token = tokens.get(subgraphName);
         if (!token) tokens.set(subgraphName, (token = opts.sign(subgraphName, access)));
         return {

@@ -92,4 +92,37 @@ describe('a subgraph that does not answer', () => {
       silent.close();
     }
   });
+
+  it('times out an answer that stops half-way through its body, as one that never starts', async () => {
+    const { createServer } = await import('node:http');
+    const { startHiveGateway } = await import('../gateway/hive-gateway.js');
+    const { parseConfig } = await import('../lib/config.js');
+    const { createGatewayTokenSigner } = await import('../lib/identity/gateway-token.js');
+    const { createTokenVerifier } = await import('../lib/identity/tokens.js');
+    let attempts = 0;
+    const stalling = createServer((_req, res) => {
+      attempts++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data":{"_entities":[');
+    });
+    await new Promise<void>((r) => stalling.listen(0, '127.0.0.1', r));
+    const cfg = parseConfig({ NODE_ENV: 'test' });
+    const gateway = await startHiveGateway({
+      urls: { ...graph.subgraphUrls, consent: `http://127.0.0.1:${(stalling.address() as { port: number }).port}/graphql` },
+      verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, subgraphTimeoutMs: 300, port: 0, production: false,
+    });
+    try {
+      // Without a timeout on the body this request would wait for ever (the test's own timeout).
+      const r = await gql(gateway.url, supervisor, CARD, { id: demoId(1) });
+      expect(r.status).toBe(200);
+      expect(r.data.holder.name).toBe('山田 太郎');
+      expect(codes(r.data.holder.eligibility.addressOneStop.reasons)).toEqual(['STATE_UNAVAILABLE']);
+      expect(r.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
+      expect(attempts).toBe(2);
+    } finally {
+      await gateway.stop();
+      stalling.closeAllConnections();
+      stalling.close();
+    }
+  });
 });
