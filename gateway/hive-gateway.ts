@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { schemaPath } from '../schema/subgraphs.js';
 import { healthRoute, listen } from '../lib/http-server.js';
 import { subgraphsReady } from './readiness.js';
-import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, useUpstreamRetry, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { formatApiError, requestErrorCode } from '../lib/graphql/format-error.js';
@@ -99,11 +99,13 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     // answer. Ours never match (each request carries its own subgraph token), so the clone was pure cost: some
     // 30 ms of a 500-holder answer.
     transportEntries: { '*': { options: { deduplicateInflightRequests: false } } },
-    // A failed subgraph query is tried once more; a mutation never is (it might have run).
-    upstreamRetry: ({ executionRequest }) =>
-      executionRequest.operationType === 'mutation' ? undefined : { maxRetries: 1, retryDelay: 50, retryDelayFactor: 1 },
     plugins: () => [
+      // The timeout first, so that the retry wraps it and every attempt is timed on its own.
       subgraphTimeoutPlugin(opts.subgraphTimeoutMs ?? 10_000),
+      // A failed subgraph query is tried once more; a mutation never is (it might have run).
+      useUpstreamRetry(({ executionRequest }) =>
+        executionRequest.operationType === 'mutation' ? undefined : { maxRetries: 1, retryDelay: 50, retryDelayFactor: 1 },
+      ),
       metricsPlugin(metrics, log),
       ...(limitPlugins(opts.limits, opts.production) as GatewayPlugin[]),
       formatErrorsPlugin(log),

@@ -57,7 +57,11 @@ describe('a subgraph that does not answer', () => {
     const { createGatewayTokenSigner } = await import('../lib/identity/gateway-token.js');
     const { createTokenVerifier } = await import('../lib/identity/tokens.js');
     let attempts = 0;
-    const silent = createServer(() => void attempts++);
+    const tokens: string[] = [];
+    const silent = createServer((req) => {
+      attempts++;
+      tokens.push(req.headers.authorization ?? 'none');
+    });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const cfg = parseConfig({ NODE_ENV: 'test' });
     const port = (silent.address() as { port: number }).port;
@@ -72,6 +76,9 @@ describe('a subgraph that does not answer', () => {
       expect(codes(r.data.holder.eligibility.addressOneStop.reasons)).toEqual(['STATE_UNAVAILABLE']);
       expect(r.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
       expect(attempts).toBe(2);
+      // The retry carries the subgraph token as the first attempt did.
+      expect(tokens[0]).toMatch(/^Bearer \S+$/);
+      expect(tokens[1]).toBe(tokens[0]);
     } finally {
       await gateway.stop();
     }

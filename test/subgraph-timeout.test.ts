@@ -1,55 +1,70 @@
-import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { subgraphTimeoutPlugin } from '../gateway/subgraph-timeout.js';
 
-type Hooks = {
-  onFetch(p: { executionRequest?: object; options: { signal?: AbortSignal }; setOptions(o: { signal?: AbortSignal }): void }): void;
-  onSubgraphExecute(p: { executionRequest: object }): () => void;
-};
+type Request = { signal?: AbortSignal; extensions?: Record<string, unknown> };
+type Executor = (r: Request) => unknown;
+type Hooks = { onSubgraphExecute(p: { executor: Executor; setExecutor(e: Executor): void }): void };
 
-/** One subgraph call as the runtime makes it: the execute hook, then a fetch per attempt; returns each attempt's signal. */
-function call(plugin: Hooks, outer: AbortSignal, attempts = 1) {
-  const executionRequest = {};
-  const done = plugin.onSubgraphExecute({ executionRequest });
-  const signals: AbortSignal[] = [];
-  for (let i = 0; i < attempts; i++) {
-    plugin.onFetch({ executionRequest, options: { signal: outer }, setOptions: (o) => signals.push(o.signal!) });
-  }
-  return { signals, done };
+/** The executor the plugin puts around `inner`, as the runtime would call it for each attempt. */
+function wrap(ms: number, inner: Executor): Executor {
+  let wrapped: Executor = inner;
+  (subgraphTimeoutPlugin(ms) as unknown as Hooks).onSubgraphExecute({ executor: inner, setExecutor: (e) => (wrapped = e) });
+  return wrapped;
 }
+
+/** A subgraph call that never answers by itself; it settles when its signal aborts, as the HTTP executor does. */
+const hanging: (seen: AbortSignal[]) => Executor = (seen) => (r) => {
+  seen.push(r.signal!);
+  return new Promise((resolve) => r.signal!.addEventListener('abort', () => resolve({ errors: [{ message: (r.signal!.reason as Error).message }] })));
+};
 
 describe('per-subgraph timeout (gateway/subgraph-timeout.ts)', () => {
   beforeEach(() => void vi.useFakeTimers());
   afterEach(() => void vi.useRealTimers());
 
-  it('aborts an attempt that takes longer than the limit, with the reason reported as SERVICE_UNAVAILABLE, each attempt timed on its own', () => {
-    const plugin = subgraphTimeoutPlugin(300) as unknown as Hooks;
-    const { signals } = call(plugin, new AbortController().signal, 1);
+  it('aborts an attempt that takes longer than the limit, with the reason reported as SERVICE_UNAVAILABLE', async () => {
+    const seen: AbortSignal[] = [];
+    const attempt = wrap(300, hanging(seen));
+    const result = attempt({ signal: new AbortController().signal }) as Promise<unknown>;
     vi.advanceTimersByTime(299);
-    expect(signals[0]!.aborted).toBe(false);
+    expect(seen[0]!.aborted).toBe(false);
     vi.advanceTimersByTime(1);
-    expect(signals[0]!.aborted).toBe(true);
-    expect((signals[0]!.reason as DOMException).message).toBe('The operation was aborted due to timeout');
+    await expect(result).resolves.toEqual({ errors: [{ message: 'The operation was aborted due to timeout' }] });
   });
 
-  it('lets go of the timer once the answer is in: nothing is aborted later', () => {
-    const plugin = subgraphTimeoutPlugin(300) as unknown as Hooks;
-    const { signals, done } = call(plugin, new AbortController().signal, 2);
-    done();
+  it('times each attempt on its own and lets go of the timer and the client signal once an attempt settles', async () => {
+    const client = new AbortController();
+    const seen: AbortSignal[] = [];
+    const attempt = wrap(300, (r) => (seen.push(r.signal!), Promise.resolve({ data: {} })));
+    await attempt({ signal: client.signal });
+    vi.advanceTimersByTime(200);
+    await attempt({ signal: client.signal });
     vi.advanceTimersByTime(10_000);
-    expect(signals.map((s) => s.aborted)).toEqual([false, false]);
+    client.abort(new Error('client gone'));
+    expect(seen.map((s) => s.aborted)).toEqual([false, false]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('follows the shared signal with one listener for all calls, aborting only the calls in flight', () => {
-    const plugin = subgraphTimeoutPlugin(10_000) as unknown as Hooks;
-    const shared = new AbortController();
-    const finished = Array.from({ length: 200 }, () => call(plugin, shared.signal));
-    for (const c of finished) c.done();
-    const running = call(plugin, shared.signal);
-    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(1);
-    shared.abort(new Error('disposed'));
-    expect(running.signals[0]!.aborted).toBe(true);
-    expect((running.signals[0]!.reason as Error).message).toBe('disposed');
-    expect(finished.some((c) => c.signals[0]!.aborted)).toBe(false);
+  it('stops an attempt in flight when the client request is aborted', async () => {
+    const client = new AbortController();
+    const seen: AbortSignal[] = [];
+    const result = wrap(10_000, hanging(seen))({ signal: client.signal }) as Promise<unknown>;
+    client.abort(new Error('client gone'));
+    await expect(result).resolves.toEqual({ errors: [{ message: 'client gone' }] });
+  });
+
+  it('hands every attempt its own copy, so what the executor takes out of one (the subgraph token) is there for the retry', async () => {
+    const sent: unknown[] = [];
+    // As @graphql-tools/executor-http does: the headers leave the extensions of the request it is given.
+    const attempt = wrap(300, (r) => {
+      const { headers, ...rest } = r.extensions ?? {};
+      sent.push(headers);
+      r.extensions = rest;
+      return Promise.resolve({ data: {} });
+    });
+    const request: Request = { extensions: { headers: { authorization: 'Bearer t' } } };
+    await attempt(request);
+    await attempt(request);
+    expect(sent).toEqual([{ authorization: 'Bearer t' }, { authorization: 'Bearer t' }]);
   });
 });
