@@ -74,8 +74,9 @@ const noIntrospection: GatewayPlugin = {
  * verifies the caller before anything is parsed, plans over the committed supergraph, forwards identity and purpose.
  */
 export async function startHiveGateway(opts: GatewayOptions): Promise<RunningService> {
-  // Each subgraph call's timeout listens on the request's AbortSignal; a card of several subgraph calls passes
-  // Node's default of 10 listeners per signal, which would print a leak warning that is not one.
+  // Some of the runtime's AbortSignals are shared by the subgraph calls in flight and may get a listener from each;
+  // a few cards in flight pass Node's default of 10 listeners per signal, which would print a leak warning that is
+  // not one.
   setMaxListeners(64);
   const log = createLogger('gateway');
   const metrics = new ServiceMetrics('gateway');
