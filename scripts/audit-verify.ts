@@ -4,10 +4,10 @@
  */
 import { config } from '../lib/config.js';
 import { verifyAccessLog } from '../lib/audit/verify.js';
-import { openSqlClient } from '../lib/db/database.js';
+import { openConfiguredSqlClient } from '../lib/db/database.js';
 
 const cfg = config();
-const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR });
+const client = await openConfiguredSqlClient(cfg);
 try {
   const { checked, chains, broken } = await verifyAccessLog(client.drizzle());
   if (broken) {

@@ -1,10 +1,10 @@
 /** `npm run db:migrate`: applies the access log's and every subgraph's migrations to DATABASE_URL (or DATA_DIR). */
 import { config } from '../lib/config.js';
-import { openSqlClient } from '../lib/db/database.js';
+import { openConfiguredSqlClient } from '../lib/db/database.js';
 import { migrateAll } from '../lib/stack.js';
 
 const cfg = config();
-const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR });
+const client = await openConfiguredSqlClient(cfg);
 try {
   await migrateAll(client);
   console.log('db:migrate: up to date');

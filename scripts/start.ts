@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { clockFromConfig } from '../lib/clock.js';
 import { config, ConfigError } from '../lib/config.js';
-import { openSqlClient } from '../lib/db/database.js';
+import { openConfiguredSqlClient } from '../lib/db/database.js';
 import { createLogger } from '../lib/log.js';
 import { migrateAll, seedDemo, startStack } from '../lib/stack.js';
 import { demoId } from '../seeds/demo-holders.js';
@@ -22,7 +22,7 @@ async function main() {
   const cfg = config();
   await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei');
   if (!cfg.DATABASE_URL) mkdirSync(cfg.DATA_DIR, { recursive: true });
-  const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR, preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
+  const client = await openConfiguredSqlClient(cfg);
   await migrateAll(client);
   if (cfg.NODE_ENV !== 'production') await seedDemo(client);
   const clock = clockFromConfig(cfg.APP_NOW);

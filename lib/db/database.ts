@@ -6,6 +6,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import type { Config } from '../config.js';
 import { preparingStatements } from './prepared-statements.js';
 
 /** A drizzle handle or a transaction on it: repositories take either, so handlers decide where transactions start. */
@@ -96,4 +97,9 @@ export async function openPostgres(url: string, opts: { max?: number; preparedSt
 /** Postgres when a URL is given, otherwise the embedded database in `dataDir` (in memory when undefined). */
 export function openSqlClient(opts: { databaseUrl?: string; dataDir?: string; preparedStatements?: boolean }): Promise<SqlClient> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, { preparedStatements: opts.preparedStatements }) : openPglite(opts.dataDir);
+}
+
+/** The database the configuration names: DATABASE_URL's server, or the embedded one in DATA_DIR. */
+export function openConfiguredSqlClient(cfg: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_PREPARED_STATEMENTS'>): Promise<SqlClient> {
+  return openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR, preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
 }
