@@ -5,6 +5,13 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const OPERATION_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATIONS = 200;
 
+/** The counters and the histogram of one operation or one subgraph, bound to its labels. */
+interface Series {
+  ok: { inc(): void };
+  error: { inc(): void };
+  seconds: { observe(value: number): void };
+}
+
 export interface WorkCount {
   queue: string;
   state: string;
@@ -23,6 +30,8 @@ export class ServiceMetrics {
   private readonly subgraphCalls: Counter<'subgraph' | 'outcome'>;
   private readonly subgraphSeconds: Histogram<'subgraph'>;
   private readonly operations = new Set<string>();
+  private readonly requestSeries = new Map<string, Series>();
+  private readonly subgraphSeries = new Map<string, Series>();
 
   constructor(service: string, work?: () => Promise<WorkCount[]>) {
     this.registry.setDefaultLabels({ service });
@@ -57,13 +66,30 @@ export class ServiceMetrics {
 
   observeRequest(operation: string | null | undefined, ok: boolean, seconds: number): void {
     const op = this.label(operation);
-    this.requests.inc({ operation: op, outcome: ok ? 'ok' : 'error' });
-    this.requestSeconds.observe({ operation: op }, seconds);
+    this.observe(this.requestSeries, op, () => ({
+      ok: this.requests.labels({ operation: op, outcome: 'ok' }),
+      error: this.requests.labels({ operation: op, outcome: 'error' }),
+      seconds: this.requestSeconds.labels({ operation: op }),
+    }), ok, seconds);
   }
 
   observeSubgraph(subgraph: string, ok: boolean, seconds: number): void {
-    this.subgraphCalls.inc({ subgraph, outcome: ok ? 'ok' : 'error' });
-    this.subgraphSeconds.observe({ subgraph }, seconds);
+    this.observe(this.subgraphSeries, subgraph, () => ({
+      ok: this.subgraphCalls.labels({ subgraph, outcome: 'ok' }),
+      error: this.subgraphCalls.labels({ subgraph, outcome: 'error' }),
+      seconds: this.subgraphSeconds.labels({ subgraph }),
+    }), ok, seconds);
+  }
+
+  /**
+   * prom-client hashes the label object on every call; the series of one operation or subgraph are looked up once.
+   * Both maps stay small: operations are capped by `label`, subgraphs are the graph's three.
+   */
+  private observe(cache: Map<string, Series>, key: string, bind: () => Series, ok: boolean, seconds: number): void {
+    let series = cache.get(key);
+    if (!series) cache.set(key, (series = bind()));
+    (ok ? series.ok : series.error).inc();
+    series.seconds.observe(seconds);
   }
 
   async serve(res: ServerResponse): Promise<void> {
