@@ -15,8 +15,9 @@ type Unsafe = Sql['unsafe'];
  * statement each time, and for those postgres.js first sends the text to learn the parameter types and only then
  * the values: two round trips and a parse and plan on the server for every statement. Prepared, a statement is
  * parsed once per connection and sent with its values in one round trip (HolderCard subgraph calls ~20 % faster).
- * A plan made stale by a schema change is re-prepared by postgres.js itself. Transactions and savepoints hand out
- * other handles, which are wrapped alike.
+ * A statement made stale by a schema change is prepared again by postgres.js itself (outside a transaction; inside
+ * one the error ends the transaction, which is why migrations run before a process serves). Transactions and
+ * savepoints hand out other handles, which are wrapped alike.
  */
 export function preparingStatements<T extends Sql>(sql: T): T {
   return new Proxy(sql, {
