@@ -1,4 +1,9 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHiveGateway } from '../gateway/hive-gateway.js';
+import { parseConfig } from '../lib/config.js';
+import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
+import { createTokenVerifier } from '../lib/identity/tokens.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 
@@ -49,86 +54,85 @@ describe('a subgraph down', () => {
   });
 });
 
+/** A stand-in for a subgraph that takes requests and answers as `handler` does (or never). */
+async function fakeSubgraph(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+/** The production gateway engine over the test graph, one subgraph replaced, with a 300 ms subgraph timeout. */
+async function gatewayWith(replaced: Record<string, string>) {
+  const cfg = parseConfig({ NODE_ENV: 'test' });
+  return startHiveGateway({
+    urls: { ...graph.subgraphUrls, ...replaced },
+    verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, subgraphTimeoutMs: 300, port: 0, production: false,
+  });
+}
+
+/** The card answered from the driver and portal-link with the consent subgraph unanswered. */
+async function expectCardWithoutConsent(gatewayUrl: string) {
+  const r = await gql(gatewayUrl, supervisor, CARD, { id: demoId(1) });
+  expect(r.status).toBe(200);
+  expect(r.data.holder.name).toBe('山田 太郎');
+  expect(codes(r.data.holder.eligibility.addressOneStop.reasons)).toEqual(['STATE_UNAVAILABLE']);
+  expect(r.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
+}
+
 describe('a subgraph that does not answer', () => {
   it('times out per subgraph, a query is tried once more, and the card still answers from the others', async () => {
-    const { createServer } = await import('node:http');
-    const { startHiveGateway } = await import('../gateway/hive-gateway.js');
-    const { parseConfig } = await import('../lib/config.js');
-    const { createGatewayTokenSigner } = await import('../lib/identity/gateway-token.js');
-    const { createTokenVerifier } = await import('../lib/identity/tokens.js');
     let attempts = 0;
     const tokens: string[] = [];
-    const silent = createServer((req) => {
+    const silent = await fakeSubgraph((req) => {
       attempts++;
       tokens.push(req.headers.authorization ?? 'none');
     });
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const cfg = parseConfig({ NODE_ENV: 'test' });
-    const port = (silent.address() as { port: number }).port;
-    const gateway = await startHiveGateway({
-      urls: { ...graph.subgraphUrls, consent: `http://127.0.0.1:${port}/graphql` },
-      verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, subgraphTimeoutMs: 300, port: 0, production: false,
-    });
     try {
-      const r = await gql(gateway.url, supervisor, CARD, { id: demoId(1) });
-      expect(r.status).toBe(200);
-      expect(r.data.holder.name).toBe('山田 太郎');
-      expect(codes(r.data.holder.eligibility.addressOneStop.reasons)).toEqual(['STATE_UNAVAILABLE']);
-      expect(r.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
-      expect(attempts).toBe(2);
-      // The retry carries the subgraph token as the first attempt did.
-      expect(tokens[0]).toMatch(/^Bearer \S+$/);
-      expect(tokens[1]).toBe(tokens[0]);
+      const gateway = await gatewayWith({ consent: silent.url });
+      try {
+        await expectCardWithoutConsent(gateway.url);
+        expect(attempts).toBe(2);
+        // The retry carries the subgraph token as the first attempt did.
+        expect(tokens[0]).toMatch(/^Bearer \S+$/);
+        expect(tokens[1]).toBe(tokens[0]);
+      } finally {
+        await gateway.stop();
+      }
+      // A mutation whose subgraph does not answer is not sent again: it may have run.
+      attempts = 0;
+      const writer = await gatewayWith({ driver: silent.url });
+      try {
+        const m = await gql(writer.url, { ...supervisor, purpose: 'COUNTER_PROCEDURE' }, 'mutation { changeCards(input: { holderId: "' + demoId(3) + '", cards: [LICENSE_CARD] }) { userErrors { code } } }');
+        expect(m.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
+        expect(attempts).toBe(1);
+      } finally {
+        await writer.stop();
+      }
     } finally {
-      await gateway.stop();
-    }
-    // A mutation whose subgraph does not answer is not sent again: it may have run.
-    attempts = 0;
-    const writer = await startHiveGateway({
-      urls: { ...graph.subgraphUrls, driver: `http://127.0.0.1:${port}/graphql` },
-      verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, subgraphTimeoutMs: 300, port: 0, production: false,
-    });
-    try {
-      const m = await gql(writer.url, { ...supervisor, purpose: 'COUNTER_PROCEDURE' }, 'mutation { changeCards(input: { holderId: "' + demoId(3) + '", cards: [LICENSE_CARD] }) { userErrors { code } } }');
-      expect(m.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
-      expect(attempts).toBe(1);
-    } finally {
-      await writer.stop();
-      await gateway.stop();
-      silent.closeAllConnections();
       silent.close();
     }
   });
 
   it('times out an answer that stops half-way through its body, as one that never starts', async () => {
-    const { createServer } = await import('node:http');
-    const { startHiveGateway } = await import('../gateway/hive-gateway.js');
-    const { parseConfig } = await import('../lib/config.js');
-    const { createGatewayTokenSigner } = await import('../lib/identity/gateway-token.js');
-    const { createTokenVerifier } = await import('../lib/identity/tokens.js');
     let attempts = 0;
-    const stalling = createServer((_req, res) => {
+    const stalling = await fakeSubgraph((_req, res) => {
       attempts++;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"data":{"_entities":[');
     });
-    await new Promise<void>((r) => stalling.listen(0, '127.0.0.1', r));
-    const cfg = parseConfig({ NODE_ENV: 'test' });
-    const gateway = await startHiveGateway({
-      urls: { ...graph.subgraphUrls, consent: `http://127.0.0.1:${(stalling.address() as { port: number }).port}/graphql` },
-      verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, subgraphTimeoutMs: 300, port: 0, production: false,
-    });
+    const gateway = await gatewayWith({ consent: stalling.url });
     try {
       // Without a timeout on the body this request would wait for ever (the test's own timeout).
-      const r = await gql(gateway.url, supervisor, CARD, { id: demoId(1) });
-      expect(r.status).toBe(200);
-      expect(r.data.holder.name).toBe('山田 太郎');
-      expect(codes(r.data.holder.eligibility.addressOneStop.reasons)).toEqual(['STATE_UNAVAILABLE']);
-      expect(r.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
+      await expectCardWithoutConsent(gateway.url);
       expect(attempts).toBe(2);
     } finally {
       await gateway.stop();
-      stalling.closeAllConnections();
       stalling.close();
     }
   });
