@@ -50,7 +50,6 @@ interface RequestRecords {
   request: RequestColumns;
   holders: HolderColumns[];
 }
-type Chained = HolderColumns & Pick<AccessRecordRow, 'chainSeq' | 'prevHash' | 'hash'>;
 
 /**
  * Appends this process's records to a chain of its own, in group commits: records that arrive while a write is in
@@ -89,22 +88,24 @@ class ChainWriter {
   }
 
   private async commit(requests: RequestRecords[]): Promise<void> {
-    let prev = this.head;
     const chain = this.chain;
-    const chained = requests.map(({ request, holders }) => {
-      const hash = requestRecordHasher(request);
-      return {
-        request,
-        holders: holders.map((h): Chained => {
-          const own = { ...h, chain, chainSeq: prev.chainSeq + 1, prevHash: prev.hash };
-          prev = { chainSeq: own.chainSeq, hash: hash(own) };
-          return { ...h, chainSeq: own.chainSeq, prevHash: own.prevHash, hash: prev.hash };
-        }),
-      };
+    let { chainSeq, hash: prevHash } = this.head;
+    const groups = requests.map(({ request, holders }) => {
+      const hashOf = requestRecordHasher(request);
+      // Object literals of one fixed shape: spreading the collected entries into the hashed and the inserted record
+      // took three times as long as hashing them (5.3 against 1.7 ms for a holders(500) call).
+      const rows = holders.map((h): HolderRow => {
+        chainSeq += 1;
+        const hash = hashOf({ chain, chainSeq, id: h.id, holderId: h.holderId, action: h.action, fields: h.fields, outcome: h.outcome, prevHash });
+        const row = { id: h.id, holder_id: h.holderId, action: h.action, fields: h.fields, outcome: h.outcome, chain_seq: chainSeq, prev_hash: prevHash, hash };
+        prevHash = hash;
+        return row;
+      });
+      return groupOf(request, rows);
     });
     try {
-      await this.db.execute(insertRecords(chain, chained));
-      this.head = prev;
+      await this.db.execute(insertRecords(chain, groups));
+      this.head = { chainSeq, hash: prevHash };
     } catch (e) {
       this.chain = randomUUID();
       this.head = { chainSeq: 0, hash: GENESIS_HASH };
@@ -113,22 +114,34 @@ class ChainWriter {
   }
 }
 
+/** One record's own columns as the INSERT reads them from JSON. */
+interface HolderRow {
+  id: string;
+  holder_id: string;
+  action: string;
+  fields: string[];
+  outcome: string;
+  chain_seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
 const REQUEST_COLUMNS = {
   at: 'timestamptz', request_id: 'text', service: 'text', subject: 'text', role: 'text', prefecture: 'char(2)', purpose: 'text',
   identity_verification: 'text', holders: 'jsonb',
 };
+
+const groupOf = (q: RequestColumns, holders: HolderRow[]) => ({
+  at: q.at, request_id: q.requestId, service: q.service, subject: q.subject, role: q.role, prefecture: q.prefecture, purpose: q.purpose,
+  identity_verification: q.identityVerification, holders,
+});
 
 /**
  * One INSERT for the whole group commit (a holders(500) request records 500 accesses per subgraph). A request's
  * shared columns travel once, its holders' rows under them: half the parameter, and half the time Postgres takes to
  * read it, of sending every column with every row. Inserted in chain order, so `seq` follows `chain_seq`.
  */
-function insertRecords(chain: string, requests: { request: RequestColumns; holders: Chained[] }[]) {
-  const groups = requests.map(({ request: q, holders }) => ({
-    at: q.at, request_id: q.requestId, service: q.service, subject: q.subject, role: q.role, prefecture: q.prefecture, purpose: q.purpose,
-    identity_verification: q.identityVerification,
-    holders: holders.map((h) => ({ id: h.id, holder_id: h.holderId, action: h.action, fields: h.fields, outcome: h.outcome, chain_seq: h.chainSeq, prev_hash: h.prevHash, hash: h.hash })),
-  }));
+function insertRecords(chain: string, groups: ReturnType<typeof groupOf>[]) {
   return sql`insert into ${accessRecords} (id, at, request_id, service, subject, role, prefecture, holder_id, action, fields, purpose,
       identity_verification, outcome, chain, chain_seq, prev_hash, hash)
     select h.id, g.at, g.request_id, g.service, g.subject, g.role, g.prefecture, h.holder_id, h.action, h.fields, g.purpose,

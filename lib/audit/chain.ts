@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AccessRecordRow } from './tables.js';
 
 /** The hash before the first record of every chain. */
@@ -25,7 +25,8 @@ export function requestRecordHasher(shared: Shared): (own: Own) => string {
   return (r) => {
     const position = r.chain === LEGACY_CHAIN ? json(r.chainSeq) : `${json(r.chain)},${json(r.chainSeq)}`;
     const canonical = `[${position},${json(r.id)},${middle},${json(r.holderId)},${json(r.action)},${json(r.fields)},${tail},${json(r.outcome)},${json(r.prevHash)}]`;
-    return createHash('sha256').update(canonical, 'utf8').digest('hex');
+    // The one-shot digest (Node 20.12): a third less time than a Hash object per record.
+    return hash('sha256', canonical, 'hex');
   };
 }
 
