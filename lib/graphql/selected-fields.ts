@@ -1,10 +1,21 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+
+/** Answers by field nodes: every entity of one `_entities` call (up to 500) asks about the same selection. */
+const answered = new WeakMap<readonly FieldNode[], Map<string, readonly string[]>>();
 
 /**
  * The fields of `typeName` a request selects under the current field (through inline fragments and named
  * fragments too): what the access record lists as read. Keys and __typename are left out.
  */
-export function selectedFields(info: GraphQLResolveInfo, typeName: string): string[] {
+export function selectedFields(info: GraphQLResolveInfo, typeName: string): readonly string[] {
+  let byType = answered.get(info.fieldNodes);
+  if (!byType) answered.set(info.fieldNodes, (byType = new Map()));
+  let fields = byType.get(typeName);
+  if (!fields) byType.set(typeName, (fields = collect(info, typeName)));
+  return fields;
+}
+
+function collect(info: GraphQLResolveInfo, typeName: string): readonly string[] {
   const out = new Set<string>();
   const visit = (set: SelectionSetNode | undefined) => {
     for (const s of set?.selections ?? []) {

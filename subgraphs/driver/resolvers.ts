@@ -10,7 +10,7 @@ import { findAccessRecords } from '../../lib/audit/queries.js';
 import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
 import { isPrefectureCode, STAFF_ROLES } from '../../lib/identity/roles.js';
 import type { Resolvers } from './generated/resolvers-types.js';
-import type { HolderParent, HolderRow } from './models.js';
+import { holderParent, type HolderParent, type HolderRow, type RequiredByEligibility } from './models.js';
 import type { DriverContext } from './context.js';
 import { insertHolder, lockHolder, searchImports, updateHolderCards } from './repository.js';
 import { eligibility } from './rules/eligibility.js';
@@ -203,7 +203,7 @@ export const resolvers: Resolvers = {
       const refused = readError(ctx, row, selectedFields(info, 'Holder'));
       if (refused) throw refused;
       // The gateway sends the fields eligibility @requires with the key; keep them beside the row.
-      return { ...row, ...ref } as HolderParent;
+      return holderParent(row, ref as RequiredByEligibility);
     },
     licenseNumber: (h) => (holdsLicence(h.cards) ? h.licenseNumber : null),
     cards: (h) => CARD_KINDS.filter((k) => h.cards.includes(k)),
