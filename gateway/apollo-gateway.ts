@@ -25,8 +25,6 @@ interface GatewayContext {
   idempotencyKey: string | null;
   /** The request's trace context, passed on to every subgraph call. */
   trace: Record<string, string>;
-  /** One signed token per subgraph per request. */
-  tokens: Map<string, Promise<string>>;
 }
 
 class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -40,9 +38,8 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (!context.access) return;
-    let token = context.tokens.get(this.subgraph);
-    if (!token) context.tokens.set(this.subgraph, (token = this.sign(this.subgraph, context.access)));
-    const headers: Record<string, string> = { ...subgraphHeaders(await token, context.caller, context.access.requestId, context.idempotencyKey), ...context.trace };
+    const token = await this.sign(this.subgraph, context.access);
+    const headers: Record<string, string> = { ...subgraphHeaders(token, context.caller, context.access.requestId, context.idempotencyKey), ...context.trace };
     for (const [name, value] of Object.entries(headers)) {
       request.http?.headers.set(name, value);
     }
@@ -107,7 +104,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     service: 'gateway',
     context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);
-      return { access, caller: header(req.headers, HEADER.authorization), idempotencyKey: header(req.headers, HEADER.idempotencyKey), trace: traceHeaders(req.headers), tokens: new Map() };
+      return { access, caller: header(req.headers, HEADER.authorization), idempotencyKey: header(req.headers, HEADER.idempotencyKey), trace: traceHeaders(req.headers) };
     },
   });
   log.info('listening', { url: http.url, engine: 'apollo' });

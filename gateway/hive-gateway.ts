@@ -81,7 +81,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
   const log = createLogger('gateway');
   const metrics = new ServiceMetrics('gateway');
   const landing = !opts.production;
-  const subgraphAccess = new WeakMap<object, { access: RequestAccess; tokens: Map<string, Promise<string>> }>();
+  const subgraphAccess = new WeakMap<object, RequestAccess>();
   const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
   const runtime = createGatewayRuntime({
     supergraph: loadSupergraph(opts.urls),
@@ -116,19 +116,15 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
       // The wrapper below verified the caller and put the result in a header of its own; nothing the client sent
       // reaches a subgraph except the caller's token, kept for the subgraph's nested requests.
       fromClientToSubgraphs: async ({ request, subgraphName }) => {
-        // Read once per request; one token per subgraph per request, however many times the plan calls that subgraph.
-        let forRequest = subgraphAccess.get(request);
-        if (!forRequest) {
+        // Read once per request, however many times the plan calls a subgraph; the signer reuses its tokens.
+        let access = subgraphAccess.get(request);
+        if (!access) {
           const verified = request.headers.get(HEADER.verifiedAccess);
           if (!verified) return {};
-          forRequest = { access: JSON.parse(verified) as RequestAccess, tokens: new Map() };
-          subgraphAccess.set(request, forRequest);
+          subgraphAccess.set(request, (access = JSON.parse(verified) as RequestAccess));
         }
-        const { access, tokens } = forRequest;
-        let token = tokens.get(subgraphName);
-        if (!token) tokens.set(subgraphName, (token = opts.sign(subgraphName, access)));
         return {
-          ...subgraphHeaders(await token, request.headers.get(HEADER.authorization), access.requestId, request.headers.get(HEADER.idempotencyKey)),
+          ...subgraphHeaders(await opts.sign(subgraphName, access), request.headers.get(HEADER.authorization), access.requestId, request.headers.get(HEADER.idempotencyKey)),
           ...traceHeaders(request.headers),
         };
       },

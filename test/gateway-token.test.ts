@@ -3,16 +3,26 @@ import { importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../lib/config.js';
 import { DEV_ONLY_GATEWAY_PUBLIC_JWK } from '../lib/identity/dev-keys.js';
-import { createGatewayTokenSigner, createGatewayTokenVerifier, GATEWAY_ISSUER } from '../lib/identity/gateway-token.js';
-import type { RequestAccess } from '../lib/identity/roles.js';
+import { createGatewayTokenSigner, createGatewayTokenVerifier, GATEWAY_ISSUER, type GatewayAccess } from '../lib/identity/gateway-token.js';
+import { readGatewayAccess } from '../lib/identity/request.js';
 
 const cfg = parseConfig({ NODE_ENV: 'test' });
-const access: RequestAccess = {
+const access: GatewayAccess = {
   identity: { subject: 'clerk-1', role: 'SUPERVISOR', prefecture: '13' },
   purpose: 'HOLDER_INQUIRY',
   identityVerification: 'MYNA_CARD_FACE',
-  requestId: 'req-1',
 };
+
+/** Runs `body` with Date.now moved by `ms`. */
+async function later<T>(ms: number, body: () => Promise<T>): Promise<T> {
+  const realNow = Date.now;
+  Date.now = () => realNow() + ms;
+  try {
+    return await body();
+  } finally {
+    Date.now = realNow;
+  }
+}
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 describe('gateway tokens (the only way into a subgraph)', () => {
@@ -41,14 +51,45 @@ describe('gateway tokens (the only way into a subgraph)', () => {
     await expect(driver('not a token')).rejects.toThrow('gateway token rejected');
   });
 
-  it('lives a minute: an older token is refused', async () => {
-    const realNow = Date.now;
+  it('lives a minute: an older token is refused, also by a subgraph that accepted it before', async () => {
     const token = await (await createGatewayTokenSigner(cfg))('driver', access);
-    try {
-      Date.now = () => realNow() + 70_000;
-      await expect((await createGatewayTokenVerifier(cfg, 'driver'))(token)).rejects.toThrow('gateway token rejected');
-    } finally {
-      Date.now = realNow;
+    await later(70_000, async () => expect((await createGatewayTokenVerifier(cfg, 'driver'))(token)).rejects.toThrow('gateway token rejected'));
+    const driver = await createGatewayTokenVerifier(cfg, 'driver');
+    await expect(driver(token)).resolves.toEqual(access);
+    await later(59_000, async () => expect(await driver(token)).toEqual(access));
+    await later(67_000, async () => expect(driver(token)).rejects.toThrow('gateway token rejected'));
+  });
+
+  it('is signed once per caller, subgraph, purpose and verification and handed out again for half its minute', async () => {
+    const sign = await createGatewayTokenSigner(cfg);
+    const first = await sign('driver', access);
+    // Ten seconds on (a token signed then would differ in its iat), the same caller gets the same token.
+    expect(await later(10_000, () => sign('driver', { ...access, identity: { ...access.identity } }))).toBe(first);
+    for (const other of [
+      sign('consent', access),
+      sign('driver', { ...access, identity: { ...access.identity, subject: 'clerk-2' } }),
+      sign('driver', { ...access, identity: { ...access.identity, prefecture: '14' } }),
+      sign('driver', { ...access, purpose: 'AUDIT' }),
+      sign('driver', { ...access, identityVerification: null }),
+    ]) {
+      expect(await other).not.toBe(first);
+    }
+    // Past half the minute a new one, which a subgraph accepts for a whole minute from then.
+    const renewed = await later(31_000, () => sign('driver', access));
+    expect(renewed).not.toBe(first);
+    await later(31_000 + 55_000, async () => expect(await (await createGatewayTokenVerifier(cfg, 'driver'))(renewed)).toEqual(access));
+  });
+
+  it('carries no request id: each request has its own from its header, a malformed one replaced', async () => {
+    const token = await (await createGatewayTokenSigner(cfg))('driver', access);
+    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).not.toHaveProperty('rid');
+    const verify = await createGatewayTokenVerifier(cfg, 'driver');
+    const read = (requestId?: string) =>
+      readGatewayAccess({ authorization: `Bearer ${token}`, ...(requestId === undefined ? {} : { 'x-request-id': requestId }) }, verify);
+    expect((await read('req-1')).access).toEqual({ ...access, requestId: 'req-1' });
+    expect((await read('req-2')).access.requestId).toBe('req-2');
+    for (const bad of [undefined, 'has spaces', 'x'.repeat(65), '{"json":1}']) {
+      expect((await read(bad)).access.requestId).toMatch(/^[0-9a-f-]{36}$/);
     }
   });
 });

@@ -60,9 +60,13 @@ export async function readRequestAccess(headers: HeaderSource, verify: TokenVeri
       header: HEADER.identityVerification,
     });
   }
-  const rawRequestId = header(headers, HEADER.requestId);
-  const requestId = rawRequestId && REQUEST_ID_RE.test(rawRequestId) ? rawRequestId : randomUUID();
-  return { identity, purpose, identityVerification: rawVerification || null, requestId };
+  return { identity, purpose, identityVerification: rawVerification || null, requestId: requestIdFrom(headers) };
+}
+
+/** The client's `x-request-id` when it is a plain token of up to 64 characters (it goes into logs), else a new one. */
+function requestIdFrom(headers: HeaderSource): string {
+  const raw = header(headers, HEADER.requestId);
+  return raw && REQUEST_ID_RE.test(raw) ? raw : randomUUID();
 }
 
 /**
@@ -92,14 +96,16 @@ export function subgraphHeaders(
 
 /**
  * A subgraph's view of a request: only a token the gateway signed for this subgraph is accepted, checked before
- * anything of the request is parsed (`_entities` and `_service` included).
+ * anything of the request is parsed (`_entities` and `_service` included). The request id is the gateway's header
+ * (held to the same shape as at the gateway; a new one if it is missing or malformed).
  */
 export async function readGatewayAccess(headers: HeaderSource, verify: GatewayTokenVerifier): Promise<{ access: RequestAccess; caller: string | null }> {
   const auth = header(headers, HEADER.authorization);
   const match = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
   if (!match?.[1]) throw unauthenticated('subgraphs answer requests from the gateway only');
   try {
-    return { access: await verify(match[1]), caller: header(headers, HEADER.caller) };
+    const access = await verify(match[1]);
+    return { access: { ...access, requestId: requestIdFrom(headers) }, caller: header(headers, HEADER.caller) };
   } catch (e) {
     if (e instanceof InvalidGatewayTokenError) throw unauthenticated('subgraphs answer requests from the gateway only');
     throw e;

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import { ExpiringCache } from '../expiring-cache.js';
 import { DEV_ONLY_JWT_PRIVATE_JWK, DEV_ONLY_JWT_PUBLIC_JWK } from './dev-keys.js';
 import { isPrefectureCode, PREFECTURE_SCOPED_ROLES, ROLES, type Identity } from './roles.js';
 
@@ -47,17 +48,11 @@ export function createTokenVerifier(
 
   // A token verified once is taken again from memory until it expires: a clerk's front-end sends the same token
   // with every request, and checking its signature again each time was a large part of the gateway's work.
-  const verified = new Map<string, { identity: Identity; until: number }>();
-  const remember = (token: string, identity: Identity, exp: unknown) => {
-    if (typeof exp !== 'number') return;
-    if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
-    verified.set(token, { identity, until: exp * 1000 });
-  };
+  const verified = new ExpiringCache<Identity>(VERIFIED_TOKENS_KEPT);
 
   return async (token) => {
     const known = verified.get(token);
-    if (known && Date.now() < known.until) return known.identity;
-    if (known) verified.delete(token);
+    if (known) return known;
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, keys, {
@@ -79,7 +74,8 @@ export function createTokenVerifier(
       throw new InvalidTokenError(`role ${role} needs a prefecture claim`);
     }
     const identity: Identity = { subject: sub, role, prefecture: prefecture ?? null };
-    remember(token, identity, (payload as { exp?: unknown }).exp);
+    const exp = (payload as { exp?: unknown }).exp;
+    if (typeof exp === 'number') verified.set(token, identity, exp * 1000);
     return identity;
   };
 }
