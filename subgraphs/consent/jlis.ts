@@ -40,12 +40,22 @@ function checkBatch(input: readonly JlisNotification[]): void {
 }
 
 /**
+ * Serials compared in capitals, absent fields as null. Spelt out rather than spread: V8's generic object copy took
+ * some 3 µs a notification, longer than deciding it.
+ */
+const normalised = (n: JlisNotification): JlisNotification => ({
+  notificationId: n.notificationId, kind: n.kind, previousSerial: n.previousSerial.toUpperCase(), serial: n.serial?.toUpperCase() ?? null,
+  notBefore: n.notBefore ?? null, notAfter: n.notAfter ?? null, name: n.name ?? null, address: n.address ?? null, birthDate: n.birthDate ?? null,
+  filedOn: n.filedOn,
+});
+
+/**
  * R-ONE-5/6/7: decides every notification of the batch, schedules the resulting changes in the driver record in
  * one idempotent call, then records each notification with its consent change in one transaction. A crash between
  * the two steps is healed by a rerun: the driver answers DUPLICATE for what it has, and the ledger is written once.
  */
 export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly JlisNotification[]): Promise<{ results: JlisResult[] }> {
-  const input = raw.map((n) => ({ ...n, previousSerial: n.previousSerial.toUpperCase(), serial: n.serial?.toUpperCase() ?? null }));
+  const input = raw.map(normalised);
   checkBatch(input);
   const seen = await seenNotificationIds(ctx.db, input.map((n) => n.notificationId));
   const following = new Map<string, FollowingConsent>(
@@ -55,9 +65,11 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
   // Decide in file order, letting a renewal earlier in the batch move its consent to the new serial.
   const decisions = new Map<string, Decision>();
   const inBatch = new Set<string>();
+  const filedOn = new Map<string, string>();
   for (const n of input) {
     if (seen.has(n.notificationId) || inBatch.has(n.notificationId)) continue;
     inBatch.add(n.notificationId);
+    filedOn.set(n.notificationId, n.filedOn);
     const consent = following.get(n.previousSerial) ?? null;
     const d = decide(n, consent, ctx.now);
     decisions.set(n.notificationId, d);
@@ -72,7 +84,7 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
     d.action === 'RENEW'
       ? d.changes.map((c) => ({
           holderId: d.holderId, item: c.item, newValue: c.newValue, source: 'ADDRESS_ONE_STOP' as const, sourceRef: id,
-          filedOn: input.find((n) => n.notificationId === id)!.filedOn, effectiveOn: d.effectiveOn,
+          filedOn: filedOn.get(id)!, effectiveOn: d.effectiveOn,
         }))
       : [],
   );

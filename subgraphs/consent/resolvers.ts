@@ -44,14 +44,7 @@ export const resolvers: Resolvers = {
     },
     ingestJlisNotifications(_root, { input }, ctx) {
       requireRole(ctx.access, ['JLIS_FEED'], 'ingestJlisNotifications');
-      return inMutation(
-        () =>
-          ingestJlisNotifications(
-            ctx,
-            input.map((n) => ({ ...n, notBefore: n.notBefore ?? null, notAfter: n.notAfter ?? null })),
-          ),
-        { results: [] },
-      );
+      return inMutation(() => ingestJlisNotifications(ctx, input), { results: [] });
     },
     deliverRecordChanges(_root, { limit }, ctx) {
       requireRole(ctx.access, ['SERVICE'], 'deliverRecordChanges');

@@ -109,15 +109,15 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
         continue;
       }
       ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', ['recordImports', ITEM_COLUMN[i.item]]);
+      // The id chosen here, so that a row another request wrote first under the same key is told apart from ours.
       const values = {
-        holderId: holder.id, item: i.item, newValue: i.newValue, source: i.source, sourceRef: i.sourceRef,
+        id: randomUUID(), holderId: holder.id, item: i.item, newValue: i.newValue, source: i.source, sourceRef: i.sourceRef,
         filedOn: i.filedOn ?? null, effectiveOn: i.effectiveOn, createdAt: ctx.now,
       };
       claimed.add(key);
       if (compareDates(i.effectiveOn, today) > 0) {
-        const id = randomUUID();
-        scheduled.push({ ...values, id });
-        scheduledResults.push({ entry: result('SCHEDULED'), key, id });
+        scheduled.push(values);
+        scheduledResults.push({ entry: result('SCHEDULED'), key, id: values.id });
         continue;
       }
       // Due today: written and applied now, so that later items of the batch compare with the changed record.
