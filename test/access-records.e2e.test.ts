@@ -45,6 +45,21 @@ describe('R-INQ-1: the purpose and the identity verification are recorded with e
     expect(JSON.stringify(records)).not.toContain('山田');
   });
 
+  it('R-INQ-1: requests of one caller, who share one subgraph token, are each recorded under their own request id', async () => {
+    const clerk = { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-044', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_CARD_FACE' } as const;
+    for (const [id, holder] of [['shared-token-1', 2], ['shared-token-2', 3]] as const) {
+      expect((await gql(graph.gatewayUrl, clerk, HOLDER_CARD, { id: demoId(holder) }, { 'x-request-id': id })).data.holder).not.toBeNull();
+    }
+    const records = await all();
+    for (const [id, holder] of [['shared-token-1', 2], ['shared-token-2', 3]] as const) {
+      for (const rows of [records.driver, records.consent, records.portal]) {
+        const mine = rows.filter((x) => x.requestId === id);
+        expect(mine.length).toBeGreaterThan(0);
+        expect(new Set(mine.map((x) => x.holderId))).toEqual(new Set([demoId(holder)]));
+      }
+    }
+  });
+
   it('R-INQ-1: a denied access is recorded as DENIED', async () => {
     await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-043' }, HOLDER_CARD, { id: demoId(12) }, { 'x-request-id': 'denied-0001' });
     const denied = (await all()).driver.filter((x) => x.requestId === 'denied-0001');
