@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { accessRecords } from '../lib/audit/tables.js';
+import { verifyAccessLog } from '../lib/audit/verify.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 
@@ -111,5 +113,31 @@ describe('R-INQ-1: the access log is served to auditors and, through Myna Portal
     const nodes = r.data.myAccessLog.edges.map((e: { node: Record<string, unknown> }) => e.node);
     expect(nodes).toContainEqual(expect.objectContaining({ organisation: '警視庁', role: 'COUNTER_STAFF', purpose: 'HOLDER_INQUIRY', action: 'READ' }));
     expect(JSON.stringify(r)).not.toContain('staff-042');
+  });
+});
+
+describe('R-INQ-1: an access that cannot be recorded is not answered', () => {
+  it('R-INQ-1: while the access log refuses writes, the card comes back without the holder’s data; once it accepts them, in full', async () => {
+    const db = graph.dbs.driver;
+    await db.execute(sql`create function audit.refuse_for_test() returns trigger language plpgsql as $$ begin raise exception 'refused for the test'; end $$`);
+    await db.execute(sql`create trigger refuse_for_test before insert on audit.access_records for each statement execute function audit.refuse_for_test()`);
+    const clerk = { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-045', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_CARD_FACE' } as const;
+    try {
+      const r = await gql(graph.gatewayUrl, clerk, HOLDER_CARD, { id: demoId(1) }, { 'x-request-id': 'unrecorded-0001' });
+      expect(r.data?.holder ?? null).toBeNull();
+      expect(r.errors?.length).toBeGreaterThan(0);
+      for (const e of r.errors!) expect(e.extensions?.code).toMatch(/^[A-Z_]+$/);
+      expect(JSON.stringify(r)).not.toContain('山田');
+      expect(JSON.stringify(r)).not.toContain('refused for the test');
+    } finally {
+      await db.execute(sql`drop trigger refuse_for_test on audit.access_records`);
+      await db.execute(sql`drop function audit.refuse_for_test()`);
+    }
+    expect((await all()).driver.filter((x) => x.requestId === 'unrecorded-0001')).toEqual([]);
+    const after = await gql(graph.gatewayUrl, clerk, HOLDER_CARD, { id: demoId(1) }, { 'x-request-id': 'recorded-0001' });
+    expect(after.data.holder.name).toBe('山田 太郎');
+    expect((await all()).driver.filter((x) => x.requestId === 'recorded-0001').length).toBeGreaterThan(0);
+    // A failed write leaves no gap: the writer went on in a new chain, and every chain still verifies.
+    expect((await verifyAccessLog(db)).broken).toBeNull();
   });
 });
