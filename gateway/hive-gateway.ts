@@ -97,8 +97,8 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
       ? { persistedDocuments: { getPersistedOperation: (key: string) => trusted[key.replace(/^sha256:/, '')] ?? null, allowArbitraryDocuments: false } }
       : {}),
     // Identical subgraph queries in flight would share one call, and every sharer gets a structuredClone of the
-    // answer. Ours never match (each request carries its own subgraph token), so the clone was pure cost: some
-    // 30 ms of a 500-holder answer.
+    // answer. Ours never match (the headers are part of the match, and each request carries its own request id),
+    // so the clone was pure cost: some 30 ms of a 500-holder answer.
     transportEntries: { '*': { options: { deduplicateInflightRequests: false } } },
     plugins: () => [
       // The timeout first, so that the retry wraps it and every attempt is timed on its own.
