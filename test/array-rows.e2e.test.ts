@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeRows } from '../lib/db/database.js';
+import { arrayLiteral, arrayRecordset } from '../lib/db/array-rows.js';
+import { freshDatabase } from './support/database.js';
+
+// Text that an array literal would misread unless every element is quoted and escaped.
+const AWKWARD = ['plain', '', 'NULL', 'null', ' spaced ', 'a,b', '{braces}', 'say "hi"', 'back\\slash', '\\"', '改行\nタブ\t', '東京都千代田区'];
+
+describe('rows as parallel arrays read back exactly (the access log writes through them)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  it('text of any content, NULL and numbers come back as they went in, in order', async () => {
+    const rows = AWKWARD.map((text, i) => ({ text, maybe: i % 3 === 0 ? null : text, n: i * 1_000_000_007 }));
+    const got = await executeRows<{ text: string; maybe: string | null; n: string; position: string }>(
+      db.client.drizzle(),
+      sql`select r.text, r.maybe, r.n::text as n, r.position::text as position from ${arrayRecordset(rows, { text: 'text', maybe: 'text', n: 'bigint' }, 'r', { ordinality: 'position' })} order by r.position`,
+    );
+    expect(got.map((r) => r.text)).toEqual(AWKWARD);
+    expect(got.map((r) => r.maybe)).toEqual(rows.map((r) => r.maybe));
+    expect(got.map((r) => r.n)).toEqual(rows.map((r) => String(r.n)));
+    expect(got.map((r) => r.position)).toEqual(rows.map((_, i) => String(i + 1)));
+  });
+
+  it('an array literal nested as an element casts back to the array it was', async () => {
+    const sets = [AWKWARD, [], ['one']];
+    const got = await executeRows<{ items: string[] }>(
+      db.client.drizzle(),
+      sql`select r.items::text[] as items from ${arrayRecordset(sets.map((s) => ({ items: arrayLiteral(s) })), { items: 'text' }, 'r', { ordinality: 'position' })} order by r.position`,
+    );
+    expect(got.map((r) => r.items)).toEqual(sets);
+  });
+
+  it('no rows is an empty record set', async () => {
+    const got = await executeRows(db.client.drizzle(), sql`select * from ${arrayRecordset([] as { a: string }[], { a: 'text' }, 'r')}`);
+    expect(got).toEqual([]);
+  });
+});
