@@ -4,8 +4,10 @@ import { executeRows } from '../lib/db/database.js';
 import { arrayLiteral, arrayRecordset } from '../lib/db/array-rows.js';
 import { freshDatabase } from './support/database.js';
 
-// Text that an array literal would misread unless every element is quoted and escaped.
-const AWKWARD = ['plain', '', 'NULL', 'null', ' spaced ', 'a,b', '{braces}', 'say "hi"', 'back\\slash', '\\"', '改行\nタブ\t', '東京都千代田区'];
+// Text an array literal would misread unless quoted and escaped, and the bare kinds (ids, numbers, timestamps) that
+// go unquoted — among them spellings of NULL, which must stay text.
+const AWKWARD = ['plain', '', 'NULL', 'null', 'NuLl', 'NULLS', ' spaced ', 'a,b', '{braces}', 'say "hi"', 'back\\slash', '\\"', '改行\nタブ\t',
+  '東京都千代田区', '-1', '2026-11-29T00:00:00.000Z', 'a.b:c+d-e_f', '0e8400ab-e29b-41d4-a716-446655440000'];
 
 describe('rows as parallel arrays read back exactly (the access log writes through them)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;

@@ -1,15 +1,26 @@
 import { sql, type SQL } from 'drizzle-orm';
 
+/** Characters an array literal never treats specially: such an element may go unquoted (unless it reads NULL). */
+const BARE = /^[\w.:+-]+$/;
+const TO_ESCAPE = /["\\]/g;
+
 /**
- * A Postgres array literal (`{"a","b",NULL}`) of text values, every element quoted and its `"` and `\` escaped, so
- * any text travels unchanged; null is SQL NULL. Cast at the use site (`::uuid[]`, `::bigint[]`).
+ * A Postgres array literal (`{a,"b c",NULL}`) of text values: an element of letters, digits and `_.:+-` (ids,
+ * hashes, numbers, timestamps) goes as it is, any other is quoted with its `"` and `\` escaped, so every text
+ * travels unchanged; null is SQL NULL. Cast at the use site (`::uuid[]`, `::bigint[]`).
  */
 export function arrayLiteral(values: readonly (string | number | null)[]): string {
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (i > 0) out += ',';
-    out += v === null || v === undefined ? 'NULL' : `"${String(v).replace(/[\\"]/g, '\\$&')}"`;
+    if (v === null || v === undefined) {
+      out += 'NULL';
+      continue;
+    }
+    const s = typeof v === 'string' ? v : String(v);
+    if (BARE.test(s) && !(s.length === 4 && s.toUpperCase() === 'NULL')) out += s;
+    else out += `"${s.replace(TO_ESCAPE, '\\$&')}"`;
   }
   return `${out}}`;
 }
