@@ -4,7 +4,7 @@ import type { Sql } from 'postgres';
  * Statements with 1 to this many parameters are prepared. Without parameters postgres.js already sends a statement
  * in one round trip, and those are mostly migrations' DDL, run once. Above it a statement's text is usually one of many
  * (a list bound value by value, one text per length), and each would be kept by every connection for its lifetime.
- * The repositories pass lists as one JSON parameter, so their texts stay few.
+ * The repositories pass lists as one array parameter per column, so their texts stay few.
  */
 export const MAX_PREPARED_PARAMETERS = 32;
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { executeRows, type Db } from '../../lib/db/database.js';
-import { inJsonList, insertJsonRows, jsonRecordset } from '../../lib/db/json-rows.js';
+import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/db/array-rows.js';
 import type { WorkCount } from '../../lib/metrics.js';
 import { consents, jlisNotifications, recordChangeOutbox, revokedCertificates, type ConsentRow, type RecordChangeOutboxRow } from './tables.js';
 
@@ -9,7 +9,7 @@ export const findLatestConsents = (db: Db, holderIds: readonly string[]): Promis
   db
     .selectDistinctOn([consents.holderId])
     .from(consents)
-    .where(inJsonList(consents.holderId, holderIds))
+    .where(inArrayList(consents.holderId, holderIds))
     .orderBy(consents.holderId, desc(consents.consentedAt), desc(consents.createdAt));
 
 /**
@@ -79,7 +79,7 @@ export async function isRevokedSerial(db: Db, serialNumber: string): Promise<boo
 /** The holders' latest consents that follow one of these certificate serials. */
 export async function latestConsentsFollowing(db: Db, serials: readonly string[]): Promise<ConsentRow[]> {
   if (serials.length === 0) return [];
-  const holderIds = db.select({ h: consents.holderId }).from(consents).where(inJsonList(consents.certificateSerial, serials));
+  const holderIds = db.select({ h: consents.holderId }).from(consents).where(inArrayList(consents.certificateSerial, serials));
   const latest = await db
     .selectDistinctOn([consents.holderId])
     .from(consents)
@@ -91,7 +91,7 @@ export async function latestConsentsFollowing(db: Db, serials: readonly string[]
 
 export async function seenNotificationIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.select({ id: jlisNotifications.notificationId }).from(jlisNotifications).where(inJsonList(jlisNotifications.notificationId, ids));
+  const rows = await db.select({ id: jlisNotifications.notificationId }).from(jlisNotifications).where(inArrayList(jlisNotifications.notificationId, ids));
   return new Set(rows.map((r) => r.id));
 }
 
@@ -103,7 +103,7 @@ export async function recordNotificationsOnce(db: Db, rows: readonly (typeof jli
   }));
   const inserted = await executeRows<{ notification_id: string }>(
     db,
-    sql`${insertJsonRows(jlisNotifications, values, {
+    sql`${insertArrayRows(jlisNotifications, values, {
       notification_id: 'text', kind: 'text', consent_id: 'uuid', filed_on: 'date', outcome: 'text', reason: 'text', received_at: 'timestamptz',
     })} on conflict do nothing returning notification_id`,
   );
@@ -114,7 +114,7 @@ export async function recordNotificationsOnce(db: Db, rows: readonly (typeof jli
 export async function recordRevokedSerials(db: Db, rows: readonly { serialNumber: string; revokedAt: Date; notificationId: string }[]): Promise<void> {
   if (rows.length === 0) return;
   const values = rows.map((r) => ({ serial_number: r.serialNumber, revoked_at: r.revokedAt, notification_id: r.notificationId }));
-  await db.execute(sql`${insertJsonRows(revokedCertificates, values, { serial_number: 'text', revoked_at: 'timestamptz', notification_id: 'text' })} on conflict do nothing`);
+  await db.execute(sql`${insertArrayRows(revokedCertificates, values, { serial_number: 'text', revoked_at: 'timestamptz', notification_id: 'text' })} on conflict do nothing`);
 }
 
 /** A consent's certificate after a batch: the serial it follows, that certificate's end, its revocation. */
@@ -130,7 +130,7 @@ export interface ConsentCertificateChange {
 export async function applyConsentCertificateChanges(db: Db, changes: readonly ConsentCertificateChange[]): Promise<void> {
   if (changes.length === 0) return;
   const values = changes.map((c) => ({ id: c.consentId, serial: c.serial, not_after: c.notAfter, set_revoked: c.revokedAt !== undefined, revoked_at: c.revokedAt }));
-  const v = jsonRecordset(values, { id: 'uuid', serial: 'text', not_after: 'timestamptz', set_revoked: 'boolean', revoked_at: 'timestamptz' }, 'v');
+  const v = arrayRecordset(values, { id: 'uuid', serial: 'text', not_after: 'timestamptz', set_revoked: 'boolean', revoked_at: 'timestamptz' }, 'v');
   await db.execute(sql`update ${consents} as c set
       certificate_serial = coalesce(v.serial, c.certificate_serial),
       certificate_not_after = coalesce(v.not_after, c.certificate_not_after),
@@ -156,7 +156,7 @@ export async function leaseOutbox(db: Db, opts: { now: Date; until: Date; limit:
       and(
         isNull(recordChangeOutbox.deliveredAt),
         or(isNull(recordChangeOutbox.claimedUntil), lt(recordChangeOutbox.claimedUntil, opts.now)),
-        opts.ids ? inJsonList(recordChangeOutbox.id, opts.ids) : undefined,
+        opts.ids ? inArrayList(recordChangeOutbox.id, opts.ids) : undefined,
       ),
     )
     .orderBy(asc(recordChangeOutbox.createdAt))
@@ -171,7 +171,7 @@ export async function leaseOutbox(db: Db, opts: { now: Date; until: Date; limit:
 
 export async function settleOutbox(db: Db, ids: readonly string[], deliveredAt: Date | null): Promise<void> {
   if (ids.length === 0) return;
-  await db.update(recordChangeOutbox).set({ deliveredAt, claimedUntil: null }).where(inJsonList(recordChangeOutbox.id, ids));
+  await db.update(recordChangeOutbox).set({ deliveredAt, claimedUntil: null }).where(inArrayList(recordChangeOutbox.id, ids));
 }
 
 export async function countPendingOutbox(db: Db): Promise<number> {

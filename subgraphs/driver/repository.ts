@@ -1,26 +1,26 @@
 import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { WorkCount } from '../../lib/metrics.js';
 import type { Db } from '../../lib/db/database.js';
-import { inJsonList, insertJsonRows, jsonRecordset } from '../../lib/db/json-rows.js';
+import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/db/array-rows.js';
 import { holders, recordChanges, recordImports, type HolderRow, type RecordImportRow } from './tables.js';
 
 /** Data access of the driver subgraph: statements only, no rules and no authorization. */
 
 export const findHoldersByIds = (db: Db, ids: readonly string[]): Promise<HolderRow[]> =>
-  db.select().from(holders).where(inJsonList(holders.id, ids));
+  db.select().from(holders).where(inArrayList(holders.id, ids));
 
 export const findHoldersByLicenseNumbers = (db: Db, numbers: readonly string[]): Promise<HolderRow[]> =>
-  db.select().from(holders).where(inJsonList(holders.licenseNumber, numbers));
+  db.select().from(holders).where(inArrayList(holders.licenseNumber, numbers));
 
 export const findImportsByHolderIds = (db: Db, holderIds: readonly string[]): Promise<RecordImportRow[]> =>
   db
     .select()
     .from(recordImports)
-    .where(inJsonList(recordImports.holderId, holderIds))
+    .where(inArrayList(recordImports.holderId, holderIds))
     .orderBy(asc(recordImports.effectiveOn), asc(recordImports.id));
 
 export const findImportsByIds = (db: Db, ids: readonly string[]): Promise<RecordImportRow[]> =>
-  db.select().from(recordImports).where(inJsonList(recordImports.id, ids));
+  db.select().from(recordImports).where(inArrayList(recordImports.id, ids));
 
 export type NewHolder = typeof holders.$inferInsert;
 
@@ -72,7 +72,7 @@ export async function searchImports(db: Db, q: ImportSearch): Promise<RecordImpo
 
 export async function lockHolders(db: Db, ids: readonly string[]): Promise<HolderRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(holders).where(inJsonList(holders.id, ids)).orderBy(asc(holders.id)).for('update');
+  return db.select().from(holders).where(inArrayList(holders.id, ids)).orderBy(asc(holders.id)).for('update');
 }
 
 export type NewRecordImport = typeof recordImports.$inferInsert;
@@ -96,7 +96,7 @@ export async function findImportsBySource(db: Db, keys: readonly ImportKey[]): P
     .select()
     .from(recordImports)
     .where(
-      sql`(${recordImports.source}, ${recordImports.sourceRef}, ${recordImports.item}) in (select source, source_ref, item from ${jsonRecordset(
+      sql`(${recordImports.source}, ${recordImports.sourceRef}, ${recordImports.item}) in (select source, source_ref, item from ${arrayRecordset(
         keys.map((k) => ({ source: k.source, source_ref: k.sourceRef, item: k.item })),
         { source: 'text', source_ref: 'text', item: 'text' },
       )})`,
@@ -111,7 +111,7 @@ export async function insertImportsOnce(db: Db, rows: readonly (NewRecordImport 
     filed_on: r.filedOn, effective_on: r.effectiveOn, created_at: r.createdAt,
   }));
   await db.execute(
-    sql`${insertJsonRows(recordImports, values, {
+    sql`${insertArrayRows(recordImports, values, {
       id: 'uuid', holder_id: 'uuid', item: 'text', new_value: 'text', source: 'text', source_ref: 'text', filed_on: 'date', effective_on: 'date', created_at: 'timestamptz',
     })} on conflict do nothing`,
   );

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/db/database.js';
-import { inJsonList } from '../../lib/db/json-rows.js';
+import { inArrayList } from '../../lib/db/array-rows.js';
 import type { WorkCount } from '../../lib/metrics.js';
 import {
   honsekiChangeRequests,
@@ -16,20 +16,20 @@ export const findLatestCertificates = (db: Db, holderIds: readonly string[]): Pr
   db
     .selectDistinctOn([signatureCertificates.holderId])
     .from(signatureCertificates)
-    .where(inJsonList(signatureCertificates.holderId, holderIds))
+    .where(inArrayList(signatureCertificates.holderId, holderIds))
     .orderBy(signatureCertificates.holderId, desc(signatureCertificates.submittedAt), desc(signatureCertificates.id));
 
 export const findLinksByHolderIds = (db: Db, holderIds: readonly string[]): Promise<PortalLinkRow[]> =>
-  db.select().from(portalLinks).where(inJsonList(portalLinks.holderId, holderIds));
+  db.select().from(portalLinks).where(inArrayList(portalLinks.holderId, holderIds));
 
 export const findLinksByPseudonyms = (db: Db, pseudonyms: readonly string[]): Promise<PortalLinkRow[]> =>
-  db.select().from(portalLinks).where(inJsonList(portalLinks.pseudonym, pseudonyms));
+  db.select().from(portalLinks).where(inArrayList(portalLinks.pseudonym, pseudonyms));
 
 export const findHonsekiRequestsByHolderIds = (db: Db, holderIds: readonly string[]): Promise<HonsekiChangeRequestRow[]> =>
   db
     .select()
     .from(honsekiChangeRequests)
-    .where(inJsonList(honsekiChangeRequests.holderId, holderIds))
+    .where(inArrayList(honsekiChangeRequests.holderId, holderIds))
     .orderBy(desc(honsekiChangeRequests.submittedAt), desc(honsekiChangeRequests.id));
 
 export type NewSignatureCertificate = typeof signatureCertificates.$inferInsert;
@@ -94,7 +94,7 @@ export async function markSerialsRevoked(db: Db, serials: readonly string[], rev
   const rows = await db
     .update(signatureCertificates)
     .set({ revokedAt })
-    .where(and(inJsonList(signatureCertificates.serialNumber, serials), isNull(signatureCertificates.revokedAt)))
+    .where(and(inArrayList(signatureCertificates.serialNumber, serials), isNull(signatureCertificates.revokedAt)))
     .returning({ id: signatureCertificates.id });
   return rows.length;
 }
