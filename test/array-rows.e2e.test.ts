@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeRows } from '../lib/db/database.js';
-import { arrayLiteral, arrayRecordset } from '../lib/db/array-rows.js';
+import { pgTable, text } from 'drizzle-orm/pg-core';
+import { arrayLiteral, arrayRecordset, inArrayList } from '../lib/db/array-rows.js';
 import { freshDatabase } from './support/database.js';
 
 // Text an array literal would misread unless quoted and escaped, and the bare kinds (ids, numbers, timestamps) that
@@ -35,6 +36,22 @@ describe('rows as parallel arrays read back exactly (the access log writes throu
       sql`select r.items::text[] as items from ${arrayRecordset(sets.map((s) => ({ items: arrayLiteral(s) })), { items: 'text' }, 'r', { ordinality: 'position' })} order by r.position`,
     );
     expect(got.map((r) => r.items)).toEqual(sets);
+  });
+
+  it('an id list probes the index of a young table (no statistics yet) rather than comparing every row with every id', async () => {
+    // The J-LIS ledger early in its first import: a few thousand rows, never analysed, asked for 1,000 ids a batch.
+    // Handed the array itself, the planner chose a sequential scan here, comparing each row with the ids one by one.
+    const ledger = pgTable('young_ledger', { id: text('id').primaryKey() });
+    const drizzle = db.client.drizzle();
+    await drizzle.execute(sql`create table young_ledger (id text primary key, kind text not null, filed_on date not null, outcome text not null, received_at timestamptz not null)`);
+    await drizzle.execute(sql`insert into young_ledger select 'J-' || lpad(g::text, 8, '0'), 'CERTIFICATE_RENEWED', date '2026-11-29', 'SCHEDULED', now() from generate_series(1, 4000) g`);
+    const ids = Array.from({ length: 1000 }, (_, i) => `J-${String(3500 + i).padStart(8, '0')}`);
+    const plan = await executeRows<Record<string, string>>(drizzle, sql`explain select id from ${ledger} where ${inArrayList(ledger.id, ids)}`);
+    const shown = plan.map((r) => Object.values(r)[0]).join('\n');
+    expect(shown).toMatch(/Index/);
+    expect(shown).not.toMatch(/Seq Scan on young_ledger/);
+    const found = await drizzle.select().from(ledger).where(inArrayList(ledger.id, ids));
+    expect(found).toHaveLength(501);
   });
 
   it('no rows is an empty record set', async () => {
