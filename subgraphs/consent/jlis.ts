@@ -64,12 +64,11 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
 
   // Decide in file order, letting a renewal earlier in the batch move its consent to the new serial.
   const decisions = new Map<string, Decision>();
-  const inBatch = new Set<string>();
-  const filedOn = new Map<string, string>();
+  // Each new notification id's first occurrence in the batch; a repeat is a DUPLICATE of it.
+  const firstOf = new Map<string, JlisNotification>();
   for (const n of input) {
-    if (seen.has(n.notificationId) || inBatch.has(n.notificationId)) continue;
-    inBatch.add(n.notificationId);
-    filedOn.set(n.notificationId, n.filedOn);
+    if (seen.has(n.notificationId) || firstOf.has(n.notificationId)) continue;
+    firstOf.set(n.notificationId, n);
     const consent = following.get(n.previousSerial) ?? null;
     const d = decide(n, consent, ctx.now);
     decisions.set(n.notificationId, d);
@@ -84,7 +83,7 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
     d.action === 'RENEW'
       ? d.changes.map((c) => ({
           holderId: d.holderId, item: c.item, newValue: c.newValue, source: 'ADDRESS_ONE_STOP' as const, sourceRef: id,
-          filedOn: filedOn.get(id)!, effectiveOn: d.effectiveOn,
+          filedOn: firstOf.get(id)!.filedOn, effectiveOn: d.effectiveOn,
         }))
       : [],
   );
@@ -109,7 +108,7 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
   // The ledger, the revoked serials and the consents change together, each in one statement for the whole batch.
   const entries = input.map((n): { n: JlisNotification; d: Decision | null; outcome: JlisResult['outcome']; reason: string | null } => {
     const d = decisions.get(n.notificationId);
-    if (!d || !inBatch.delete(n.notificationId)) return { n, d: null, outcome: 'DUPLICATE', reason: null };
+    if (!d || !firstOf.delete(n.notificationId)) return { n, d: null, outcome: 'DUPLICATE', reason: null };
     const { outcome, reason } =
       d.action === 'SKIP'
         ? { outcome: 'SKIPPED' as const, reason: d.reason }
