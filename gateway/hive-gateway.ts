@@ -27,6 +27,25 @@ const HTTP_STATUS_BY_CODE: Record<string, number> = {
   GRAPHQL_PARSE_FAILED: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,
+  PERSISTED_QUERY_ONLY: 400,
+  PERSISTED_QUERY_ID_REQUIRED: 400,
+  PERSISTED_QUERY_NOT_FOUND: 400,
+};
+
+/**
+ * How a production gateway refuses a document it does not run: the runtime's own errors carry codes of another
+ * vocabulary (or none the formatter knows, which made them a 500 "internal error"); these say what to send instead.
+ */
+const TRUSTED_DOCUMENT_ERRORS = {
+  persistedQueryOnly: {
+    message: 'this gateway runs trusted documents only: send documentId "sha256:<id>" of a document in schema/trusted-documents.json instead of its text',
+    extensions: { code: 'PERSISTED_QUERY_ONLY' },
+  },
+  keyNotFound: {
+    message: 'no document named: send documentId "sha256:<id>" of a document in schema/trusted-documents.json',
+    extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' },
+  },
+  notFound: { message: 'no trusted document has this id', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
 };
 
 /** Every error leaves through the same formatter as on the other engine: a code, a message, nothing internal. */
@@ -94,7 +113,13 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     batching: false,
     // Production runs the operations of schema/operations only, named by the SHA-256 of their text.
     ...(opts.production
-      ? { persistedDocuments: { getPersistedOperation: (key: string) => trusted[key.replace(/^sha256:/, '')] ?? null, allowArbitraryDocuments: false } }
+      ? {
+          persistedDocuments: {
+            getPersistedOperation: (key: string) => trusted[key.replace(/^sha256:/, '')] ?? null,
+            allowArbitraryDocuments: false,
+            customErrors: TRUSTED_DOCUMENT_ERRORS,
+          },
+        }
       : {}),
     // Identical subgraph queries in flight would share one call, and every sharer gets a structuredClone of the
     // answer. Ours never match (the headers are part of the match, and each request carries its own request id),

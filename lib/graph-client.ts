@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
+import { trustedDocumentId } from './graphql/document-id.js';
 import { HEADER } from './identity/request.js';
 
 export interface GraphResult<T> {
@@ -14,25 +15,34 @@ export class GraphUnavailableError extends Error {
 
 /**
  * A typed client of the gateway, used by workers and by cross-subgraph steps: the generated documents of
- * schema/operations give both the query text and the result types, as for any integrator.
+ * schema/operations give both the query text and the result types, as for any integrator. A production gateway runs
+ * trusted documents only and refuses a document's text, so there (`trustedDocuments`) each is sent by its id: the
+ * SHA-256 of the printed text, as schema/trusted-documents.json keys it.
  */
 export interface GraphClient {
   request<R, V>(doc: TypedDocumentNode<R, V>, variables: V, headers: Record<string, string>): Promise<GraphResult<R>>;
 }
 
-const printed = new WeakMap<DocumentNode, string>();
-
-export function createGraphClient(url: () => string, opts: { timeoutMs?: number } = {}): GraphClient {
+export function createGraphClient(url: () => string, opts: { timeoutMs?: number; trustedDocuments?: boolean } = {}): GraphClient {
+  // Each document printed, and hashed, once per client.
+  const names = new WeakMap<DocumentNode, { query: string } | { documentId: string }>();
+  const nameOf = (doc: DocumentNode) => {
+    let name = names.get(doc);
+    if (!name) {
+      const query = print(doc);
+      name = opts.trustedDocuments ? { documentId: `sha256:${trustedDocumentId(query)}` } : { query };
+      names.set(doc, name);
+    }
+    return name;
+  };
   return {
     async request(doc, variables, headers) {
-      let query = printed.get(doc);
-      if (!query) printed.set(doc, (query = print(doc)));
       let res: Response;
       try {
         res = await fetch(url(), {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify({ query, variables }),
+          body: JSON.stringify({ ...nameOf(doc), variables }),
           signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
         });
       } catch (e) {

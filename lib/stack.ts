@@ -66,7 +66,7 @@ export async function startStack(opts: {
   const trust = opts.trust ?? (await loadTrustStore(config));
   // Subgraphs start before the gateway; the URL is read when a nested request is made.
   let gatewayUrl = config.GATEWAY_URL ?? '';
-  const graph = createGraphClient(() => gatewayUrl);
+  const graph = createGraphClient(() => gatewayUrl, { trustedDocuments: config.NODE_ENV === 'production' });
   const ports = opts.ports ?? { gateway: 0, driver: 0, consent: 0, 'portal-link': 0 };
   const counters = {} as Stack['counters'];
   const dbs = {} as Stack['dbs'];

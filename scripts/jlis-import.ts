@@ -30,7 +30,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 try {
   const summary = await importJlisFile({
     file,
-    graph: createGraphClient(() => url, { timeoutMs: 120_000 }),
+    graph: createGraphClient(() => url, { timeoutMs: 120_000, trustedDocuments: cfg.NODE_ENV === 'production' }),
     headers: async () => ({ [HEADER.authorization]: `Bearer ${token}`, [HEADER.purpose]: 'SYSTEM' }),
     batchSize,
     concurrency,

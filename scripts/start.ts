@@ -36,7 +36,7 @@ async function main() {
   const simulator = cfg.NODE_ENV === 'production' ? null : await startFamilyRegisterSimulator({ port: cfg.FAMILY_REGISTER_PORT, host: cfg.HOST, clock });
   const registryUrl = simulator?.url ?? cfg.FAMILY_REGISTER_URL;
   const workers = startWorkers({
-    graph: createGraphClient(() => stack.gatewayUrl),
+    graph: createGraphClient(() => stack.gatewayUrl, { trustedDocuments: cfg.NODE_ENV === 'production' }),
     serviceToken: serviceTokenSource(cfg),
     registry: createFamilyRegisterClient({ baseUrl: () => registryUrl }),
     clock,

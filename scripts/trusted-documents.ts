@@ -2,9 +2,9 @@
  * Writes schema/trusted-documents.json: every operation of schema/operations as the generated typed documents print
  * it, keyed by the SHA-256 of that text. In production the gateway runs only these (by hash); `--check` compares.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { print, type DocumentNode } from 'graphql';
+import { trustedDocumentId } from '../lib/graphql/document-id.js';
 import * as operations from '../lib/generated/operations.js';
 import { schemaPath } from '../schema/subgraphs.js';
 
@@ -14,7 +14,7 @@ export function buildManifest(): Record<string, string> {
   const entries = Object.entries(operations)
     .filter(([name, value]) => name.endsWith('Document') && typeof value === 'object' && (value as DocumentNode).kind === 'Document')
     .map(([, doc]) => print(doc as DocumentNode))
-    .map((text) => [createHash('sha256').update(text, 'utf8').digest('hex'), text] as const)
+    .map((text) => [trustedDocumentId(text), text] as const)
     .sort(([a], [b]) => a.localeCompare(b));
   return Object.fromEntries(entries);
 }

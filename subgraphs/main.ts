@@ -25,7 +25,7 @@ await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, `renkei-${definition.name}`);
 const client = await openPostgres(cfg.DATABASE_URL, { preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
 const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
 const service = await startSubgraph(definition as never, {
-  deps: subgraphDeps(cfg, { db: client.drizzle(), clock: clockFromConfig(cfg.APP_NOW), trust: await loadTrustStore(cfg), graph: createGraphClient(() => gatewayUrl) }),
+  deps: subgraphDeps(cfg, { db: client.drizzle(), clock: clockFromConfig(cfg.APP_NOW), trust: await loadTrustStore(cfg), graph: createGraphClient(() => gatewayUrl, { trustedDocuments: cfg.NODE_ENV === 'production' }) }),
   port: Number(values.port ?? 0),
   host: cfg.HOST,
 });

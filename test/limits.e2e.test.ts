@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HolderCardDocument } from '../lib/generated/operations.js';
+import * as operations from '../lib/generated/operations.js';
+import { createGraphClient } from '../lib/graph-client.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, headersFor, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
 import { startScript } from './support/process.js';
@@ -90,12 +93,34 @@ describe('production mode', () => {
     expect(ok.data.holder.name).toBe('山田 太郎');
     const viaExtension = await send({ extensions: { persistedQuery: { version: 1, sha256Hash: holderCardKey } }, variables: { id: demoId(1) } });
     expect(viaExtension.data.holder.name).toBe('山田 太郎');
+    // Refused as the caller's mistake (400, a code of its own, what to send instead), not as an internal error.
     const adHoc = await send({ query: HOLDER_CARD, variables: { id: demoId(1) } });
     expect(adHoc.data?.holder).toBeUndefined();
-    expect(adHoc.errors?.length).toBeGreaterThan(0);
+    expect(adHoc.status).toBe(400);
+    expect(codes(adHoc)).toEqual(['PERSISTED_QUERY_ONLY']);
+    expect(adHoc.errors![0]!.message).toContain('documentId');
     const unknown = await send({ documentId: `sha256:${hashOf('{ holder(id: "x") { name } }')}` });
     expect(unknown.data?.holder).toBeUndefined();
-    expect(unknown.errors?.length).toBeGreaterThan(0);
+    expect(unknown.status).toBe(400);
+    expect(codes(unknown)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    const unnamed = await send({ variables: { id: demoId(1) } });
+    expect(unnamed.status).toBe(400);
+    expect(codes(unnamed)).toEqual(['PERSISTED_QUERY_ID_REQUIRED']);
+  });
+
+  it("serves the typed client of the workers and nested steps every operation by its id, and refuses the client that sends text", async () => {
+    const headers = await headersFor(admin);
+    const byId = createGraphClient(() => production, { trustedDocuments: true });
+    const card = await byId.request(HolderCardDocument, { id: demoId(1) }, headers);
+    expect(card.errors).toBeUndefined();
+    expect(card.data?.holder?.name).toBe('山田 太郎');
+    // Every generated document is known by its id (missing variables are refused further on, by validation).
+    for (const [name, doc] of Object.entries(operations).filter(([n]) => n.endsWith('Document'))) {
+      const r = await byId.request(doc as never, {} as never, headers);
+      expect(codes(r).filter((c) => String(c).startsWith('PERSISTED_QUERY')), name).toEqual([]);
+    }
+    const byText = await createGraphClient(() => production).request(HolderCardDocument, { id: demoId(1) }, headers);
+    expect(codes(byText)).toEqual(['PERSISTED_QUERY_ONLY']);
   });
 
   it('answers no introspection, no field suggestions and no landing page', async () => {

@@ -15,7 +15,7 @@ const { values } = parseArgs({ options: { 'honseki-every': { type: 'string' } } 
 const cfg = config();
 const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
 const workers = startWorkers({
-  graph: createGraphClient(() => gatewayUrl),
+  graph: createGraphClient(() => gatewayUrl, { trustedDocuments: cfg.NODE_ENV === 'production' }),
   serviceToken: serviceTokenSource(cfg),
   registry: createFamilyRegisterClient({ baseUrl: () => cfg.FAMILY_REGISTER_URL }),
   clock: clockFromConfig(cfg.APP_NOW),
