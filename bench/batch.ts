@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { HoldersDocument } from '../lib/generated/operations.js';
 import { bulkId } from '../seeds/bulk-holders.js';
 import { clientHeaders } from './support/access.js';
+import { operationBody, productionRun } from './support/documents.js';
 import { graphqlPost, meanOfRounds, runLoad, type LoadResult } from './support/load.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import { addSince, describeCalls, subgraphTimes, type SubgraphTimes } from './support/subgraph-times.js';
 import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
 
-const HOLDERS = readFileSync('schema/operations/Holders.graphql', 'utf8');
 export const BATCH_SIZES = [1, 50, 500] as const;
 
 /**
@@ -16,9 +16,10 @@ export const BATCH_SIZES = [1, 50, 500] as const;
  */
 export async function batchBench(subgraphs: BenchSubgraphs, ours: GatewayReady, seconds: number) {
   const headers = await clientHeaders();
+  const holders = operationBody(HoldersDocument, { trusted: productionRun() });
   const rows: { ids: number; statements: number; bySubgraph: Record<string, number>; calls: string; p50: number; p99: number }[] = [];
   const request = (n: number) =>
-    graphqlPost(ours.url, headers, JSON.stringify({ query: HOLDERS, variables: { ids: Array.from({ length: n }, (_, i) => bulkId(i)) } }), (json) => {
+    graphqlPost(ours.url, headers, holders({ ids: Array.from({ length: n }, (_, i) => bulkId(i)) }), (json) => {
       const got = (json as { data: { holders: unknown[] } }).data.holders.length;
       if (got !== n) throw new Error(`holders(${n} ids) answered ${got}`);
     });

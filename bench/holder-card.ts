@@ -1,21 +1,25 @@
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
+import { HolderCardDocument } from '../lib/generated/operations.js';
 import { bulkId } from '../seeds/bulk-holders.js';
 import { clientHeaders, subgraphHeaderSource } from './support/access.js';
 import { recordingProxies, replay, stages } from './support/direct-calls.js';
+import { operationBody, productionRun } from './support/documents.js';
 import { graphqlPost, meanOfRounds, runLoad, type LoadResult } from './support/load.js';
 import { peakRssMb, startNode, stop } from './support/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
 
-const HOLDER_CARD = readFileSync('schema/operations/HolderCard.graphql', 'utf8');
-
 /** The holders the load cycles through: a different holder per request, as at a counter, not one card repeated. */
 export const CARD_HOLDERS = 500;
-const cardBody = (i: number) => JSON.stringify({ query: HOLDER_CARD, variables: { id: bulkId(i % CARD_HOLDERS) } });
 
-async function cardFrom(url: string, headers: Record<string, string>, i: number): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: cardBody(i) });
+/** A HolderCard request for the i-th holder, the document named as the engine runs it (by id to ours in production). */
+export function cardBodies(trusted: boolean): (i: number) => string {
+  const body = operationBody(HolderCardDocument, { trusted });
+  return (i) => body({ id: bulkId(i % CARD_HOLDERS) });
+}
+
+async function cardFrom(url: string, headers: Record<string, string>, body: string): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   return res.json();
 }
 
@@ -31,20 +35,21 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   ]);
   const headers = await clientHeaders();
   let next = 0;
-  const body = () => cardBody(next++);
+  const byText = cardBodies(false);
+  const ourCard = cardBodies(productionRun());
   const engines = [
-    { key: 'ours', label: 'Renkei gateway (Hive runtime, Rust planner, every protection on)', url: ours.url, pids: ours.pids, headers },
-    { key: 'apollo', label: 'stock @apollo/gateway on @apollo/server', url: apollo.ready.url, pids: apollo.ready.pids, headers: {} },
-    { key: 'hive', label: 'plain Hive Gateway runtime, Rust planner', url: hive.ready.url, pids: hive.ready.pids, headers: {} },
+    { key: 'ours', label: `Renkei gateway (Hive runtime, Rust planner, every protection on${productionRun() ? ', trusted documents' : ''})`, url: ours.url, pids: ours.pids, headers, card: ourCard },
+    { key: 'apollo', label: 'stock @apollo/gateway on @apollo/server', url: apollo.ready.url, pids: apollo.ready.pids, headers: {}, card: byText },
+    { key: 'hive', label: 'plain Hive Gateway runtime, Rust planner', url: hive.ready.url, pids: hive.ready.pids, headers: {}, card: byText },
   ];
 
   // Nothing is timed until all three give the same, complete cards. Identical concurrent requests would let an
   // engine that merges in-flight subgraph calls answer many from one, so every request asks for another holder.
   for (const i of [0, 1, CARD_HOLDERS - 1]) {
-    const expected = await cardFrom(ours.url, headers, i);
+    const expected = await cardFrom(ours.url, headers, ourCard(i));
     if (!(expected as { data?: { holder?: { portalLink?: unknown } } }).data?.holder?.portalLink) throw new Error(`our gateway did not answer the card: ${JSON.stringify(expected)}`);
     for (const e of engines) {
-      const got = await cardFrom(e.url, e.headers, i);
+      const got = await cardFrom(e.url, e.headers, e.card(i));
       if (!isDeepStrictEqual(got, expected)) throw new Error(`${e.key} answered differently: ${JSON.stringify(got)}`);
     }
   }
@@ -52,14 +57,14 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   // The direct path: the very subgraph requests our gateway planned for this card, replayed without it.
   const proxies = await recordingProxies(subgraphs.urls);
   const recorder = await startNode<GatewayReady>('gateway/main.ts', ['--engine', 'hive', JSON.stringify(proxies.urls)]);
-  await cardFrom(recorder.ready.url, headers, 0);
+  await cardFrom(recorder.ready.url, headers, ourCard(0));
   await stop(recorder.child);
   proxies.close();
   const plan = stages(proxies.calls);
   const direct = replay(plan, subgraphs.urls, await subgraphHeaderSource());
 
   const runs = [
-    ...engines.map((e) => ({ key: e.key, once: graphqlPost(e.url, e.headers, body) })),
+    ...engines.map((e) => ({ key: e.key, once: graphqlPost(e.url, e.headers, () => e.card(next++)) })),
     { key: 'direct', once: direct },
   ];
   for (const r of runs) await runLoad(r.once, { connections: load.connections, seconds: 3 });

@@ -40,7 +40,7 @@ export function writeJlisFile(path: string, holders: number, lines: number): voi
 function importFile(file: string, gatewayUrl: string): Promise<{ seconds: number; summary: Summary }> {
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs('scripts/jlis-import.ts'), file], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'error', GATEWAY_URL: gatewayUrl },
+    env: { NODE_ENV: 'test', ...process.env, LOG_LEVEL: 'error', GATEWAY_URL: gatewayUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { bulkId } from '../seeds/bulk-holders.js';
-import { CARD_HOLDERS } from './holder-card.js';
+import { cardBodies } from './holder-card.js';
 import { clientHeaders } from './support/access.js';
+import { productionRun } from './support/documents.js';
 import { graphqlPost, runLoad, type LoadResult } from './support/load.js';
 import { stop } from './support/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
@@ -14,9 +13,9 @@ import { startOurGateway, type BenchSubgraphs } from './support/stack.js';
  */
 export async function multiCoreBench(subgraphs: BenchSubgraphs, load: { connections: number; seconds: number }) {
   const headers = await clientHeaders();
-  const query = readFileSync('schema/operations/HolderCard.graphql', 'utf8');
+  const card = cardBodies(productionRun());
   let next = 0;
-  const body = () => JSON.stringify({ query, variables: { id: bulkId(next++ % CARD_HOLDERS) } });
+  const body = () => card(next++);
   const one = await startOurGateway(subgraphs, { workers: 1 });
   const two = await startOurGateway(subgraphs, { workers: 2 });
   const runs = [

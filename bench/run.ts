@@ -3,16 +3,23 @@
  * of its own, on Postgres when DATABASE_URL is set (a fresh database created on that server and dropped after),
  * the embedded database otherwise. Each benchmark prints a Markdown table and one JSON line for comparing runs.
  * Every process runs compiled (`npm run build` first, as production runs it); BENCH_TSX=1 runs the TypeScript instead.
+ * On Postgres every process runs as deployed, NODE_ENV=production with keys made for the run
+ * (bench/support/production.ts); the embedded database, which production refuses, runs under NODE_ENV=test.
  * BENCH_DURATION (seconds per engine, default 10), BENCH_CONNECTIONS (default 10), BENCH_JLIS_LINES (default
- * 100,000 on Postgres, 10,000 embedded), BENCH_CPU_PROF=DIR (V8 CPU profiles of every process).
+ * 100,000 on Postgres, 10,000 embedded), BENCH_CPU_PROF=DIR (V8 CPU profiles of every process), BENCH_PRODUCTION=0
+ * (NODE_ENV=test on Postgres too, to compare with runs made that way).
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { batchBench } from './batch.js';
 import { CARD_HOLDERS, holderCardBench } from './holder-card.js';
 import { jlisIngestBench } from './jlis-ingest.js';
 import { multiCoreBench } from './multi-core.js';
 import { benchDatabase } from './support/data.js';
+import { productionSettings } from './support/production.js';
 import { stopAll } from './support/processes.js';
 import { machine } from './support/report.js';
 import { startBenchSubgraphs, startOurGateway } from './support/stack.js';
@@ -36,9 +43,15 @@ async function main() {
     throw new Error('npm run build failed');
   }
   const db = await benchDatabase(serverUrl);
+  const keysDir = mkdtempSync(join(tmpdir(), 'renkei-bench-'));
+  const production = db.kind === 'postgres' && process.env.BENCH_PRODUCTION !== '0' ? await productionSettings(keysDir) : null;
+  // Every process started from here inherits the run's environment.
+  Object.assign(process.env, production?.env ?? { NODE_ENV: 'test' });
   try {
     const bulk = Math.max(CARD_HOLDERS, run.has('jlis-ingest') ? jlisLines : 0);
-    console.log(`Renkei benchmarks — ${machine()}, database ${db.kind}${bulk ? `, ${bulk.toLocaleString('en-US')} bulk holders` : ''}`);
+    console.log(
+      `Renkei benchmarks — ${machine()}, database ${db.kind}, NODE_ENV=${process.env.NODE_ENV}${bulk ? `, ${bulk.toLocaleString('en-US')} bulk holders` : ''}`,
+    );
     const subgraphs = await startBenchSubgraphs(db, bulk);
     const ours = await startOurGateway(subgraphs, { port: subgraphs.gatewayPort });
     if (run.has('holder-card')) await holderCardBench(subgraphs, { connections, seconds }, ours.ready);
@@ -49,6 +62,8 @@ async function main() {
   } finally {
     await stopAll();
     await db.drop();
+    production?.close();
+    rmSync(keysDir, { recursive: true, force: true });
   }
 }
 

@@ -1,9 +1,9 @@
-import { parseConfig } from '../../lib/config.js';
 import { createGatewayTokenSigner } from '../../lib/identity/gateway-token.js';
 import { HEADER, subgraphHeaders } from '../../lib/identity/request.js';
 import type { RequestAccess } from '../../lib/identity/roles.js';
 import { signDevToken } from '../../lib/identity/tokens.js';
 import { SUBGRAPHS } from '../../schema/subgraphs.js';
+import { productionRun } from './documents.js';
 
 /** The caller every benchmark request is made as: a supervisor at a Tokyo licence centre, at the counter. */
 export const BENCH_ACCESS: RequestAccess = {
@@ -13,9 +13,9 @@ export const BENCH_ACCESS: RequestAccess = {
   requestId: 'bench',
 };
 
-/** The headers a front-end sends through the gateway. */
+/** The headers a front-end sends through the gateway: a token of the run's identity provider, else the dev key's. */
 export async function clientHeaders(): Promise<Record<string, string>> {
-  const token = await signDevToken({ role: 'SUPERVISOR', prefecture: '13', subject: 'bench-clerk' });
+  const token = process.env.BENCH_CLIENT_TOKEN ?? (await signDevToken({ role: 'SUPERVISOR', prefecture: '13', subject: 'bench-clerk' }));
   return {
     [HEADER.authorization]: `Bearer ${token}`,
     [HEADER.purpose]: BENCH_ACCESS.purpose!,
@@ -28,7 +28,7 @@ export async function clientHeaders(): Promise<Record<string, string>> {
  * answer only a token the gateway key signed for them, valid a minute, so they are signed again every 30 s.
  */
 export async function subgraphHeaderSource(): Promise<(subgraph: string) => Record<string, string>> {
-  const sign = await createGatewayTokenSigner(parseConfig({ NODE_ENV: 'test' }));
+  const sign = await createGatewayTokenSigner({ NODE_ENV: productionRun() ? 'production' : 'test', GATEWAY_SIGNING_JWK: process.env.GATEWAY_SIGNING_JWK });
   let headers: Record<string, Record<string, string>> = {};
   const refresh = async () => {
     const entries = await Promise.all(SUBGRAPHS.map(async (s) => [s.name, subgraphHeaders(await sign(s.name, BENCH_ACCESS), null, BENCH_ACCESS.requestId)] as const));

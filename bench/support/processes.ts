@@ -25,7 +25,7 @@ export function nodeArgs(script: string): string[] {
 export function startNode<T extends { ready: true }>(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<Started<T>> {
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...prof, ...nodeArgs(script), ...args], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'error', ...env },
+    env: { NODE_ENV: 'test', ...process.env, LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);

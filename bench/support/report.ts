@@ -12,7 +12,9 @@ export function table(title: string, head: string[], rows: (string | number)[][]
 
 /** The one line per benchmark that later runs are compared by. */
 export function jsonLine(bench: string, fields: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench, ...fields }));
+  // The mode travels with every figure: a run under NODE_ENV=test is not comparable with one as deployed.
+  const { database, ...rest } = fields;
+  console.log(JSON.stringify({ bench, ...(database ? { database } : {}), nodeEnv: process.env.NODE_ENV, ...rest }));
 }
 
 export const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);

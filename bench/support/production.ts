@@ -1,0 +1,50 @@
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createDevCa } from '../../lib/certificates/dev-ca.js';
+
+const ISSUER = 'renkei-bench-idp';
+const AUDIENCE = 'renkei';
+
+/**
+ * What a deployment gives every process, made up for one benchmark run so that the graph runs as deployed
+ * (NODE_ENV=production: trusted documents only, keys of its own, the libraries' production paths — graphql-js, for
+ * one, leaves out its development checks): an identity provider whose JWKS is served here over HTTP, the gateway's
+ * key pair, the workers' service key, J-LIS trust anchors (a CA of the run's own; nothing in the benchmarks is
+ * signed by J-LIS), and the tokens the benchmark's clerk and J-LIS feed present. `env` goes into every process.
+ */
+export async function productionSettings(dir: string): Promise<{ env: Record<string, string>; close: () => void }> {
+  const idp = await generateKeyPair('ES256', { extractable: true });
+  const idpPublic = { ...(await exportJWK(idp.publicKey)), kid: 'bench-idp-1', alg: 'ES256', use: 'sig' };
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [idpPublic] })));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const token = (claims: { role: string; prefecture?: string }, subject: string) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: idpPublic.kid }).setSubject(subject).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('12h').sign(idp.privateKey);
+
+  const eddsa = async (kid: string) => {
+    const pair = await generateKeyPair('EdDSA', { extractable: true });
+    return { private: { ...(await exportJWK(pair.privateKey)), kid, alg: 'EdDSA' }, public: { ...(await exportJWK(pair.publicKey)), kid, alg: 'EdDSA' } };
+  };
+  const gateway = await eddsa('bench-gateway-1');
+  const service = await eddsa('bench-service-1');
+  const anchors = join(dir, 'jlis-trust-anchors.pem');
+  writeFileSync(anchors, (await createDevCa()).certPem);
+
+  return {
+    env: {
+      NODE_ENV: 'production',
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      JWT_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+      GATEWAY_SIGNING_JWK: JSON.stringify(gateway.private),
+      GATEWAY_VERIFY_JWK: JSON.stringify(gateway.public),
+      SERVICE_SIGNING_JWK: JSON.stringify(service.private),
+      JLIS_TRUST_ANCHORS_FILE: anchors,
+      BENCH_CLIENT_TOKEN: await token({ role: 'SUPERVISOR', prefecture: '13' }, 'bench-clerk'),
+      JLIS_FEED_TOKEN: await token({ role: 'JLIS_FEED' }, 'jlis-import'),
+    },
+    close: () => server.close(),
+  };
+}
