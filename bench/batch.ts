@@ -2,17 +2,19 @@ import { HoldersDocument } from '../lib/generated/operations.js';
 import { bulkId } from '../seeds/bulk-holders.js';
 import { clientHeaders } from './support/access.js';
 import { operationBody, productionRun } from './support/documents.js';
-import { graphqlPost, meanOfRounds, runLoad, type LoadResult } from './support/load.js';
+import { graphqlPost, meanOfRounds, roundOrder, runLoad, type LoadResult } from './support/load.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import { addSince, describeCalls, subgraphTimes, type SubgraphTimes } from './support/subgraph-times.js';
 import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
 
 export const BATCH_SIZES = [1, 50, 500] as const;
+/** Two pairs of mirrored rounds (1 50 500, 500 50 1, …). */
+const ROUNDS = 4;
 
 /**
  * Benchmark 3: `holders` with 1, 50 and 500 ids through our gateway. The SQL statements per request must not grow
  * with the ids (one DataLoader batch per entity per subgraph request); latency is taken one request at a time,
- * the mean of three alternating rounds' p50.
+ * the mean of four mirrored rounds' p50.
  */
 export async function batchBench(subgraphs: BenchSubgraphs, ours: GatewayReady, seconds: number) {
   const headers = await clientHeaders();
@@ -23,7 +25,7 @@ export async function batchBench(subgraphs: BenchSubgraphs, ours: GatewayReady, 
       const got = (json as { data: { holders: unknown[] } }).data.holders.length;
       if (got !== n) throw new Error(`holders(${n} ids) answered ${got}`);
     });
-  // Every size warmed before any is measured, then measured in alternating rounds so drift hits every size alike.
+  // Every size warmed before any is measured, then measured in mirrored rounds so drift hits every size alike.
   const sizes = BATCH_SIZES.map((n) => ({ n, once: request(n), rounds: [] as LoadResult[], bySubgraph: {} as Record<string, number>, times: new Map() as SubgraphTimes }));
   for (const s of sizes) await runLoad(s.once, { connections: 1, seconds: 2 });
   for (const s of sizes) {
@@ -32,10 +34,10 @@ export async function batchBench(subgraphs: BenchSubgraphs, ours: GatewayReady, 
     s.bySubgraph = await subgraphs.statements();
   }
   // Where a request's time goes: each subgraph call as the gateway timed it, read from its /metrics around each round.
-  for (let i = 0; i < 3; i++) {
-    for (const s of sizes) {
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const s of roundOrder(sizes, i)) {
       const before = await subgraphTimes(ours.url);
-      s.rounds.push(await runLoad(s.once, { connections: 1, seconds: seconds / 3 }));
+      s.rounds.push(await runLoad(s.once, { connections: 1, seconds: seconds / ROUNDS }));
       addSince(s.times, before, await subgraphTimes(ours.url));
     }
   }

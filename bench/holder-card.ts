@@ -4,7 +4,7 @@ import { bulkId } from '../seeds/bulk-holders.js';
 import { clientHeaders, subgraphHeaderSource } from './support/access.js';
 import { recordingProxies, replay, stages } from './support/direct-calls.js';
 import { operationBody, productionRun } from './support/documents.js';
-import { graphqlPost, meanOfRounds, runLoad, type LoadResult } from './support/load.js';
+import { graphqlPost, meanOfRounds, roundOrder, runLoad, type LoadResult } from './support/load.js';
 import { peakRssMb, startNode, stop } from './support/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
@@ -25,7 +25,7 @@ async function cardFrom(url: string, headers: Record<string, string>, body: stri
 
 /**
  * Benchmarks 1, 2 and 5: the HolderCard through our gateway against stock @apollo/gateway and plain Hive Gateway
- * (Rust planner) over the same subgraphs, measured in alternating rounds so drift hits all alike; the gateway's
+ * (Rust planner) over the same subgraphs, measured in mirrored rounds so drift hits all alike; the gateway's
  * overhead over the same subgraph calls made directly; peak memory of every process.
  */
 export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connections: number; seconds: number }, ours: GatewayReady) {
@@ -69,12 +69,12 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   ];
   for (const r of runs) await runLoad(r.once, { connections: load.connections, seconds: 3 });
   const rounds: Record<string, LoadResult[]> = Object.fromEntries(runs.map((r) => [r.key, []]));
-  for (let i = 0; i < 2; i++) for (const r of runs) rounds[r.key]!.push(await runLoad(r.once, { connections: load.connections, seconds: load.seconds / 2 }));
+  for (let i = 0; i < 2; i++) for (const r of roundOrder(runs, i)) rounds[r.key]!.push(await runLoad(r.once, { connections: load.connections, seconds: load.seconds / 2 }));
   const m = Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, meanOfRounds(v)])) as Record<string, ReturnType<typeof meanOfRounds>>;
   const o = m.ours!;
 
   table(
-    `1. HolderCard through the gateway — ${CARD_HOLDERS} holders in turn, ${load.connections} connections, ${load.seconds}s each in alternating rounds, database ${subgraphs.database}`,
+    `1. HolderCard through the gateway — ${CARD_HOLDERS} holders in turn, ${load.connections} connections, ${load.seconds}s each in mirrored rounds, database ${subgraphs.database}`,
     ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'ours ÷ this (req/s)'],
     engines.map((e) => [e.label, m[e.key]!.rps.toFixed(0), m[e.key]!.p50.toFixed(1), m[e.key]!.p99.toFixed(1), (o.rps / m[e.key]!.rps).toFixed(2)]),
   );

@@ -1,14 +1,14 @@
 import { cardBodies } from './holder-card.js';
 import { clientHeaders } from './support/access.js';
 import { productionRun } from './support/documents.js';
-import { graphqlPost, runLoad, type LoadResult } from './support/load.js';
+import { graphqlPost, roundOrder, runLoad, type LoadResult } from './support/load.js';
 import { stop } from './support/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import { startOurGateway, type BenchSubgraphs } from './support/stack.js';
 
 /**
  * Benchmark 6: our gateway with GATEWAY_WORKERS=1 and =2 (node:cluster, one port) over the same subgraphs, HolderCard
- * load in alternating rounds. On a machine whose cores also run the subgraphs and Postgres the scaling shows how
+ * load in mirrored rounds. On a machine whose cores also run the subgraphs and Postgres the scaling shows how
  * much of a request's cost is the gateway's.
  */
 export async function multiCoreBench(subgraphs: BenchSubgraphs, load: { connections: number; seconds: number }) {
@@ -24,7 +24,7 @@ export async function multiCoreBench(subgraphs: BenchSubgraphs, load: { connecti
   ];
   for (const r of runs) await runLoad(r.once, { connections: load.connections * 2, seconds: 3 });
   const results: Record<number, LoadResult[]> = { 1: [], 2: [] };
-  for (let i = 0; i < 2; i++) for (const r of runs) results[r.workers]!.push(await runLoad(r.once, { connections: load.connections * 2, seconds: load.seconds / 2 }));
+  for (let i = 0; i < 2; i++) for (const r of roundOrder(runs, i)) results[r.workers]!.push(await runLoad(r.once, { connections: load.connections * 2, seconds: load.seconds / 2 }));
   const rps = (w: number) => results[w]!.reduce((a, x) => a + x.rps, 0) / results[w]!.length;
   const p50 = (w: number) => results[w]!.reduce((a, x) => a + x.p50, 0) / results[w]!.length;
   table(

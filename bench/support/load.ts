@@ -40,6 +40,13 @@ export function graphqlPost(url: string, headers: Record<string, string>, body: 
   };
 }
 
+/**
+ * The things compared in the order of round `round`: forward, then mirrored (A B C, C B A, …). The processes go on
+ * warming up for tens of seconds of load (a card's p50 fell 72 → 59 → 53 ms over three 5 s rounds), so in a fixed
+ * order the first of every round ran on the coldest code; pairs of mirrored rounds cancel a steady drift.
+ */
+export const roundOrder = <T>(items: readonly T[], round: number): readonly T[] => (round % 2 === 0 ? items : [...items].reverse());
+
 /** The mean of several rounds of the same load: rounds alternate between the things compared, so drift hits all. */
 export function meanOfRounds(rounds: readonly LoadResult[]): Omit<LoadResult, 'requests'> {
   const mean = (pick: (r: LoadResult) => number) => rounds.reduce((a, r) => a + pick(r), 0) / rounds.length;
