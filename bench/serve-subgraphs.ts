@@ -10,7 +10,7 @@ import { loadTrustStore } from '../lib/certificates/trust-config.js';
 import { clockFromConfig } from '../lib/clock.js';
 import { parseConfig } from '../lib/config.js';
 import { openSqlClient, QueryCounter } from '../lib/db/database.js';
-import { createGraphClient } from '../lib/graph-client.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
 import { subgraphDeps } from '../lib/subgraph-deps.js';
 import { startSubgraph, type RunningService } from '../lib/subgraph-server.js';
 import { SUBGRAPH_DEFINITIONS } from '../subgraphs/index.js';
@@ -33,7 +33,7 @@ for (const name of values.names!.split(',').filter(Boolean)) {
   if (!definition) throw new Error(`no subgraph named ${name}`);
   counters[name] = new QueryCounter();
   const db = client.drizzle(counters[name]);
-  const deps = subgraphDeps(cfg, { db, clock: clockFromConfig(cfg.APP_NOW), trust, graph: createGraphClient(() => gatewayUrl, { trustedDocuments: cfg.NODE_ENV === 'production' }) });
+  const deps = subgraphDeps(cfg, { db, clock: clockFromConfig(cfg.APP_NOW), trust, graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }) });
   const service = await startSubgraph(definition as never, { deps, port: 0 });
   running.push(service);
   urls[name] = service.url;

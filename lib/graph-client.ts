@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
+import type { Config } from './config.js';
 import { trustedDocumentId } from './graphql/document-id.js';
 import { HEADER } from './identity/request.js';
 
@@ -22,6 +23,9 @@ export class GraphUnavailableError extends Error {
 export interface GraphClient {
   request<R, V>(doc: TypedDocumentNode<R, V>, variables: V, headers: Record<string, string>): Promise<GraphResult<R>>;
 }
+
+/** A production process reaches a production gateway, which runs trusted documents only (gateway/hive-gateway.ts). */
+export const sendsTrustedDocuments = (cfg: Pick<Config, 'NODE_ENV'>): boolean => cfg.NODE_ENV === 'production';
 
 export function createGraphClient(url: () => string, opts: { timeoutMs?: number; trustedDocuments?: boolean } = {}): GraphClient {
   // Each document printed, and hashed, once per client.

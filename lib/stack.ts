@@ -12,7 +12,7 @@ import { createTokenVerifier } from './identity/tokens.js';
 import { AUDIT_MIGRATIONS } from './audit/migrations.js';
 import { createGatewayTokenSigner } from './identity/gateway-token.js';
 import { subgraphDeps } from './subgraph-deps.js';
-import { createGraphClient } from './graph-client.js';
+import { createGraphClient, sendsTrustedDocuments } from './graph-client.js';
 import { loadTrustStore } from './certificates/trust-config.js';
 import type { TrustStore } from './certificates/verify.js';
 import { startSubgraph, type RunningService } from './subgraph-server.js';
@@ -66,7 +66,7 @@ export async function startStack(opts: {
   const trust = opts.trust ?? (await loadTrustStore(config));
   // Subgraphs start before the gateway; the URL is read when a nested request is made.
   let gatewayUrl = config.GATEWAY_URL ?? '';
-  const graph = createGraphClient(() => gatewayUrl, { trustedDocuments: config.NODE_ENV === 'production' });
+  const graph = createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(config) });
   const ports = opts.ports ?? { gateway: 0, driver: 0, consent: 0, 'portal-link': 0 };
   const counters = {} as Stack['counters'];
   const dbs = {} as Stack['dbs'];

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { config } from '../lib/config.js';
-import { createGraphClient } from '../lib/graph-client.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
 import { HEADER } from '../lib/identity/request.js';
 import { signDevToken } from '../lib/identity/tokens.js';
 import { MAX_JLIS_BATCH } from '../subgraphs/consent/jlis.js';
@@ -30,7 +30,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 try {
   const summary = await importJlisFile({
     file,
-    graph: createGraphClient(() => url, { timeoutMs: 120_000, trustedDocuments: cfg.NODE_ENV === 'production' }),
+    graph: createGraphClient(() => url, { timeoutMs: 120_000, trustedDocuments: sendsTrustedDocuments(cfg) }),
     headers: async () => ({ [HEADER.authorization]: `Bearer ${token}`, [HEADER.purpose]: 'SYSTEM' }),
     batchSize,
     concurrency,

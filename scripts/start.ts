@@ -9,7 +9,7 @@ import { openConfiguredSqlClient } from '../lib/db/database.js';
 import { createLogger } from '../lib/log.js';
 import { migrateAll, seedDemo, startStack } from '../lib/stack.js';
 import { demoId } from '../seeds/demo-holders.js';
-import { createGraphClient } from '../lib/graph-client.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
 import { serviceTokenSource } from '../lib/identity/service-token.js';
 import { startFamilyRegisterSimulator } from '../simulators/family-register.js';
 import { createFamilyRegisterClient } from '../workers/family-register-client.js';
@@ -36,7 +36,7 @@ async function main() {
   const simulator = cfg.NODE_ENV === 'production' ? null : await startFamilyRegisterSimulator({ port: cfg.FAMILY_REGISTER_PORT, host: cfg.HOST, clock });
   const registryUrl = simulator?.url ?? cfg.FAMILY_REGISTER_URL;
   const workers = startWorkers({
-    graph: createGraphClient(() => stack.gatewayUrl, { trustedDocuments: cfg.NODE_ENV === 'production' }),
+    graph: createGraphClient(() => stack.gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }),
     serviceToken: serviceTokenSource(cfg),
     registry: createFamilyRegisterClient({ baseUrl: () => registryUrl }),
     clock,

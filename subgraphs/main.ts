@@ -8,7 +8,7 @@ import { clockFromConfig } from '../lib/clock.js';
 import { loadTrustStore } from '../lib/certificates/trust-config.js';
 import { config } from '../lib/config.js';
 import { openPostgres } from '../lib/db/database.js';
-import { createGraphClient } from '../lib/graph-client.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
 import { subgraphDeps } from '../lib/subgraph-deps.js';
 import { startSubgraph } from '../lib/subgraph-server.js';
 import { SUBGRAPH_DEFINITIONS } from './index.js';
@@ -25,7 +25,7 @@ await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, `renkei-${definition.name}`);
 const client = await openPostgres(cfg.DATABASE_URL, { preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
 const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
 const service = await startSubgraph(definition as never, {
-  deps: subgraphDeps(cfg, { db: client.drizzle(), clock: clockFromConfig(cfg.APP_NOW), trust: await loadTrustStore(cfg), graph: createGraphClient(() => gatewayUrl, { trustedDocuments: cfg.NODE_ENV === 'production' }) }),
+  deps: subgraphDeps(cfg, { db: client.drizzle(), clock: clockFromConfig(cfg.APP_NOW), trust: await loadTrustStore(cfg), graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }) }),
   port: Number(values.port ?? 0),
   host: cfg.HOST,
 });

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { clockFromConfig } from '../lib/clock.js';
 import { config } from '../lib/config.js';
-import { createGraphClient } from '../lib/graph-client.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
 import { serviceTokenSource } from '../lib/identity/service-token.js';
 import { createFamilyRegisterClient } from './family-register-client.js';
 import { startWorkers } from './runner.js';
@@ -15,7 +15,7 @@ const { values } = parseArgs({ options: { 'honseki-every': { type: 'string' } } 
 const cfg = config();
 const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
 const workers = startWorkers({
-  graph: createGraphClient(() => gatewayUrl, { trustedDocuments: cfg.NODE_ENV === 'production' }),
+  graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }),
   serviceToken: serviceTokenSource(cfg),
   registry: createFamilyRegisterClient({ baseUrl: () => cfg.FAMILY_REGISTER_URL }),
   clock: clockFromConfig(cfg.APP_NOW),
