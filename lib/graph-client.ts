@@ -14,6 +14,23 @@ export class GraphUnavailableError extends Error {
   override name = 'GraphUnavailableError';
 }
 
+/** Thrown when the graph refuses an operation outright (top-level errors, no answer): the codes say why. */
+export class GraphRefusedError extends Error {
+  override name = 'GraphRefusedError';
+  constructor(readonly codes: string[]) {
+    super(`the graph refused the operation (${codes.join(', ')})`);
+  }
+}
+
+/**
+ * The answer of an operation that must run whole (a worker's claim or batch): its data, or a GraphRefusedError when
+ * the graph answered errors instead — so that a step the graph refuses is reported, not taken for "nothing to do".
+ */
+export function answerOf<T>(r: GraphResult<T>): T {
+  if (r.errors?.length || r.data == null) throw new GraphRefusedError((r.errors ?? []).map((e) => e.extensions?.code ?? 'UNKNOWN'));
+  return r.data;
+}
+
 /**
  * A typed client of the gateway, used by workers and by cross-subgraph steps: the generated documents of
  * schema/operations give both the query text and the result types, as for any integrator. A production gateway runs

@@ -6,7 +6,7 @@ import {
   ScheduleRecordImportsDocument,
   SettleHonsekiRequestDocument,
 } from '../lib/generated/operations.js';
-import type { GraphClient } from '../lib/graph-client.js';
+import { answerOf, type GraphClient } from '../lib/graph-client.js';
 import { japanDate } from '../lib/japan-date.js';
 import { RegistryUnavailableError, type FamilyRegisterClient } from './family-register-client.js';
 
@@ -25,8 +25,8 @@ export async function processHonsekiRequests(deps: {
   limit?: number;
 }): Promise<{ claimed: number; outcomes: Record<string, number> }> {
   const headers = await deps.headers();
-  const claimed = await deps.graph.request(ClaimHonsekiRequestsDocument, { limit: deps.limit ?? 10 }, headers);
-  const requests = claimed.data?.claimHonsekiRequests.requests ?? [];
+  const claimed = answerOf(await deps.graph.request(ClaimHonsekiRequestsDocument, { limit: deps.limit ?? 10 }, headers));
+  const requests = claimed.claimHonsekiRequests.requests;
   const outcomes: Record<string, number> = {};
   for (const r of requests) {
     const result = await settleOne(deps, headers, r);

@@ -1,6 +1,6 @@
 import type { Clock } from '../lib/clock.js';
 import { ApplyDueRecordImportsDocument, DeliverRecordChangesDocument } from '../lib/generated/operations.js';
-import { serviceHeaders, type GraphClient } from '../lib/graph-client.js';
+import { answerOf, GraphRefusedError, serviceHeaders, type GraphClient } from '../lib/graph-client.js';
 import { createLogger } from '../lib/log.js';
 import type { FamilyRegisterClient } from './family-register-client.js';
 import { processHonsekiRequests } from './honseki-worker.js';
@@ -38,7 +38,9 @@ export function startWorkers(deps: {
       if (stopped) return;
       const current = step()
         .then((r) => log.debug(`${name} step`, { result: r as Record<string, unknown> }))
-        .catch((e: unknown) => log.warn(`${name} step failed; retrying later`, { kind: (e as Error).name }));
+        .catch((e: unknown) =>
+          log.warn(`${name} step failed; retrying later`, { kind: (e as Error).name, ...(e instanceof GraphRefusedError ? { codes: e.codes } : {}) }),
+        );
       running.add(current);
       await current;
       running.delete(current);
@@ -48,8 +50,8 @@ export function startWorkers(deps: {
   };
 
   loop('honseki', intervals.honsekiMs, () => processHonsekiRequests({ graph: deps.graph, headers, registry: deps.registry, clock: deps.clock }));
-  loop('due-imports', intervals.dueImportsMs, async () => deps.graph.request(ApplyDueRecordImportsDocument, { limit: 500 }, await headers()));
-  loop('record-change-outbox', intervals.outboxMs, async () => deps.graph.request(DeliverRecordChangesDocument, { limit: 100 }, await headers()));
+  loop('due-imports', intervals.dueImportsMs, async () => answerOf(await deps.graph.request(ApplyDueRecordImportsDocument, { limit: 500 }, await headers())));
+  loop('record-change-outbox', intervals.outboxMs, async () => answerOf(await deps.graph.request(DeliverRecordChangesDocument, { limit: 100 }, await headers())));
 
   return {
     async stop() {

@@ -8,7 +8,7 @@ export const testDbKind = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postg
  * A fresh, empty database for one test file: an in-memory PGlite, or a new database on the TEST_DATABASE_URL server
  * that is dropped again by `drop`.
  */
-export async function freshDatabase(opts: { preparedStatements?: boolean } = {}): Promise<{ client: SqlClient; drop(): Promise<void> }> {
+export async function freshDatabase(opts: { preparedStatements?: boolean } = {}): Promise<{ client: SqlClient; url?: string; drop(): Promise<void> }> {
   if (testDbKind === 'pglite') {
     const client = await openPglite();
     return { client, drop: () => client.close() };
@@ -23,6 +23,7 @@ export async function freshDatabase(opts: { preparedStatements?: boolean } = {})
   const client = await openPostgres(url.toString(), { max: 5, ...opts });
   return {
     client,
+    url: url.toString(),
     drop: async () => {
       await client.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
