@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { IngestJlisNotificationsDocument } from '../lib/generated/operations.js';
-import { GraphUnavailableError, type GraphClient } from '../lib/graph-client.js';
+import { GraphRefusedError, GraphUnavailableError, type GraphClient } from '../lib/graph-client.js';
 import { parseJlisLine, type JlisLine } from './jlis-file.js';
 import { JlisLanes } from './jlis-lanes.js';
 
@@ -21,6 +21,9 @@ export interface ImportProgress {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The codes of a batch that failed for now, not for good. */
+const TRANSIENT_CODES = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
 
 /**
  * Feeds a J-LIS file through the graph in batches. Bad lines are reported with their number and skipped; the rest of
@@ -51,7 +54,12 @@ export async function importJlisFile(opts: {
       try {
         const r = await opts.graph.request(IngestJlisNotificationsDocument, { input }, await opts.headers());
         const payload = r.data?.ingestJlisNotifications;
-        if (!payload) throw new GraphUnavailableError(r.errors?.[0]?.extensions?.code ?? 'no answer');
+        if (!payload) {
+          // Sent again only when the failure may pass (a subgraph or the database away); a refusal would repeat.
+          const codes = (r.errors ?? []).map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          if (codes.length > 0 && codes.every((c) => !TRANSIENT_CODES.has(c))) throw new GraphRefusedError(codes);
+          throw new GraphUnavailableError(codes[0] ?? 'no answer');
+        }
         if (payload.userErrors.length > 0) throw new Error(`the batch was refused: ${payload.userErrors[0]!.message}`);
         for (const res of payload.results) {
           summary.outcomes[res.outcome] = (summary.outcomes[res.outcome] ?? 0) + 1;
