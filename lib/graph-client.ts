@@ -35,7 +35,9 @@ export function answerOf<T>(r: GraphResult<T>): T {
  * A typed client of the gateway, used by workers and by cross-subgraph steps: the generated documents of
  * schema/operations give both the query text and the result types, as for any integrator. A production gateway runs
  * trusted documents only and refuses a document's text, so there (`trustedDocuments`) each is sent by its id: the
- * SHA-256 of the printed text, as schema/trusted-documents.json keys it.
+ * SHA-256 of the printed text, as schema/trusted-documents.json keys it. The id goes in
+ * `extensions.persistedQuery.sha256Hash`, the form our gateway, Apollo Router and Hive Router all take, so the
+ * workers need no change when a router is put in front of the same manifest.
  */
 export interface GraphClient {
   request<R, V>(doc: TypedDocumentNode<R, V>, variables: V, headers: Record<string, string>): Promise<GraphResult<R>>;
@@ -46,12 +48,12 @@ export const sendsTrustedDocuments = (cfg: Pick<Config, 'NODE_ENV'>): boolean =>
 
 export function createGraphClient(url: () => string, opts: { timeoutMs?: number; trustedDocuments?: boolean } = {}): GraphClient {
   // Each document printed, and hashed, once per client.
-  const names = new WeakMap<DocumentNode, { query: string } | { documentId: string }>();
+  const names = new WeakMap<DocumentNode, { query: string } | { extensions: { persistedQuery: { version: 1; sha256Hash: string } } }>();
   const nameOf = (doc: DocumentNode) => {
     let name = names.get(doc);
     if (!name) {
       const query = print(doc);
-      name = opts.trustedDocuments ? { documentId: `sha256:${trustedDocumentId(query)}` } : { query };
+      name = opts.trustedDocuments ? { extensions: { persistedQuery: { version: 1, sha256Hash: trustedDocumentId(query) } } } : { query };
       names.set(doc, name);
     }
     return name;
