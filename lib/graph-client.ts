@@ -22,12 +22,15 @@ export class GraphRefusedError extends Error {
   }
 }
 
+/** The codes of an answer's errors; an error without one is the server's (as the gateway's formatter has it). */
+export const errorCodes = (r: GraphResult<unknown>): string[] => (r.errors ?? []).map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+
 /**
  * The answer of an operation that must run whole (a worker's claim or batch): its data, or a GraphRefusedError when
  * the graph answered errors instead — so that a step the graph refuses is reported, not taken for "nothing to do".
  */
 export function answerOf<T>(r: GraphResult<T>): T {
-  if (r.errors?.length || r.data == null) throw new GraphRefusedError((r.errors ?? []).map((e) => e.extensions?.code ?? 'UNKNOWN'));
+  if (r.errors?.length || r.data == null) throw new GraphRefusedError(errorCodes(r));
   return r.data;
 }
 

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { IngestJlisNotificationsDocument } from '../lib/generated/operations.js';
-import { GraphRefusedError, GraphUnavailableError, type GraphClient } from '../lib/graph-client.js';
+import { errorCodes, GraphRefusedError, GraphUnavailableError, type GraphClient } from '../lib/graph-client.js';
 import { parseJlisLine, type JlisLine } from './jlis-file.js';
 import { JlisLanes } from './jlis-lanes.js';
 
@@ -56,7 +56,7 @@ export async function importJlisFile(opts: {
         const payload = r.data?.ingestJlisNotifications;
         if (!payload) {
           // Sent again only when the failure may pass (a subgraph or the database away); a refusal would repeat.
-          const codes = (r.errors ?? []).map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          const codes = errorCodes(r);
           if (codes.length > 0 && codes.every((c) => !TRANSIENT_CODES.has(c))) throw new GraphRefusedError(codes);
           throw new GraphUnavailableError(codes[0] ?? 'no answer');
         }
