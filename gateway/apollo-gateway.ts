@@ -39,7 +39,11 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (!context.access) return;
     const token = await this.sign(this.subgraph, context.access);
-    const headers: Record<string, string> = { ...subgraphHeaders(token, context.caller, context.access.requestId, context.idempotencyKey), ...context.trace };
+    // The fetch's own operation, as the planner printed it, tells a mutation's call from the entity fetches of the
+    // same plan (its document node is handed over only when the planner is asked to keep it).
+    const mutation = /^\s*mutation\b/.test(request.query ?? '');
+    const writing = mutation ? { authorization: context.caller, idempotencyKey: context.idempotencyKey } : null;
+    const headers: Record<string, string> = { ...subgraphHeaders(token, context.access.requestId, writing), ...context.trace };
     for (const [name, value] of Object.entries(headers)) {
       request.http?.headers.set(name, value);
     }

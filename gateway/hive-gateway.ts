@@ -8,17 +8,16 @@ import { createGatewayRuntime, useUpstreamRetry, type GatewayPlugin } from '@gra
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { formatApiError, requestErrorCode } from '../lib/graphql/format-error.js';
-import { HEADER, readRequestAccess, subgraphHeaders } from '../lib/identity/request.js';
-import type { RequestAccess } from '../lib/identity/roles.js';
+import { HEADER, readRequestAccess } from '../lib/identity/request.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import type { GatewayOptions } from './apollo-gateway.js';
 import { sandboxHtml } from './landing-page.js';
 import { limitPlugins } from './limits.js';
 import { metricsPlugin } from './metrics-plugin.js';
+import { subgraphIdentityPlugin } from './subgraph-identity.js';
 import { subgraphTimeoutPlugin } from './subgraph-timeout.js';
 import { metricsRoute, ServiceMetrics } from '../lib/metrics.js';
-import { traceHeaders } from '../lib/tracing.js';
 import { loadSupergraph } from './supergraph.js';
 
 const HTTP_STATUS_BY_CODE: Record<string, number> = {
@@ -100,7 +99,6 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
   const log = createLogger('gateway');
   const metrics = new ServiceMetrics('gateway');
   const landing = !opts.production;
-  const subgraphAccess = new WeakMap<object, RequestAccess>();
   const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
   const runtime = createGatewayRuntime({
     supergraph: loadSupergraph(opts.urls),
@@ -132,28 +130,12 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
       useUpstreamRetry(({ executionRequest }) =>
         executionRequest.operationType === 'mutation' ? undefined : { maxRetries: 1, retryDelay: 50, retryDelayFactor: 1 },
       ),
+      subgraphIdentityPlugin(opts.sign),
       metricsPlugin(metrics, log),
       ...(limitPlugins(opts.limits, opts.production) as GatewayPlugin[]),
       formatErrorsPlugin(log),
       ...(opts.production ? [noIntrospection] : []),
     ],
-    propagateHeaders: {
-      // The wrapper below verified the caller and put the result in a header of its own; nothing the client sent
-      // reaches a subgraph except the caller's token, kept for the subgraph's nested requests.
-      fromClientToSubgraphs: async ({ request, subgraphName }) => {
-        // Read once per request, however many times the plan calls a subgraph; the signer reuses its tokens.
-        let access = subgraphAccess.get(request);
-        if (!access) {
-          const verified = request.headers.get(HEADER.verifiedAccess);
-          if (!verified) return {};
-          subgraphAccess.set(request, (access = JSON.parse(verified) as RequestAccess));
-        }
-        return {
-          ...subgraphHeaders(await opts.sign(subgraphName, access), request.headers.get(HEADER.authorization), access.requestId, request.headers.get(HEADER.idempotencyKey)),
-          ...traceHeaders(request.headers),
-        };
-      },
-    },
   });
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {

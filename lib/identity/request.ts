@@ -9,7 +9,7 @@ export const HEADER = {
   purpose: 'x-access-purpose',
   identityVerification: 'x-identity-verification',
   requestId: 'x-request-id',
-  /** Gateway → subgraph: the caller's own Authorization, which a subgraph presents again for a nested request. */
+  /** Gateway → subgraph, on a mutation's call only: the caller's own Authorization, for the subgraph's nested requests. */
   caller: 'x-renkei-caller',
   /** Inside the Hive gateway only: the access it verified, from its HTTP wrapper to its subgraph calls. */
   verifiedAccess: 'x-renkei-verified-access',
@@ -81,16 +81,23 @@ export function callerHeaders(access: RequestAccess, callerAuthorization: string
   return out;
 }
 
-/** What a gateway sends a subgraph: its own token for that subgraph, the caller's token for nested requests, the id. */
-export function subgraphHeaders(
-  gatewayToken: string,
-  callerAuthorization: string | null,
-  requestId: string,
-  idempotencyKey: string | null = null,
-): Record<string, string> {
+/** What of the caller a mutation's subgraph call carries besides the gateway's token. */
+export interface WritingCaller {
+  /** The caller's own Authorization, which the subgraph presents again for its nested requests. */
+  authorization: string | null;
+  idempotencyKey: string | null;
+}
+
+/**
+ * What a gateway sends a subgraph: its own token for that subgraph and the request id; for a mutation's call also
+ * the caller's token and the idempotency key. Only a procedure (a mutation) makes nested requests as the caller,
+ * and a key names a write: a query's call, an entity fetch of a mutation's plan included, gets neither, so a
+ * subgraph answering reads never holds a token it could act on as the caller.
+ */
+export function subgraphHeaders(gatewayToken: string, requestId: string, writing: WritingCaller | null): Record<string, string> {
   const out: Record<string, string> = { [HEADER.authorization]: `Bearer ${gatewayToken}`, [HEADER.requestId]: requestId };
-  if (callerAuthorization) out[HEADER.caller] = callerAuthorization;
-  if (idempotencyKey) out[HEADER.idempotencyKey] = idempotencyKey;
+  if (writing?.authorization) out[HEADER.caller] = writing.authorization;
+  if (writing?.idempotencyKey) out[HEADER.idempotencyKey] = writing.idempotencyKey;
   return out;
 }
 

@@ -110,7 +110,7 @@ export async function gqlBoth<T = any>(
   return { served, oracle };
 }
 
-/** Headers as the gateway would send them to `subgraph` for this caller (direct subgraph tests). */
+/** Headers as the gateway would send them to `subgraph` on a mutation's call for this caller (direct subgraph tests). */
 export async function gatewayHeadersFor(caller: Caller, subgraph: string): Promise<Record<string, string>> {
   const client = await headersFor(caller);
   const sign = await createGatewayTokenSigner(parseConfig({ NODE_ENV: 'test' }));
@@ -120,5 +120,5 @@ export async function gatewayHeadersFor(caller: Caller, subgraph: string): Promi
     identityVerification: client['x-identity-verification'] ?? null,
     requestId: 'direct-test',
   };
-  return { 'content-type': 'application/json', ...subgraphHeaders(await sign(subgraph, access), client.authorization ?? null, 'direct-test') };
+  return { 'content-type': 'application/json', ...subgraphHeaders(await sign(subgraph, access), 'direct-test', { authorization: client.authorization ?? null, idempotencyKey: null }) };
 }
