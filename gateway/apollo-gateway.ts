@@ -72,6 +72,8 @@ export interface GatewayOptions {
   host?: string;
   production: boolean;
   subgraphTimeoutMs?: number;
+  /** METRICS_TOKEN: `/metrics` answers only a scrape presenting it. */
+  metricsToken?: string;
 }
 
 /**
@@ -80,7 +82,7 @@ export interface GatewayOptions {
  */
 export async function startApolloGateway(opts: GatewayOptions): Promise<RunningService> {
   const log = createLogger('gateway');
-  const metrics = new ServiceMetrics('gateway');
+  const metrics = new ServiceMetrics('gateway', opts.metricsToken);
   const gateway = new ApolloGateway({
     supergraphSdl: loadSupergraph(opts.urls),
     buildService: ({ name, url }) => new IdentityForwardingDataSource({ url: url! }, name, opts.sign),

@@ -97,7 +97,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
   // not one.
   setMaxListeners(64);
   const log = createLogger('gateway');
-  const metrics = new ServiceMetrics('gateway');
+  const metrics = new ServiceMetrics('gateway', opts.metricsToken);
   const landing = !opts.production;
   const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
   const runtime = createGatewayRuntime({

@@ -28,6 +28,7 @@ async function serve(): Promise<{ url: string; stop(): Promise<void> }> {
     sign: await createGatewayTokenSigner(cfg),
     limits: cfg,
     subgraphTimeoutMs: cfg.SUBGRAPH_TIMEOUT_MS,
+    metricsToken: cfg.METRICS_TOKEN,
     port: Number(values.port),
     host: cfg.HOST,
     production: values.production || cfg.NODE_ENV === 'production',

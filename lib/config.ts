@@ -50,6 +50,11 @@ const ConfigSchema = z
     /** Distinct holders one identity may read per window before RATE_LIMITED (bulk harvesting). */
     HOLDER_READ_LIMIT: z.coerce.number().int().positive().default(2000),
     HOLDER_READ_WINDOW_S: z.coerce.number().int().positive().default(3600),
+    /**
+     * The bearer token Prometheus presents to read `/metrics`. Production requires one: the gateway's `/metrics` is
+     * on the port callers reach. Without it (development, tests) `/metrics` is open.
+     */
+    METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{32,256}$/, 'must be 32–256 visible ASCII characters').optional(),
     /** OTLP/HTTP collector base URL (…/v1/traces is appended); traces are off without it. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
     FAMILY_REGISTER_URL: z.string().url().default('http://127.0.0.1:4010'),
@@ -78,6 +83,9 @@ const ConfigSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.JLIS_TRUST_ANCHORS_FILE) {
       ctx.addIssue({ code: 'custom', path: ['JLIS_TRUST_ANCHORS_FILE'], message: 'production needs the J-LIS trust anchors; the dev CA is refused' });
+    }
+    if (c.NODE_ENV === 'production' && !c.METRICS_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'production needs a scrape token for /metrics, which is served on the same port as the API' });
     }
     if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a Postgres server, not the embedded database' });

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -33,7 +34,15 @@ export class ServiceMetrics {
   private readonly requestSeries = new Map<string, Series>();
   private readonly subgraphSeries = new Map<string, Series>();
 
-  constructor(service: string, work?: () => Promise<WorkCount[]>) {
+  /**
+   * @param scrapeToken the bearer token `/metrics` asks for (METRICS_TOKEN); without one it answers anyone.
+   * @param work the durable work queues' depths, counted at each scrape.
+   */
+  constructor(
+    service: string,
+    private readonly scrapeToken: string | undefined,
+    work?: () => Promise<WorkCount[]>,
+  ) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry, prefix: 'renkei_' });
     this.requests = new Counter({ name: 'renkei_requests_total', help: 'GraphQL requests answered, by operation and outcome', labelNames: ['operation', 'outcome'], registers: [this.registry] });
@@ -92,6 +101,13 @@ export class ServiceMetrics {
     series.seconds.observe(seconds);
   }
 
+  /** Whether a scrape presents the token, compared in constant time (digests of equal length). */
+  admits(authorization: string | undefined): boolean {
+    if (!this.scrapeToken) return true;
+    const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+    return timingSafeEqual(digest(presented), digest(this.scrapeToken));
+  }
+
   async serve(res: ServerResponse): Promise<void> {
     const body = await this.registry.metrics();
     res.writeHead(200, { 'content-type': this.registry.contentType, 'cache-control': 'no-store' });
@@ -99,9 +115,16 @@ export class ServiceMetrics {
   }
 }
 
-/** `GET /metrics`; true when it answered. */
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** `GET /metrics`, with the scrape token when one is configured; true when it answered. */
 export async function metricsRoute(req: IncomingMessage, res: ServerResponse, metrics: ServiceMetrics | undefined): Promise<boolean> {
   if (!metrics || req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') return false;
+  if (!metrics.admits(req.headers.authorization)) {
+    res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="metrics"', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ errors: [{ message: '/metrics needs the scrape token (METRICS_TOKEN) as a bearer token', extensions: { code: 'UNAUTHENTICATED' } }] }));
+    return true;
+  }
   await metrics.serve(res);
   return true;
 }

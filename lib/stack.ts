@@ -1,4 +1,4 @@
-import { startApolloGateway } from '../gateway/apollo-gateway.js';
+import { startApolloGateway, type GatewayOptions } from '../gateway/apollo-gateway.js';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
 import type { SubgraphUrls } from '../gateway/supergraph.js';
 import { seedConsent } from '../subgraphs/consent/seed.js';
@@ -91,25 +91,19 @@ export async function startStack(opts: {
     }
     // Subgraphs are stopped last, whichever instance of them is running then.
     running.push({ name: 'subgraphs', url: '', stop: async () => void (await Promise.all(Object.values(bySubgraph).map((s) => s.stop()))) });
+    const gatewayOptions = (port: number, production: boolean): GatewayOptions => ({
+      urls, verify, sign, limits: config, subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS, metricsToken: config.METRICS_TOKEN, port, host: config.HOST, production,
+    });
     if (opts.withGateway !== false) {
       const startGateway = (opts.engine ?? config.GATEWAY_ENGINE) === 'hive' ? startHiveGateway : startApolloGateway;
-      const gateway = await startGateway({
-        urls,
-        verify,
-        sign,
-        limits: config,
-        subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
-        port: ports.gateway,
-        host: config.HOST,
-        production: config.NODE_ENV === 'production',
-      });
+      const gateway = await startGateway(gatewayOptions(ports.gateway, config.NODE_ENV === 'production'));
       running.push(gateway);
       gatewayUrl = config.GATEWAY_URL ?? gateway.url;
     }
     const addGateway = async (engine: 'apollo' | 'hive', extra: { production?: boolean } = {}) => {
       const start = engine === 'hive' ? startHiveGateway : startApolloGateway;
       const production = extra.production ?? config.NODE_ENV === 'production';
-      const g = await start({ urls, verify, sign, limits: config, subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS, port: 0, host: config.HOST, production });
+      const g = await start(gatewayOptions(0, production));
       running.push(g);
       return g.url;
     };

@@ -12,6 +12,7 @@ export function subgraphDeps(cfg: Config, io: { db: Db; clock: Clock; trust: Tru
     ...io,
     gatewayKeys: cfg,
     serviceToken: serviceTokenSource(cfg),
+    metricsToken: cfg.METRICS_TOKEN,
     settings: {
       maxAddressLength: cfg.MAX_ADDRESS_LENGTH,
       holderReadLimit: cfg.HOLDER_READ_LIMIT,

@@ -45,6 +45,8 @@ export interface SubgraphDeps {
   graph: GraphClient;
   serviceToken: () => Promise<string>;
   settings: SubgraphSettings;
+  /** METRICS_TOKEN: `/metrics` answers only a scrape presenting it. */
+  metricsToken?: string;
 }
 
 export interface RunningService {
@@ -85,7 +87,7 @@ export async function startSubgraph<C extends SubgraphContext>(
 ): Promise<RunningService> {
   const log = createLogger(`subgraph-${definition.name}`);
   const verifyGateway = await createGatewayTokenVerifier(opts.deps.gatewayKeys, definition.name);
-  const metrics = new ServiceMetrics(`subgraph-${definition.name}`, definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined);
+  const metrics = new ServiceMetrics(`subgraph-${definition.name}`, opts.deps.metricsToken, definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined);
   const server = new ApolloServer<C>({
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
     schema: buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }]),

@@ -17,7 +17,7 @@ describe('configuration is parsed once and a bad value names its variable', () =
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(new RegExp(`\\b${variable}\\b`));
   });
-  it('production refuses APP_NOW, the dev key (no JWKS URL) and the embedded database', () => {
+  it('production refuses APP_NOW, the dev key (no JWKS URL), the embedded database and an open /metrics', () => {
     const message = (() => {
       try {
         parseConfig({ NODE_ENV: 'production', APP_NOW: '2026-04-01T09:00:00+09:00' });
@@ -29,5 +29,11 @@ describe('configuration is parsed once and a bad value names its variable', () =
     expect(message).toMatch(/APP_NOW/);
     expect(message).toMatch(/JWT_JWKS_URL/);
     expect(message).toMatch(/DATABASE_URL/);
+    expect(message).toMatch(/METRICS_TOKEN/);
+  });
+  it('a scrape token is 32–256 visible characters', () => {
+    expect(() => parseConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => parseConfig({ METRICS_TOKEN: 'x'.repeat(31) + ' ' })).toThrow(/METRICS_TOKEN/);
+    expect(parseConfig({ METRICS_TOKEN: 'x'.repeat(32) }).METRICS_TOKEN).toBe('x'.repeat(32));
   });
 });

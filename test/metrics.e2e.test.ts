@@ -55,3 +55,34 @@ describe('Prometheus /metrics', () => {
     }
   });
 });
+
+describe('/metrics with a scrape token (METRICS_TOKEN, required in production)', () => {
+  const token = 'scrape-token-of-this-test-0123456789abcdef';
+  let guarded: TestGraph;
+  beforeAll(async () => {
+    guarded = await startTestGraph({ env: { METRICS_TOKEN: token } });
+  });
+  afterAll(async () => {
+    await guarded?.close();
+  });
+
+  it('every process, both gateway engines, answers a scrape only with the token; 401 naming what to send otherwise', async () => {
+    const urls = [guarded.gatewayUrl, guarded.oracleUrl, ...Object.values(guarded.subgraphUrls)];
+    for (const url of urls) {
+      for (const authorization of [undefined, 'Bearer wrong-token-of-the-same-length-0123456789', `Bearer ${token}x`, token]) {
+        const refused = await fetch(new URL('/metrics', url), { headers: authorization ? { authorization } : {} });
+        expect(refused.status, `${url} ${authorization}`).toBe(401);
+        expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+        const body = (await refused.json()) as { errors: { message: string; extensions: { code: string } }[] };
+        expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+        expect(body.errors[0]!.message).toMatch(/METRICS_TOKEN/);
+        expect(JSON.stringify(body)).not.toContain(token);
+      }
+      const res = await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, url).toBe(200);
+      expect(await res.text()).toMatch(/^renkei_process_resident_memory_bytes/m);
+      // The probes stay open: a load balancer's health check carries no token.
+      expect((await fetch(new URL('/healthz', url))).status).toBe(200);
+    }
+  });
+});

@@ -5,7 +5,9 @@ const SERIES_RE = /^renkei_subgraph_request_duration_seconds_(sum|count)\{[^}]*s
 
 /** The gateway's running totals of its subgraph calls (one gateway process: the benchmarks run one worker). */
 export async function subgraphTimes(gatewayUrl: string): Promise<SubgraphTimes> {
-  const text = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+  // Scraped as Prometheus would, with the run's scrape token when it has one (production runs).
+  const token = process.env.METRICS_TOKEN;
+  const text = await (await fetch(new URL('/metrics', gatewayUrl), { headers: token ? { authorization: `Bearer ${token}` } : {} })).text();
   const out: SubgraphTimes = new Map();
   for (const line of text.split('\n')) {
     const m = SERIES_RE.exec(line);
