@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { serveApollo } from '../lib/http-server.js';
+import { serveApollo, type HttpSettings } from '../lib/http-server.js';
 import { subgraphsReady } from './readiness.js';
 import { formatApiError } from '../lib/graphql/format-error.js';
 import { header, HEADER, readRequestAccess, subgraphHeaders } from '../lib/identity/request.js';
@@ -72,8 +72,8 @@ export interface GatewayOptions {
   host?: string;
   production: boolean;
   subgraphTimeoutMs?: number;
-  /** METRICS_TOKEN: `/metrics` answers only a scrape presenting it. */
-  metricsToken?: string;
+  /** Keep-alive and the `/metrics` token (`httpSettings`); Node's keep-alive and an open `/metrics` without. */
+  http?: HttpSettings;
 }
 
 /**
@@ -82,7 +82,7 @@ export interface GatewayOptions {
  */
 export async function startApolloGateway(opts: GatewayOptions): Promise<RunningService> {
   const log = createLogger('gateway');
-  const metrics = new ServiceMetrics('gateway', opts.metricsToken);
+  const metrics = new ServiceMetrics('gateway', opts.http?.metricsToken);
   const gateway = new ApolloGateway({
     supergraphSdl: loadSupergraph(opts.urls),
     buildService: ({ name, url }) => new IdentityForwardingDataSource({ url: url! }, name, opts.sign),
@@ -107,6 +107,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     host: opts.host ?? '127.0.0.1',
     ready: () => subgraphsReady(opts.urls),
     metrics,
+    http: opts.http,
     service: 'gateway',
     context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);

@@ -97,7 +97,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
   // not one.
   setMaxListeners(64);
   const log = createLogger('gateway');
-  const metrics = new ServiceMetrics('gateway', opts.metricsToken);
+  const metrics = new ServiceMetrics('gateway', opts.http?.metricsToken);
   const landing = !opts.production;
   const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
   const runtime = createGatewayRuntime({
@@ -161,7 +161,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     }
     return runtime(req, res);
   };
-  const http = await listen(handler, { port: opts.port, host: opts.host ?? '127.0.0.1', path: '/graphql', service: 'gateway' });
+  const http = await listen(handler, { port: opts.port, host: opts.host ?? '127.0.0.1', path: '/graphql', service: 'gateway', http: opts.http });
   log.info('listening', { url: http.url, engine: 'hive' });
   return {
     name: 'gateway',

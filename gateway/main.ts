@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../lib/config.js';
 import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
 import { createTokenVerifier } from '../lib/identity/tokens.js';
+import { httpSettings } from '../lib/http-server.js';
 import { createLogger } from '../lib/log.js';
 import { initTracing, shutdownTracing } from '../lib/tracing.js';
 
@@ -28,7 +29,7 @@ async function serve(): Promise<{ url: string; stop(): Promise<void> }> {
     sign: await createGatewayTokenSigner(cfg),
     limits: cfg,
     subgraphTimeoutMs: cfg.SUBGRAPH_TIMEOUT_MS,
-    metricsToken: cfg.METRICS_TOKEN,
+    http: httpSettings(cfg),
     port: Number(values.port),
     host: cfg.HOST,
     production: values.production || cfg.NODE_ENV === 'production',

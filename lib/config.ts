@@ -3,6 +3,9 @@ import { DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_JWT_PRIVATE_JWK } from './identi
 
 const DEV_PUBLIC_KEYS = new Set([DEV_ONLY_GATEWAY_PRIVATE_JWK.x, DEV_ONLY_JWT_PRIVATE_JWK.x]);
 
+/** Above AWS ALB's default idle timeout of 60 s. */
+export const DEFAULT_HTTP_KEEP_ALIVE_S = 65;
+
 /**
  * Every setting the processes read, parsed once at start. A bad value stops the process with a message naming
  * the variable, never a silent default.
@@ -50,6 +53,11 @@ const ConfigSchema = z
     /** Distinct holders one identity may read per window before RATE_LIMITED (bulk harvesting). */
     HOLDER_READ_LIMIT: z.coerce.number().int().positive().default(2000),
     HOLDER_READ_WINDOW_S: z.coerce.number().int().positive().default(3600),
+    /**
+     * How long every process keeps an idle keep-alive connection: above the idle timeout of the load balancer in
+     * front (AWS ALB 60 s; Google's 600 s needs 620), so that the balancer closes first (lib/http-server.ts).
+     */
+    HTTP_KEEP_ALIVE_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(DEFAULT_HTTP_KEEP_ALIVE_S),
     /**
      * The bearer token Prometheus presents to read `/metrics`. Production requires one: the gateway's `/metrics` is
      * on the port callers reach. Without it (development, tests) `/metrics` is open.

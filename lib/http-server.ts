@@ -3,8 +3,27 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { metricsRoute, type ServiceMetrics } from './metrics.js';
 import { traceRequest } from './tracing.js';
+import { DEFAULT_HTTP_KEEP_ALIVE_S, type Config } from './config.js';
 
 const MAX_BODY_BYTES = 1_000_000;
+
+/** How a process serves HTTP, from its configuration (`httpSettings`). */
+export interface HttpSettings {
+  /**
+   * How long an idle keep-alive connection stays open: longer than the idle timeout of whatever pools connections to
+   * this process (a load balancer in front, the gateway's pool to a subgraph), so that the pooling side closes first.
+   * Node's own 5 s is shorter than any balancer's: the balancer then sends a request into a socket this side is
+   * closing, which its caller sees as a 502 (and the gateway as a failed call, never sent again for a mutation).
+   */
+  keepAliveTimeoutMs: number;
+  /** METRICS_TOKEN: `/metrics` answers only a scrape presenting it. */
+  metricsToken?: string;
+}
+
+export const httpSettings = (cfg: Pick<Config, 'HTTP_KEEP_ALIVE_TIMEOUT_S' | 'METRICS_TOKEN'>): HttpSettings => ({
+  keepAliveTimeoutMs: cfg.HTTP_KEEP_ALIVE_TIMEOUT_S * 1000,
+  metricsToken: cfg.METRICS_TOKEN,
+});
 
 export interface HttpService {
   url: string;
@@ -36,7 +55,7 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 /** Listens, and on close stops taking connections, lets in-flight requests finish, then drops idle keep-alives. */
 export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
-  opts: { port: number; host: string; path?: string; service: string },
+  opts: { port: number; host: string; path?: string; service: string; http?: HttpSettings },
 ): Promise<HttpService> {
   const { port, host, path = '/' } = opts;
   const server = createServer((req, res) => {
@@ -46,6 +65,9 @@ export async function listen(
       res.end(JSON.stringify({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
     });
   });
+  // Node answers a keep-alive connection's next request headers on their own timer (headersTimeout runs from the
+  // request's first byte, not from the idle start), so only the idle timeout needs raising.
+  server.keepAliveTimeout = opts.http?.keepAliveTimeoutMs ?? DEFAULT_HTTP_KEEP_ALIVE_S * 1000;
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   return {
@@ -66,7 +88,7 @@ export async function listen(
  */
 export async function serveApollo<C extends BaseContext>(
   apollo: ApolloServer<C>,
-  opts: { port: number; host: string; service: string; context: (req: IncomingMessage) => Promise<C>; ready: () => Promise<boolean>; metrics?: ServiceMetrics },
+  opts: { port: number; host: string; service: string; context: (req: IncomingMessage) => Promise<C>; ready: () => Promise<boolean>; metrics?: ServiceMetrics; http?: HttpSettings },
 ): Promise<HttpService> {
   await apollo.start();
   const http = await listen(async (req, res) => {

@@ -12,6 +12,7 @@ import { createTokenVerifier } from './identity/tokens.js';
 import { AUDIT_MIGRATIONS } from './audit/migrations.js';
 import { createGatewayTokenSigner } from './identity/gateway-token.js';
 import { subgraphDeps } from './subgraph-deps.js';
+import { httpSettings } from './http-server.js';
 import { createGraphClient, sendsTrustedDocuments } from './graph-client.js';
 import { loadTrustStore } from './certificates/trust-config.js';
 import type { TrustStore } from './certificates/verify.js';
@@ -92,7 +93,7 @@ export async function startStack(opts: {
     // Subgraphs are stopped last, whichever instance of them is running then.
     running.push({ name: 'subgraphs', url: '', stop: async () => void (await Promise.all(Object.values(bySubgraph).map((s) => s.stop()))) });
     const gatewayOptions = (port: number, production: boolean): GatewayOptions => ({
-      urls, verify, sign, limits: config, subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS, metricsToken: config.METRICS_TOKEN, port, host: config.HOST, production,
+      urls, verify, sign, limits: config, subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS, http: httpSettings(config), port, host: config.HOST, production,
     });
     if (opts.withGateway !== false) {
       const startGateway = (opts.engine ?? config.GATEWAY_ENGINE) === 'hive' ? startHiveGateway : startApolloGateway;

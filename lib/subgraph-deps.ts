@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { TrustStore } from './certificates/verify.js';
 import type { GraphClient } from './graph-client.js';
+import { httpSettings } from './http-server.js';
 import { serviceTokenSource } from './identity/service-token.js';
 import type { SubgraphDeps } from './subgraph-server.js';
 
@@ -12,7 +13,7 @@ export function subgraphDeps(cfg: Config, io: { db: Db; clock: Clock; trust: Tru
     ...io,
     gatewayKeys: cfg,
     serviceToken: serviceTokenSource(cfg),
-    metricsToken: cfg.METRICS_TOKEN,
+    http: httpSettings(cfg),
     settings: {
       maxAddressLength: cfg.MAX_ADDRESS_LENGTH,
       holderReadLimit: cfg.HOLDER_READ_LIMIT,

@@ -16,6 +16,7 @@ import type { GraphClient } from './graph-client.js';
 import type { RequestAccess } from './identity/roles.js';
 import { createLogger } from './log.js';
 import { ServiceMetrics } from './metrics.js';
+import type { HttpSettings } from './http-server.js';
 import { requestMetricsPlugin } from './graphql/request-metrics-plugin.js';
 import type { SubgraphDefinition, SubgraphSettings } from './subgraph-definition.js';
 import { AccessRecorder } from './audit/access-records.js';
@@ -45,8 +46,7 @@ export interface SubgraphDeps {
   graph: GraphClient;
   serviceToken: () => Promise<string>;
   settings: SubgraphSettings;
-  /** METRICS_TOKEN: `/metrics` answers only a scrape presenting it. */
-  metricsToken?: string;
+  http: HttpSettings;
 }
 
 export interface RunningService {
@@ -87,7 +87,7 @@ export async function startSubgraph<C extends SubgraphContext>(
 ): Promise<RunningService> {
   const log = createLogger(`subgraph-${definition.name}`);
   const verifyGateway = await createGatewayTokenVerifier(opts.deps.gatewayKeys, definition.name);
-  const metrics = new ServiceMetrics(`subgraph-${definition.name}`, opts.deps.metricsToken, definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined);
+  const metrics = new ServiceMetrics(`subgraph-${definition.name}`, opts.deps.http.metricsToken, definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined);
   const server = new ApolloServer<C>({
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
     schema: buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }]),
@@ -105,6 +105,7 @@ export async function startSubgraph<C extends SubgraphContext>(
     port: opts.port,
     host: opts.host ?? '127.0.0.1',
     metrics,
+    http: opts.deps.http,
     service: `subgraph-${definition.name}`,
     ready: async () => {
       await opts.deps.db.execute(sql`select 1`);
