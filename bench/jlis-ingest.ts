@@ -6,7 +6,7 @@ import postgres from 'postgres';
 import { japanDate } from '../lib/japan-date.js';
 import { bulkSerial } from '../seeds/bulk-holders.js';
 import { fixed, jsonLine, table } from './support/report.js';
-import { nodeArgs } from './support/processes.js';
+import { benchLogLevel, nodeArgs } from './support/processes.js';
 import type { BenchSubgraphs } from './support/stack.js';
 
 interface Summary {
@@ -40,7 +40,7 @@ export function writeJlisFile(path: string, holders: number, lines: number): voi
 function importFile(file: string, gatewayUrl: string): Promise<{ seconds: number; summary: Summary }> {
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs('scripts/jlis-import.ts'), file], {
-    env: { NODE_ENV: 'test', ...process.env, LOG_LEVEL: 'error', GATEWAY_URL: gatewayUrl },
+    env: { NODE_ENV: 'test', ...process.env, LOG_LEVEL: benchLogLevel(), GATEWAY_URL: gatewayUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

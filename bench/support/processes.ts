@@ -19,13 +19,20 @@ export function nodeArgs(script: string): string[] {
 }
 
 /**
+ * The log level of every process: `error` unless BENCH_LOG_LEVEL says otherwise. Deployed, each process writes a line
+ * per request at `info`; the benchmarks leave that out by default so that their output stays readable, and
+ * BENCH_LOG_LEVEL=info (with stderr sent to a file) measures it.
+ */
+export const benchLogLevel = () => process.env.BENCH_LOG_LEVEL ?? 'error';
+
+/**
  * Runs an entry point as a process of its own and resolves with the JSON line it prints once ready.
  * BENCH_CPU_PROF=DIR writes a V8 CPU profile of every process into DIR for `--cpu-prof` analysis.
  */
 export function startNode<T extends { ready: true }>(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<Started<T>> {
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...prof, ...nodeArgs(script), ...args], {
-    env: { NODE_ENV: 'test', ...process.env, LOG_LEVEL: 'error', ...env },
+    env: { NODE_ENV: 'test', ...process.env, LOG_LEVEL: benchLogLevel(), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
