@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../lib/config.js';
 import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
 import { createTokenVerifier } from '../lib/identity/tokens.js';
-import { httpSettings } from '../lib/http-server.js';
 import { createLogger } from '../lib/log.js';
 import { initTracing, shutdownTracing } from '../lib/tracing.js';
+import { gatewayOptionsFrom } from './options.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,17 +23,15 @@ await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei-gateway');
 async function serve(): Promise<{ url: string; stop(): Promise<void> }> {
   // Only the engine that serves is loaded: the other's modules would cost some 40 MB of every worker's memory.
   const start = values.engine === 'apollo' ? (await import('./apollo-gateway.js')).startApolloGateway : (await import('./hive-gateway.js')).startHiveGateway;
-  return start({
-    urls: JSON.parse(positionals[0]!),
-    verify: createTokenVerifier(cfg),
-    sign: await createGatewayTokenSigner(cfg),
-    limits: cfg,
-    subgraphTimeoutMs: cfg.SUBGRAPH_TIMEOUT_MS,
-    http: httpSettings(cfg),
-    port: Number(values.port),
-    host: cfg.HOST,
-    production: values.production || cfg.NODE_ENV === 'production',
-  });
+  return start(
+    gatewayOptionsFrom(cfg, {
+      urls: JSON.parse(positionals[0]!),
+      verify: createTokenVerifier(cfg),
+      sign: await createGatewayTokenSigner(cfg),
+      port: Number(values.port),
+      production: values.production || cfg.NODE_ENV === 'production',
+    }),
+  );
 }
 
 const announce = (url: string, pids: number[]) =>

@@ -1,4 +1,5 @@
-import { startApolloGateway, type GatewayOptions } from '../gateway/apollo-gateway.js';
+import { startApolloGateway } from '../gateway/apollo-gateway.js';
+import { gatewayOptionsFrom } from '../gateway/options.js';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
 import type { SubgraphUrls } from '../gateway/supergraph.js';
 import { seedConsent } from '../subgraphs/consent/seed.js';
@@ -12,7 +13,6 @@ import { createTokenVerifier } from './identity/tokens.js';
 import { AUDIT_MIGRATIONS } from './audit/migrations.js';
 import { createGatewayTokenSigner } from './identity/gateway-token.js';
 import { subgraphDeps } from './subgraph-deps.js';
-import { httpSettings } from './http-server.js';
 import { createGraphClient, sendsTrustedDocuments } from './graph-client.js';
 import { loadTrustStore } from './certificates/trust-config.js';
 import type { TrustStore } from './certificates/verify.js';
@@ -92,9 +92,7 @@ export async function startStack(opts: {
     }
     // Subgraphs are stopped last, whichever instance of them is running then.
     running.push({ name: 'subgraphs', url: '', stop: async () => void (await Promise.all(Object.values(bySubgraph).map((s) => s.stop()))) });
-    const gatewayOptions = (port: number, production: boolean): GatewayOptions => ({
-      urls, verify, sign, limits: config, subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS, http: httpSettings(config), port, host: config.HOST, production,
-    });
+    const gatewayOptions = (port: number, production: boolean) => gatewayOptionsFrom(config, { urls, verify, sign, port, production });
     if (opts.withGateway !== false) {
       const startGateway = (opts.engine ?? config.GATEWAY_ENGINE) === 'hive' ? startHiveGateway : startApolloGateway;
       const gateway = await startGateway(gatewayOptions(ports.gateway, config.NODE_ENV === 'production'));

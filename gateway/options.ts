@@ -1,0 +1,16 @@
+import type { Config } from '../lib/config.js';
+import { httpSettings } from '../lib/http-server.js';
+import type { GatewayOptions } from './apollo-gateway.js';
+
+/**
+ * A gateway's options as the configuration gives them, either engine: the caller adds what is its own (the subgraphs'
+ * URLs, the verifier and signer it made, the port, the mode). One place, so that a new setting reaches every gateway
+ * started (gateway/main.ts, lib/stack.ts). Types only from the engine module: loading nothing of either engine here.
+ */
+export const gatewayOptionsFrom = (cfg: Config, own: Pick<GatewayOptions, 'urls' | 'verify' | 'sign' | 'port' | 'production'>): GatewayOptions => ({
+  ...own,
+  limits: cfg,
+  subgraphTimeoutMs: cfg.SUBGRAPH_TIMEOUT_MS,
+  http: httpSettings(cfg),
+  host: cfg.HOST,
+});
