@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { getOperationAST, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { createTokenVerifier } from '../lib/identity/tokens.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import type { SubgraphUrls } from '../gateway/supergraph.js';
 import { demoId } from '../seeds/demo-holders.js';
+import { recordingProxies } from '../bench/support/direct-calls.js';
 import { headersFor, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
 
 const HOLDER_CARD = readFileSync(new URL('../schema/operations/HolderCard.graphql', import.meta.url), 'utf8');
@@ -18,63 +19,38 @@ const HOLDER_CARD = readFileSync(new URL('../schema/operations/HolderCard.graphq
 const REVOKE = `mutation($id: ID!) { revokeAddressOneStopConsent(input: { holderId: $id }) {
   consent { status holder { name } } userErrors { code } } }`;
 
-interface SubgraphCall {
-  subgraph: string;
-  operation: string | undefined;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** A pass-through in front of a subgraph that notes what each call carried. */
-async function recordingProxy(subgraph: string, target: string, calls: SubgraphCall[]): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks);
-      const query = (JSON.parse(body.toString('utf8')) as { query?: string }).query;
-      calls.push({ subgraph, operation: query ? getOperationAST(parse(query))?.operation : undefined, headers: { ...req.headers } });
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([n]) => !['host', 'connection', 'content-length'].includes(n))) as Record<string, string>;
-      const answer = await fetch(target, { method: 'POST', headers, body });
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
-      res.end(Buffer.from(await answer.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`, server };
-}
-
 let graph: TestGraph;
-const proxies: Server[] = [];
-const calls: SubgraphCall[] = [];
+let proxies: Awaited<ReturnType<typeof recordingProxies>>;
 const gateways: Record<'hive' | 'apollo', RunningService> = {} as never;
 
 beforeAll(async () => {
   graph = await startTestGraph();
-  const urls = {} as SubgraphUrls;
-  for (const [name, target] of Object.entries(graph.subgraphUrls) as [keyof SubgraphUrls, string][]) {
-    const proxy = await recordingProxy(name, target, calls);
-    proxies.push(proxy.server);
-    urls[name] = proxy.url;
-  }
+  proxies = await recordingProxies(graph.subgraphUrls);
   const cfg = parseConfig({ NODE_ENV: 'test' });
-  const opts = { urls, verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, port: 0, production: false };
+  const opts = { urls: proxies.urls as SubgraphUrls, verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, port: 0, production: false };
   gateways.hive = await startHiveGateway(opts);
   gateways.apollo = await startApolloGateway(opts);
 });
 afterAll(async () => {
   for (const g of Object.values(gateways)) await g?.stop();
-  for (const p of proxies) {
-    p.closeAllConnections();
-    p.close();
-  }
+  proxies?.close();
   await graph?.close();
 });
 
+/** The calls the last request made, each with its operation type read from the body the gateway sent. */
+let calls: { subgraph: string; operation: string | undefined; headers: IncomingHttpHeaders }[] = [];
+
 async function send(engine: 'hive' | 'apollo', caller: Caller, query: string, variables: Record<string, unknown>, key: string) {
-  calls.length = 0;
+  proxies.calls.length = 0;
   const headers: Record<string, string> = { ...(await headersFor(caller)), 'idempotency-key': key };
   const res = await fetch(gateways[engine].url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  return { headers, body: (await res.json()) as { data?: any; errors?: unknown[] } };
+  const body = (await res.json()) as { data?: any; errors?: unknown[] };
+  calls = proxies.calls.map((c) => ({
+    subgraph: c.subgraph,
+    operation: getOperationAST(parse((JSON.parse(c.body) as { query: string }).query))?.operation,
+    headers: c.headers,
+  }));
+  return { headers, body };
 }
 
 describe.each([

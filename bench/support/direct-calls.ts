@@ -1,7 +1,9 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 
 export interface RecordedCall {
   subgraph: string;
+  /** What the call carried: the gateway's token and ids (the replay signs its own). */
+  headers: IncomingHttpHeaders;
   body: string;
   start: number;
   end: number;
@@ -9,7 +11,7 @@ export interface RecordedCall {
 
 /**
  * Stands a recording proxy in front of each subgraph, so the exact subgraph requests a gateway plans for one
- * operation (bodies, order, what runs in parallel) can be replayed without the gateway.
+ * operation (bodies, order, what runs in parallel) can be replayed without the gateway, and what each carried seen.
  */
 export async function recordingProxies(urls: Record<string, string>): Promise<{ urls: Record<string, string>; calls: RecordedCall[]; close(): void }> {
   const calls: RecordedCall[] = [];
@@ -21,7 +23,7 @@ export async function recordingProxies(urls: Record<string, string>): Promise<{ 
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        const call: RecordedCall = { subgraph: name, body: body.toString('utf8'), start: performance.now(), end: 0 };
+        const call: RecordedCall = { subgraph: name, headers: { ...req.headers }, body: body.toString('utf8'), start: performance.now(), end: 0 };
         calls.push(call);
         const up = httpRequest(target, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (upRes) => {
           res.writeHead(upRes.statusCode ?? 502, upRes.headers);
