@@ -1,7 +1,7 @@
 /**
  * Bulk-harvesting guard: how many distinct holders one identity may read in a window (OWASP API6). Re-reading a
  * holder already read in the window is free, so a clerk's normal work never meets it. Kept per process, in memory:
- * with N driver processes behind a balancer an identity gets at most N times the budget (see README, Security).
+ * with N driver processes behind a balancer an identity gets at most N times the budget (docs/security.md).
  */
 export class HolderReadBudget {
   private readonly windows = new Map<string, { start: number; seen: Set<string> }>();

@@ -2,7 +2,7 @@ import { cpus, totalmem } from 'node:os';
 
 export const machine = () => `${cpus().length} × ${cpus()[0]?.model?.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 
-/** Prints a Markdown table (pasted into README as is). */
+/** Prints a Markdown table (pasted into docs/benchmarks.md as is). */
 export function table(title: string, head: string[], rows: (string | number)[][]): void {
   console.log(`\n${title}\n`);
   console.log(`| ${head.join(' | ')} |`);
