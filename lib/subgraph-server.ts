@@ -11,6 +11,7 @@ import { callerHeaders, header, readGatewayAccess } from './identity/request.js'
 import { IDEMPOTENCY_HEADER, idempotencyPlugin } from './idempotency.js';
 import { createGatewayTokenVerifier } from './identity/gateway-token.js';
 import type { Config } from './config.js';
+import type { SubgraphScope } from './identity/subgraph-scope.js';
 import type { TrustStore } from './certificates/verify.js';
 import type { GraphClient } from './graph-client.js';
 import type { RequestAccess } from './identity/roles.js';
@@ -41,6 +42,8 @@ export interface SubgraphDeps {
   clock: Clock;
   /** Where the gateway's public key comes from; each subgraph verifies tokens addressed to itself. */
   gatewayKeys: Pick<Config, 'NODE_ENV' | 'GATEWAY_VERIFY_JWK'>;
+  /** What the subgraphs vouch for to each other within a request (a holder's prefecture, a consent's holder). */
+  scope: SubgraphScope;
   trust: TrustStore;
   /** The gateway, for the steps of a procedure that read another subgraph's data. */
   graph: GraphClient;
