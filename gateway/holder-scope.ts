@@ -109,7 +109,9 @@ export function pseudonymResolver(opts: { url: string; sign: GatewayTokenSigner;
   };
 }
 
-const scopeUnavailable = () => apiError('SERVICE_UNAVAILABLE', 'the holders this request names could not be looked up just now; try again');
+/** A refusal before execution, answered with status 200 as the serving engine answers every refused request. */
+const ANSWERED = { http: { status: 200 } };
+const scopeUnavailable = () => apiError('SERVICE_UNAVAILABLE', 'the holders this request names could not be looked up just now; try again', ANSWERED);
 
 /**
  * The access a request's subgraph calls carry: for MYNA_PORTAL, with the holders its pseudonyms name; for every
@@ -124,7 +126,7 @@ export async function accessWithHolderScope(
   if (access.identity.role !== 'MYNA_PORTAL') return access;
   const named = pseudonymsNamed(document, variables).filter((p) => PSEUDONYM_RE.test(p));
   if (named.length > MAX_SCOPED_HOLDERS) {
-    throw apiError('INVALID_INPUT', `a request names at most ${MAX_SCOPED_HOLDERS} pseudonyms`);
+    throw apiError('INVALID_INPUT', `a request names at most ${MAX_SCOPED_HOLDERS} pseudonyms`, ANSWERED);
   }
   return { ...access, holderScope: named.length > 0 ? await resolve(named, access.requestId) : [] };
 }

@@ -164,6 +164,27 @@ describe('issue 15.1: Myna Portal reaches only the holders its request names by 
     expect(unscoped.data._entities).toEqual([null]);
     expect(codesOf(unscoped)).toEqual(['FORBIDDEN']);
   });
+  it('security (issue 15.1): holderByPseudonym, myAccessLog and an import by its key answer Myna Portal only within its signed scope', async () => {
+    const scopedTo12 = (subgraph: string) => gatewayHeadersFor(portalInquiry, subgraph, [demoId(12)]);
+    const byPseudonym = 'query($p: String!) { holderByPseudonym(pseudonym: $p) { id } }';
+    const own = await raw(graph.subgraphUrls['portal-link'], await scopedTo12('portal-link'), byPseudonym, { p: 'demo-pseudonym-0012' });
+    expect(own.data.holderByPseudonym).toEqual({ id: demoId(12) });
+    const other = await raw(graph.subgraphUrls['portal-link'], await scopedTo12('portal-link'), byPseudonym, { p: 'demo-pseudonym-0001' });
+    expect(other.data?.holderByPseudonym ?? null).toBeNull();
+    expect(codesOf(other)).toEqual(['FORBIDDEN']);
+    const log = await raw(graph.subgraphUrls['portal-link'], await scopedTo12('portal-link'), 'query($p: String!) { myAccessLog(pseudonym: $p) { edges { cursor } } }', {
+      p: 'demo-pseudonym-0001',
+    });
+    expect(codesOf(log)).toEqual(['FORBIDDEN']);
+    const importQuery = 'query($r:[_Any!]!){_entities(representations:$r){... on RecordImport{newValue}}}';
+    const mine = await raw(graph.subgraphUrls.driver, await scopedTo12('driver'), importQuery, { r: [{ __typename: 'RecordImport', id: pendingImportOf12 }] });
+    expect(mine.data._entities).toEqual([{ newValue: '大阪府大阪市北区中之島1丁目3-20' }]);
+    const notMine = await raw(graph.subgraphUrls.driver, await gatewayHeadersFor(portalInquiry, 'driver', [demoId(1)]), importQuery, {
+      r: [{ __typename: 'RecordImport', id: pendingImportOf12 }],
+    });
+    expect(notMine.data._entities).toEqual([null]);
+    expect(codesOf(notMine)).toEqual(['FORBIDDEN']);
+  });
 });
 
 describe('issue 15.1: staff reach their own prefecture only, on every path', () => {
@@ -308,4 +329,23 @@ describe('issue 15.1: what the scope costs', () => {
       expect(again).toEqual(first.slice(1));
     },
   );
+});
+
+describe('issue 15.1: when the links cannot be read', () => {
+  it('security (issue 15.1): with portal-link down, a Myna Portal request is refused SERVICE_UNAVAILABLE on both engines, never answered with a wider scope; staff are answered as before', async () => {
+    await graph.stopSubgraph('portal-link');
+    try {
+      const r = await ask(portalInquiry, HOLDER_BY_PSEUDONYM, { pseudonym: 'demo-pseudonym-0009' });
+      expect(r.data ?? null).toBeNull();
+      expect(codesOf(r)).toEqual(['SERVICE_UNAVAILABLE']);
+      // (How each engine answers the parts it could not fetch is outage.e2e's; here: the card is still answered.)
+      const staff = await gql(graph.gatewayUrl, { role: 'SUPERVISOR', prefecture: '13' }, HOLDER_CARD, { id: demoId(1) });
+      expect(staff.data.holder.name).toBe('山田 太郎');
+    } finally {
+      await graph.restartSubgraph('portal-link');
+    }
+    const back = await ask(portalInquiry, HOLDER_BY_PSEUDONYM, { pseudonym: 'demo-pseudonym-0009' });
+    expect(back.errors).toBeUndefined();
+    expect(back.data.holderByPseudonym.id).toBe(demoId(9));
+  });
 });
