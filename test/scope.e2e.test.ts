@@ -187,6 +187,28 @@ describe('issue 15.1: Myna Portal reaches only the holders its request names by 
   });
 });
 
+describe('issue 15.1: what the subgraphs tell each other stays between them', () => {
+  it.each([
+    [`{ holder(id: "${demoId(1)}") { accessScope } }`, admin],
+    ['{ consentsExpiring(before: "2099-01-01") { edges { node { noticeScope } } } }', admin],
+    ['{ linkedPseudonyms(pseudonyms: ["demo-pseudonym-0001"]) { holderId } }', portal],
+  ] as const)('security (issue 15.1): %s is not in the API, on either engine', async (query, caller) => {
+    const r = await ask(caller, query);
+    expect(r.status).toBe(400);
+    expect(codesOf(r)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(JSON.stringify(r)).not.toMatch(/demoId|11111111-1111|\.[A-Za-z0-9_-]{22}"/);
+  });
+
+  it("security (issue 15.1): portal-link answers which holders pseudonyms name to the gateway's own identity only", async () => {
+    const query = 'query($p: [String!]!) { linkedPseudonyms(pseudonyms: $p) { holderId } }';
+    for (const caller of [portal, admin, { role: 'SERVICE' as const }]) {
+      const r = await raw(graph.subgraphUrls['portal-link'], await gatewayHeadersFor(caller, 'portal-link'), query, { p: ['demo-pseudonym-0001'] });
+      expect(r.data).toBeNull();
+      expect(codesOf(r)).toEqual(['FORBIDDEN']);
+    }
+  });
+});
+
 describe('issue 15.1: staff reach their own prefecture only, on every path', () => {
   it('security (issue 15.1): staff of prefecture 13 cannot reach a holder of 27 through RecordImport.holder, Consent.holder or entity fetches', async () => {
     const imports = await ask(staff13, '{ recordImports(filter: {}, first: 100) { edges { node { id holder { id residencePrefecture } } } } }');
