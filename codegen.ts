@@ -45,6 +45,7 @@ const config: CodegenConfig = {
     }),
     'subgraphs/portal-link/generated/resolvers-types.ts': subgraph('portal-link', 'portal-link.graphql', {
       Holder: '../models.js#HolderReference',
+      Consent: '../models.js#ConsentReference',
       SignatureCertificate: '../models.js#SignatureCertificateRow',
       PortalLink: '../models.js#PortalLinkRow',
       HonsekiChangeRequest: '../models.js#HonsekiChangeRequestRow',

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { HolderCardDocument } from '../lib/generated/operations.js';
 import { bulkId } from '../seeds/bulk-holders.js';
-import { clientHeaders, subgraphHeaderSource } from './support/access.js';
+import { clientHeaders, revouchedBodies, subgraphHeaderSource } from './support/access.js';
 import { recordingProxies, replay, stages } from './support/direct-calls.js';
 import { operationBody, productionRun } from './support/documents.js';
 import { graphqlPost, meanOfRounds, roundOrder, runLoad, type LoadResult } from './support/load.js';
@@ -61,7 +61,7 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   await stop(recorder.child);
   proxies.close();
   const plan = stages(proxies.calls);
-  const direct = replay(plan, subgraphs.urls, await subgraphHeaderSource());
+  const direct = replay(plan, subgraphs.urls, await subgraphHeaderSource(), revouchedBodies());
 
   const runs = [
     ...engines.map((e) => ({ key: e.key, once: graphqlPost(e.url, e.headers, () => e.card(next++)) })),

@@ -1,5 +1,5 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -18,13 +18,37 @@ import type { RunningService } from '../lib/subgraph-server.js';
 import { sandboxInitialState } from './landing-page.js';
 import { limitRules, type Limits } from './limits.js';
 import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
+import { accessWithHolderScope, pseudonymResolver, type PseudonymResolver } from './holder-scope.js';
+import { operationDigest } from '../lib/idempotency/operation.js';
 
 interface GatewayContext {
   access: RequestAccess;
   caller: string | null;
   idempotencyKey: string | null;
+  /** The client operation's digest, for a mutation sent with an idempotency key (lib/idempotency). */
+  operation: string | null;
   /** The request's trace context, passed on to every subgraph call. */
   trace: Record<string, string>;
+}
+
+/**
+ * Once the operation is known: a Myna Portal request's pseudonyms become the holder scope signed into its subgraph
+ * tokens (holder-scope.ts), and a keyed mutation gets the digest its subgraph calls carry beside the key.
+ */
+function requestScopePlugin(resolvePseudonyms: PseudonymResolver): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document, operationName, operation, request }) {
+          if (!contextValue.access) return;
+          contextValue.access = await accessWithHolderScope(contextValue.access, document, request.variables, resolvePseudonyms);
+          if (contextValue.idempotencyKey && operation?.operation === 'mutation') {
+            contextValue.operation = operationDigest(document, operationName, request.variables);
+          }
+        },
+      };
+    },
+  };
 }
 
 class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -42,7 +66,7 @@ class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContex
     // The fetch's own operation, as the planner printed it, tells a mutation's call from the entity fetches of the
     // same plan (its document node is handed over only when the planner is asked to keep it).
     const mutation = /^\s*mutation\b/.test(request.query ?? '');
-    const writing = mutation ? { authorization: context.caller, idempotencyKey: context.idempotencyKey } : null;
+    const writing = mutation ? { authorization: context.caller, idempotencyKey: context.idempotencyKey, operation: context.operation } : null;
     const headers: Record<string, string> = { ...subgraphHeaders(token, context.access.requestId, writing), ...context.trace };
     for (const [name, value] of Object.entries(headers)) {
       request.http?.headers.set(name, value);
@@ -97,6 +121,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     plugins: [
       requestMetricsPlugin<GatewayContext>(metrics, log, (c) => c.access?.requestId),
+      requestScopePlugin(pseudonymResolver({ url: opts.urls['portal-link'], sign: opts.sign, timeoutMs: opts.subgraphTimeoutMs ?? 10_000 })),
       opts.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxInitialState() }),
@@ -111,7 +136,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     service: 'gateway',
     context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);
-      return { access, caller: header(req.headers, HEADER.authorization), idempotencyKey: header(req.headers, HEADER.idempotencyKey), trace: traceHeaders(req.headers) };
+      return { access, caller: header(req.headers, HEADER.authorization), idempotencyKey: header(req.headers, HEADER.idempotencyKey), operation: null, trace: traceHeaders(req.headers) };
     },
   });
   log.info('listening', { url: http.url, engine: 'apollo' });

@@ -15,6 +15,7 @@ import type { GatewayOptions } from './apollo-gateway.js';
 import { sandboxHtml } from './landing-page.js';
 import { limitPlugins } from './limits.js';
 import { metricsPlugin } from './metrics-plugin.js';
+import { pseudonymResolver } from './holder-scope.js';
 import { subgraphIdentityPlugin } from './subgraph-identity.js';
 import { subgraphTimeoutPlugin } from './subgraph-timeout.js';
 import { metricsRoute, ServiceMetrics } from '../lib/metrics.js';
@@ -130,7 +131,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
       useUpstreamRetry(({ executionRequest }) =>
         executionRequest.operationType === 'mutation' ? undefined : { maxRetries: 1, retryDelay: 50, retryDelayFactor: 1 },
       ),
-      subgraphIdentityPlugin(opts.sign),
+      subgraphIdentityPlugin(opts.sign, pseudonymResolver({ url: opts.urls['portal-link'], sign: opts.sign, timeoutMs: opts.subgraphTimeoutMs ?? 10_000 })),
       metricsPlugin(metrics, log),
       ...(limitPlugins(opts.limits, opts.production) as GatewayPlugin[]),
       formatErrorsPlugin(log),

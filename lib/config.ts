@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_JWT_PRIVATE_JWK } from './identity/dev-keys.js';
+import { DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_JWT_PRIVATE_JWK, DEV_ONLY_SUBGRAPH_SCOPE_KEY } from './identity/dev-keys.js';
 
 const DEV_PUBLIC_KEYS = new Set([DEV_ONLY_GATEWAY_PRIVATE_JWK.x, DEV_ONLY_JWT_PRIVATE_JWK.x]);
 
@@ -45,6 +45,11 @@ const ConfigSchema = z
     GATEWAY_VERIFY_JWK: z.string().optional(),
     /** The private JWK (JSON) Renkei's workers sign their service tokens with; the verifier trusts its public part. */
     SERVICE_SIGNING_JWK: z.string().optional(),
+    /**
+     * The key the subgraphs share to vouch to each other, within one request, for what they own: the driver for a
+     * holder's residence prefecture, the consent subgraph for whose a consent is (lib/identity/subgraph-scope.ts).
+     */
+    SUBGRAPH_SCOPE_KEY: z.string().regex(/^[\x21-\x7e]{32,256}$/, 'must be 32–256 visible ASCII characters').optional(),
     /** Gateway request limits (graphql-armor); not revealed in errors. */
     LIMIT_MAX_DEPTH: z.coerce.number().int().positive().default(10),
     LIMIT_MAX_ALIASES: z.coerce.number().int().positive().default(15),
@@ -85,6 +90,12 @@ const ConfigSchema = z
       if (c.NODE_ENV === 'production' && c[name] && usesDevKey(c[name])) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'is a development key, which production refuses' });
       }
+    }
+    if (c.NODE_ENV === 'production' && !c.SUBGRAPH_SCOPE_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SUBGRAPH_SCOPE_KEY'], message: 'production needs the key the subgraphs share; the dev key is refused' });
+    }
+    if (c.NODE_ENV === 'production' && c.SUBGRAPH_SCOPE_KEY === DEV_ONLY_SUBGRAPH_SCOPE_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SUBGRAPH_SCOPE_KEY'], message: 'is the development key, which production refuses' });
     }
     if (c.NODE_ENV === 'production' && c.GATEWAY_ENGINE !== 'hive') {
       ctx.addIssue({ code: 'custom', path: ['GATEWAY_ENGINE'], message: 'production serves trusted documents, which the hive engine enforces' });

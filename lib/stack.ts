@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { QueryCounter, type Db, type SqlClient } from './db/database.js';
 import { createTokenVerifier } from './identity/tokens.js';
 import { AUDIT_MIGRATIONS } from './audit/migrations.js';
+import { IDEMPOTENCY_MIGRATIONS } from './idempotency/migrations.js';
 import { createGatewayTokenSigner } from './identity/gateway-token.js';
 import { subgraphDeps } from './subgraph-deps.js';
 import { createGraphClient, sendsTrustedDocuments } from './graph-client.js';
@@ -32,9 +33,10 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Applies every subgraph's migrations in order, each into its own schema. */
+/** Applies the shared stores' migrations (access log, Idempotency-Keys), then every subgraph's, each into its own schema. */
 export async function migrateAll(client: SqlClient): Promise<void> {
   await client.migrate(client.drizzle(), { folder: AUDIT_MIGRATIONS, schema: 'audit' });
+  await client.migrate(client.drizzle(), { folder: IDEMPOTENCY_MIGRATIONS, schema: 'idempotency' });
   for (const d of SUBGRAPH_DEFINITIONS) await client.migrate(client.drizzle(), { folder: d.migrationsFolder, schema: d.dbSchema });
 }
 

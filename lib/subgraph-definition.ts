@@ -1,5 +1,5 @@
 import type { SubgraphContext } from './subgraph-server.js';
-import type { IdempotencyTable } from './idempotency.js';
+import type { HoldersInScope } from './idempotency/holders-in-scope.js';
 import type { Db } from './db/database.js';
 import type { WorkCount } from './metrics.js';
 
@@ -8,8 +8,11 @@ export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext>
   name: 'driver' | 'consent' | 'portal-link';
   dbSchema: string;
   migrationsFolder: string;
-  /** Where this subgraph keeps the answers of mutations sent with an Idempotency-Key. */
-  idempotencyKeys: IdempotencyTable;
+  /**
+   * Which holders the caller may reach now, for an idempotent replay; by default asked of the driver through the
+   * gateway where the caller's scope needs a holder's prefecture (lib/idempotency/holders-in-scope.ts).
+   */
+  holdersInScope?: HoldersInScope;
   resolvers: object;
   /** The depth of the durable work this subgraph owns, for its `/metrics`. */
   workCounts?(db: Db): Promise<WorkCount[]>;

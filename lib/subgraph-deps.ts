@@ -5,6 +5,7 @@ import type { TrustStore } from './certificates/verify.js';
 import type { GraphClient } from './graph-client.js';
 import { httpSettings } from './http-server.js';
 import { serviceTokenSource } from './identity/service-token.js';
+import { createSubgraphScope } from './identity/subgraph-scope.js';
 import type { SubgraphDeps } from './subgraph-server.js';
 
 /** What every subgraph process needs from its configuration, built the same way wherever a subgraph is started. */
@@ -12,6 +13,7 @@ export function subgraphDeps(cfg: Config, io: { db: Db; clock: Clock; trust: Tru
   return {
     ...io,
     gatewayKeys: cfg,
+    scope: createSubgraphScope(cfg),
     serviceToken: serviceTokenSource(cfg),
     http: httpSettings(cfg),
     settings: {

@@ -7,10 +7,12 @@ import { parse } from 'graphql';
 import type { Clock } from './clock.js';
 import type { Db } from './db/database.js';
 import { formatApiError } from './graphql/format-error.js';
-import { callerHeaders, header, readGatewayAccess } from './identity/request.js';
-import { IDEMPOTENCY_HEADER, idempotencyPlugin } from './idempotency.js';
+import { callerHeaders, header, HEADER, readGatewayAccess } from './identity/request.js';
+import { IDEMPOTENCY_HEADER, idempotencyPlugin } from './idempotency/plugin.js';
+import { holdersInScopeThroughGraph } from './idempotency/holders-in-scope.js';
 import { createGatewayTokenVerifier } from './identity/gateway-token.js';
 import type { Config } from './config.js';
+import type { SubgraphScope } from './identity/subgraph-scope.js';
 import type { TrustStore } from './certificates/verify.js';
 import type { GraphClient } from './graph-client.js';
 import type { RequestAccess } from './identity/roles.js';
@@ -34,6 +36,8 @@ export interface SubgraphContext {
   audit: AccessRecorder;
   /** The client's Idempotency-Key, as the gateway passed it on. */
   idempotencyKey: string | null;
+  /** Beside the key: the gateway's digest of the client's whole operation (lib/idempotency/operation.ts). */
+  operation: string | null;
 }
 
 export interface SubgraphDeps {
@@ -41,6 +45,8 @@ export interface SubgraphDeps {
   clock: Clock;
   /** Where the gateway's public key comes from; each subgraph verifies tokens addressed to itself. */
   gatewayKeys: Pick<Config, 'NODE_ENV' | 'GATEWAY_VERIFY_JWK'>;
+  /** What the subgraphs vouch for to each other within a request (a holder's prefecture, a consent's holder). */
+  scope: SubgraphScope;
   trust: TrustStore;
   /** The gateway, for the steps of a procedure that read another subgraph's data. */
   graph: GraphClient;
@@ -80,6 +86,8 @@ function accessRecordPlugin<C extends SubgraphContext>(log: ReturnType<typeof cr
   };
 }
 
+const OPERATION_DIGEST_RE = /^[0-9a-f]{64}$/;
+
 /** Serves one subgraph over HTTP on its own port. */
 export async function startSubgraph<C extends SubgraphContext>(
   definition: SubgraphDefinition<C>,
@@ -99,7 +107,7 @@ export async function startSubgraph<C extends SubgraphContext>(
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
     // Cache hints would wrap every field resolver, and nothing here is cacheable by an HTTP cache anyway.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestMetricsPlugin<C>(metrics, log, (c) => c.access?.requestId), accessRecordPlugin<C>(log), idempotencyPlugin<C>(definition.idempotencyKeys), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestMetricsPlugin<C>(metrics, log, (c) => c.access?.requestId), accessRecordPlugin<C>(log), idempotencyPlugin<C>(definition.name, definition.holdersInScope ?? holdersInScopeThroughGraph), ...(opts.plugins ?? [])],
   });
   const http = await serveApollo(server, {
     port: opts.port,
@@ -117,7 +125,8 @@ export async function startSubgraph<C extends SubgraphContext>(
       const now = opts.deps.clock.now();
       const audit = new AccessRecorder(access, now, definition.name);
       const idempotencyKey = header(req.headers, IDEMPOTENCY_HEADER);
-      return definition.extendContext({ access, now, db: opts.deps.db, forward, deps: opts.deps, audit, idempotencyKey }, opts.deps.settings);
+      const operation = idempotencyKey ? (OPERATION_DIGEST_RE.exec(header(req.headers, HEADER.operation) ?? '')?.[0] ?? null) : null;
+      return definition.extendContext({ access, now, db: opts.deps.db, forward, deps: opts.deps, audit, idempotencyKey, operation }, opts.deps.settings);
     },
   });
   log.info('listening', { url: http.url });

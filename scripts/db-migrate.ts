@@ -1,4 +1,4 @@
-/** `npm run db:migrate`: applies the access log's and every subgraph's migrations to DATABASE_URL (or DATA_DIR). */
+/** `npm run db:migrate`: applies the access log's, the Idempotency-Key registry's and every subgraph's migrations to DATABASE_URL (or DATA_DIR). */
 import { config } from '../lib/config.js';
 import { openConfiguredSqlClient } from '../lib/db/database.js';
 import { migrateAll } from '../lib/stack.js';

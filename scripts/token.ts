@@ -3,12 +3,12 @@
  * the dev key that `npm start` trusts.
  */
 import { parseArgs } from 'node:util';
-import { isPrefectureCode, PREFECTURE_SCOPED_ROLES, ROLES, type Role } from '../lib/identity/roles.js';
+import { CALLER_ROLES, isPrefectureCode, PREFECTURE_SCOPED_ROLES } from '../lib/identity/roles.js';
 import { signDevToken } from '../lib/identity/tokens.js';
 
 function fail(message: string): never {
   console.error(`token: ${message}`);
-  console.error(`usage: npm run --silent token -- --role ${ROLES.join('|')} [--prefecture 01-47] [--sub SUBJECT] [--expires 12h]`);
+  console.error(`usage: npm run --silent token -- --role ${CALLER_ROLES.join('|')} [--prefecture 01-47] [--sub SUBJECT] [--expires 12h]`);
   process.exit(2);
 }
 
@@ -16,8 +16,8 @@ const { values } = parseArgs({
   options: { role: { type: 'string' }, prefecture: { type: 'string' }, sub: { type: 'string' }, expires: { type: 'string' } },
   strict: true,
 });
-const role = values.role as Role | undefined;
-if (!role || !ROLES.includes(role)) fail('--role must be one of the roles');
+const role = CALLER_ROLES.find((r) => r === values.role);
+if (!role) fail('--role must be one of the roles');
 if (values.prefecture !== undefined && !isPrefectureCode(values.prefecture)) fail('--prefecture must be a code 01-47');
 if (PREFECTURE_SCOPED_ROLES.includes(role) && !values.prefecture) fail(`--prefecture is required for ${role}`);
 

@@ -37,13 +37,17 @@ describe('R-INQ-1: the purpose and the identity verification are recorded with e
     for (const row of [...driver, ...mine(records.consent), ...mine(records.portal)]) {
       expect(row).toMatchObject({
         subject: 'staff-042', role: 'COUNTER_STAFF', prefecture: '13', holderId: demoId(1), action: 'READ',
-        purpose: 'HOLDER_INQUIRY', identityVerification: 'MYNA_CARD_FACE', outcome: 'ALLOWED',
+        purpose: 'HOLDER_INQUIRY', identityVerification: 'MYNA_CARD_FACE',
       });
     }
     expect(driver.flatMap((x) => x.fields)).toEqual(expect.arrayContaining(['name', 'holdingForm']));
+    expect([...driver, ...mine(records.consent)].every((x) => x.outcome === 'ALLOWED')).toBe(true);
     expect(mine(records.consent)[0]!.fields).toEqual(['addressOneStopConsent']);
-    // Eligibility @requires the certificate's status, so that counts as read too.
-    expect(mine(records.portal).flatMap((x) => x.fields).sort()).toEqual(['portalLink', 'signatureCertificate']);
+    // Eligibility @requires the certificate's status, so that counts as read too; the card asks for the pseudonym,
+    // which a clerk may not read: that field alone is DENIED.
+    const portal = mine(records.portal);
+    expect(portal.filter((x) => x.outcome === 'ALLOWED').flatMap((x) => x.fields).sort()).toEqual(['portalLink', 'signatureCertificate']);
+    expect(portal.filter((x) => x.outcome === 'DENIED').map((x) => x.fields)).toEqual([['portalLink.pseudonym']]);
     expect(JSON.stringify(records)).not.toContain('山田');
   });
 

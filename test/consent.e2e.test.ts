@@ -157,11 +157,11 @@ describe('R-ONE-2: the expiry notice list', () => {
     const rest = await gql(graph.gatewayUrl, admin, q, { before: '2035-12-31', first: 10, after: page.pageInfo.endCursor });
     const all = [...page.edges, ...rest.data.consentsExpiring.edges].map((e: { node: { status: string } }) => e.node.status);
     expect(all.every((s: string) => s === 'ACTIVE')).toBe(true);
-    const notice = `query($before: Date!) { consentsExpiring(before: $before, first: 100) { edges { node { expiresOn holder { portalLink { pseudonym } } } } } }`;
+    const notice = `query($before: Date!) { consentsExpiring(before: $before, first: 100) { edges { node { expiresOn items pseudonym } } } }`;
     const forPortal = await gql(graph.gatewayUrl, { role: 'MYNA_PORTAL', purpose: 'SYSTEM' }, notice, { before: '2035-04-02' });
     expect(forPortal.errors).toBeUndefined();
-    // Myna Portal learns whom to notify through the holder's pseudonym.
-    expect(forPortal.data.consentsExpiring.edges.map((e: { node: { holder: { portalLink: { pseudonym: string } } } }) => e.node.holder.portalLink.pseudonym)).toContain('demo-pseudonym-0001');
+    // Myna Portal learns whom to notify through the consent's pseudonym, never reaching the holder's record.
+    expect(forPortal.data.consentsExpiring.edges.map((e: { node: { pseudonym: string } }) => e.node.pseudonym)).toContain('demo-pseudonym-0001');
     const staff = await gql(graph.gatewayUrl, clerk, q, { before: '2035-12-31' });
     expect(staff.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

@@ -5,6 +5,7 @@ import { parseConfig } from '../lib/config.js';
 import { DEV_ONLY_GATEWAY_PUBLIC_JWK } from '../lib/identity/dev-keys.js';
 import { createGatewayTokenSigner, createGatewayTokenVerifier, GATEWAY_ISSUER, type GatewayAccess } from '../lib/identity/gateway-token.js';
 import { readGatewayAccess } from '../lib/identity/request.js';
+import { createTokenVerifier, signDevToken } from '../lib/identity/tokens.js';
 
 const cfg = parseConfig({ NODE_ENV: 'test' });
 const access: GatewayAccess = {
@@ -91,5 +92,26 @@ describe('gateway tokens (the only way into a subgraph)', () => {
     for (const bad of [undefined, 'has spaces', 'x'.repeat(65), '{"json":1}']) {
       expect((await read(bad)).access.requestId).toMatch(/^[0-9a-f-]{36}$/);
     }
+  });
+
+  it("security (issue 15.1): a Myna Portal token carries the holder scope the gateway signed; without the claim it reaches nobody; others carry none", async () => {
+    const sign = await createGatewayTokenSigner(cfg);
+    const verify = await createGatewayTokenVerifier(cfg, 'driver');
+    const portal: GatewayAccess = { identity: { subject: 'myna-portal', role: 'MYNA_PORTAL', prefecture: null }, purpose: 'SYSTEM', identityVerification: null };
+    const holders = ['11111111-1111-4111-8111-000000000012', '11111111-1111-4111-8111-000000000001'];
+    const scoped = await sign('driver', { ...portal, holderScope: holders });
+    expect((await verify(scoped)).holderScope).toEqual([...holders].sort());
+    expect(await sign('driver', { ...portal, holderScope: [holders[0]!] })).not.toBe(scoped);
+    expect((await verify(await sign('driver', portal))).holderScope).toEqual([]);
+    // A scope is signed for Myna Portal only: another role's token carries none, whatever the access says.
+    const staff = await sign('driver', { ...access, holderScope: holders });
+    expect(JSON.parse(Buffer.from(staff.split('.')[1]!, 'base64url').toString())).not.toHaveProperty('hs');
+    expect(await verify(staff)).toEqual(access);
+  });
+
+  it("security: no caller's token may carry the gateway's own role", async () => {
+    const verify = createTokenVerifier(cfg);
+    await expect(verify(await signDevToken({ role: 'GATEWAY' }))).rejects.toThrow();
+    await expect(verify(await signDevToken({ role: 'MYNA_PORTAL' }))).resolves.toMatchObject({ role: 'MYNA_PORTAL' });
   });
 });

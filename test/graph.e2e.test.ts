@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../seeds/demo-holders.js';
-import { comparable, gatewayHeadersFor, gql, gqlBoth, headersFor, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
+import { comparable, gatewayHeadersFor, gql, gqlBoth, headersFor, startTestGraph, vouchedHolder, type Caller, type TestGraph } from './support/graph.js';
 
 /** A request with exactly these headers (direct subgraph calls). */
 async function raw(url: string, headers: Record<string, string>, query: string, variables: object) {
@@ -165,7 +165,7 @@ describe('identity and scope (API.md Requests)', () => {
 
   it('a subgraph enforces scope itself: a direct _entities call for another prefecture is refused', async () => {
     const query = 'query($r:[_Any!]!){_entities(representations:$r){... on Holder{addressOneStopConsent{status}}}}';
-    const reps = [{ __typename: 'Holder', id: demoId(12), residencePrefecture: '27' }];
+    const reps = [vouchedHolder(demoId(12), '27')];
     const direct = await raw(graph.subgraphUrls.consent, await gatewayHeadersFor(staff13, 'consent'), query, { r: reps });
     expect(direct.data._entities[0].addressOneStopConsent).toBeNull();
     expect(codesOf(direct)).toEqual(['FORBIDDEN']);
@@ -178,7 +178,7 @@ describe('identity and scope (API.md Requests)', () => {
 
   it('subgraphs answer the gateway only: no token, a client token or a token for another subgraph is 401, _service included', async () => {
     const entities = 'query($r:[_Any!]!){_entities(representations:$r){... on Holder{addressOneStopConsent{status}}}}';
-    const reps = { r: [{ __typename: 'Holder', id: demoId(1), residencePrefecture: '13' }] };
+    const reps = { r: [vouchedHolder(demoId(1), '13')] };
     const client = await headersFor(admin);
     const forDriver = await gatewayHeadersFor(admin, 'driver');
     for (const headers of [{ 'content-type': 'application/json' }, client, forDriver]) {

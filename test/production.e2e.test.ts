@@ -9,7 +9,8 @@ import { writeJlisFile } from '../bench/jlis-ingest.js';
 import { prepareBenchData } from '../bench/support/data.js';
 import { freePort } from '../bench/support/processes.js';
 import { productionSettings } from '../bench/support/production.js';
-import { HoldersDocument } from '../lib/generated/operations.js';
+import { ExpiryNoticesDocument, HolderByPseudonymDocument, HolderCardDocument, HoldersDocument } from '../lib/generated/operations.js';
+import { demoId } from '../seeds/demo-holders.js';
 import { createGraphClient } from '../lib/graph-client.js';
 import { HEADER } from '../lib/identity/request.js';
 import { bulkId } from '../seeds/bulk-holders.js';
@@ -74,6 +75,32 @@ describe.skipIf(testDbKind !== 'postgres')('as deployed, NODE_ENV=production', (
     const byText = await createGraphClient(() => gatewayUrl).request(HoldersDocument, { ids: [bulkId(0)] }, headers);
     expect(byText.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_ONLY']);
   }, 120_000);
+
+  it('security (issue 15.1): the attack as deployed — its text is refused, and the trusted documents give Myna Portal its holder and its notices, nobody else', async () => {
+    const headers = { [HEADER.authorization]: `Bearer ${settings.env.MYNA_PORTAL_TOKEN}`, [HEADER.purpose]: 'SYSTEM' };
+    const attack = `{ consentsExpiring(before: "2099-01-01", first: 20) { edges { node { holder { name birthDate address honseki
+portalLink { pseudonym } } } } } }`;
+    const res = await fetch(gatewayUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: attack }) });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(JSON.parse(text).errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_ONLY']);
+    expect(text).not.toContain('山田');
+
+    const trusted = createGraphClient(() => gatewayUrl, { trustedDocuments: true });
+    const notices = await trusted.request(ExpiryNoticesDocument, { before: '2099-01-01', first: 100 }, headers);
+    expect(notices.errors).toBeUndefined();
+    const nodes = notices.data!.consentsExpiring.edges.map((e) => e.node);
+    expect(nodes).toContainEqual(expect.objectContaining({ pseudonym: 'demo-pseudonym-0001', expiresOn: '2035-04-01' }));
+    expect(JSON.stringify(notices)).not.toContain('山田');
+    const inquiry = { ...headers, [HEADER.purpose]: 'HOLDER_INQUIRY', [HEADER.identityVerification]: 'MYNA_PORTAL_LOGIN' };
+    const own = await trusted.request(HolderByPseudonymDocument, { pseudonym: 'demo-pseudonym-0012' }, inquiry);
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.holderByPseudonym).toMatchObject({ id: demoId(12), name: '吉田 拓也', portalLink: { pseudonym: 'demo-pseudonym-0012' } });
+    // A staff document naming a holder by id reaches nobody for Myna Portal.
+    const card = await trusted.request(HolderCardDocument, { id: demoId(1) }, inquiry);
+    expect(card.data?.holder ?? null).toBeNull();
+    expect(card.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  }, 60_000);
 
   it('the workers run their steps through the production gateway: none is refused', async () => {
     // Every step of each loop runs within the first second or so; a step the gateway refused is logged as a warning.

@@ -1,6 +1,7 @@
 import { createGatewayTokenSigner } from '../../lib/identity/gateway-token.js';
 import { HEADER, subgraphHeaders } from '../../lib/identity/request.js';
 import type { RequestAccess } from '../../lib/identity/roles.js';
+import { createSubgraphScope } from '../../lib/identity/subgraph-scope.js';
 import { signDevToken } from '../../lib/identity/tokens.js';
 import { SUBGRAPHS } from '../../schema/subgraphs.js';
 import { productionRun } from './documents.js';
@@ -37,4 +38,27 @@ export async function subgraphHeaderSource(): Promise<(subgraph: string) => Reco
   await refresh();
   setInterval(() => void refresh(), 30_000).unref();
   return (subgraph) => headers[subgraph] ?? {};
+}
+
+/**
+ * Recorded subgraph bodies made fit to send again: each Holder representation carries the prefecture the driver
+ * vouched for, bound to the recorded request's id and valid for minutes (lib/identity/subgraph-scope.ts), so the
+ * replay vouches for it again under the replay's request id, as the driver would, each body once a minute.
+ */
+export function revouchedBodies(): (body: string) => string {
+  const scope = createSubgraphScope({ NODE_ENV: productionRun() ? 'production' : 'test', SUBGRAPH_SCOPE_KEY: process.env.SUBGRAPH_SCOPE_KEY });
+  const made = new Map<string, { body: string; until: number }>();
+  return (body) => {
+    const known = made.get(body);
+    if (known && Date.now() < known.until) return known.body;
+    const parsed = JSON.parse(body) as { variables?: { representations?: { __typename?: string; id?: string; accessScope?: unknown }[] } };
+    for (const r of parsed.variables?.representations ?? []) {
+      if (r.__typename === 'Holder' && r.id && typeof r.accessScope === 'string') {
+        r.accessScope = scope.vouchForHolder(r.id, r.accessScope.split('.')[0]!, BENCH_ACCESS.requestId);
+      }
+    }
+    const fresh = JSON.stringify(parsed);
+    made.set(body, { body: fresh, until: Date.now() + 60_000 });
+    return fresh;
+  };
 }

@@ -52,13 +52,21 @@ export function stages(calls: readonly RecordedCall[]): RecordedCall[][] {
   return out;
 }
 
-/** One replay of the planned calls, stage after stage, the calls of a stage in parallel, straight to the subgraphs. */
-export function replay(plan: RecordedCall[][], urls: Record<string, string>, headersFor: (subgraph: string) => Record<string, string>): () => Promise<void> {
+/**
+ * One replay of the planned calls, stage after stage, the calls of a stage in parallel, straight to the subgraphs;
+ * `bodyOf` makes a recorded body fit to send again (what the subgraphs vouched for to each other, bench/support/access.ts).
+ */
+export function replay(
+  plan: RecordedCall[][],
+  urls: Record<string, string>,
+  headersFor: (subgraph: string) => Record<string, string>,
+  bodyOf: (body: string) => string = (b) => b,
+): () => Promise<void> {
   return async () => {
     for (const stage of plan) {
       await Promise.all(
         stage.map(async (c) => {
-          const res = await fetch(urls[c.subgraph]!, { method: 'POST', headers: { 'content-type': 'application/json', ...headersFor(c.subgraph) }, body: c.body });
+          const res = await fetch(urls[c.subgraph]!, { method: 'POST', headers: { 'content-type': 'application/json', ...headersFor(c.subgraph) }, body: bodyOf(c.body) });
           const text = await res.text();
           if (res.status !== 200 || text.includes('"errors"')) throw new Error(`${c.subgraph} answered ${res.status}: ${text.slice(0, 200)}`);
         }),

@@ -13,9 +13,9 @@ const AUDIENCE = 'renkei';
  * What a deployment gives every process, made up for one benchmark run so that the graph runs as deployed
  * (NODE_ENV=production: trusted documents only, keys of its own, the libraries' production paths — graphql-js, for
  * one, leaves out its development checks): an identity provider whose JWKS is served here over HTTP, the gateway's
- * key pair, the workers' service key, the `/metrics` scrape token, J-LIS trust anchors (a CA of the run's own;
- * nothing in the benchmarks is signed by J-LIS), and the tokens the benchmark's clerk and J-LIS feed present. `env`
- * goes into every process.
+ * key pair, the workers' service key, the subgraphs' shared scope key, the `/metrics` scrape token, J-LIS trust
+ * anchors (a CA of the run's own; nothing in the benchmarks is signed by J-LIS), and the tokens the benchmark's clerk,
+ * the J-LIS feed and Myna Portal present. `env` goes into every process.
  */
 export async function productionSettings(dir: string): Promise<{ env: Record<string, string>; close: () => void }> {
   const idp = await generateKeyPair('ES256', { extractable: true });
@@ -45,8 +45,10 @@ export async function productionSettings(dir: string): Promise<{ env: Record<str
       SERVICE_SIGNING_JWK: JSON.stringify(service.private),
       JLIS_TRUST_ANCHORS_FILE: anchors,
       METRICS_TOKEN: randomBytes(32).toString('base64url'),
+      SUBGRAPH_SCOPE_KEY: randomBytes(32).toString('base64url'),
       BENCH_CLIENT_TOKEN: await token({ role: 'SUPERVISOR', prefecture: '13' }, 'bench-clerk'),
       JLIS_FEED_TOKEN: await token({ role: 'JLIS_FEED' }, 'jlis-import'),
+      MYNA_PORTAL_TOKEN: await token({ role: 'MYNA_PORTAL' }, 'myna-portal'),
     },
     close: () => server.close(),
   };

@@ -16,6 +16,8 @@ export type AccessOutcome = 'ALLOWED' | 'DENIED';
  */
 export class AccessRecorder {
   private readonly entries = new Map<string, { holderId: string; action: AccessAction; outcome: AccessOutcome; fields: Set<string> }>();
+  /** The holders this request was allowed to reach and the fields, kept after the records are written. */
+  private readonly allowed = new Map<string, Set<string>>();
 
   constructor(
     private readonly access: RequestAccess,
@@ -28,6 +30,16 @@ export class AccessRecorder {
     const entry = this.entries.get(key) ?? { holderId, action, outcome, fields: new Set<string>() };
     for (const f of typeof fields === 'string' ? [fields] : fields) entry.fields.add(f);
     this.entries.set(key, entry);
+    if (outcome === 'ALLOWED') {
+      const seen = this.allowed.get(holderId) ?? new Set<string>();
+      for (const f of entry.fields) seen.add(f);
+      this.allowed.set(holderId, seen);
+    }
+  }
+
+  /** Every holder this request was allowed to reach, with the fields (what an idempotent replay answers again). */
+  allowedHolders(): { id: string; fields: string[] }[] {
+    return [...this.allowed].map(([id, fields]) => ({ id, fields: [...fields].sort() }));
   }
 
   async flush(db: Db): Promise<void> {

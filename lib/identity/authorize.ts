@@ -23,14 +23,18 @@ export function requireHolderPurpose(access: RequestAccess): void {
 }
 
 /**
- * Staff of a prefecture see only holders residing there; national roles see all. Myna Portal reaches a holder only
- * through a pseudonym-keyed root field (holderByPseudonym and its mutations), which the portal-link subgraph scopes;
- * the entity fields the gateway then fetches for that holder are allowed here.
+ * Whether the caller may reach this holder, the one rule every path to a holder applies (`holder(id:)`, lists,
+ * `_entities` in every subgraph, a consent's or an import's holder, the access log, an idempotent replay): staff of a
+ * prefecture only holders residing there; NPA_ADMIN, AUDITOR and Renkei's own SERVICE every holder; MYNA_PORTAL only
+ * the holders of the pseudonyms its request names, as the gateway resolved and signed them; JLIS_FEED (which sends
+ * notifications and reads nobody) and the gateway's own identity none. `residencePrefecture` is null where it is not
+ * known (a subgraph that knows the holder by id only): then no prefecture-bound role reaches the holder.
  */
-export function canReadHolderOf(access: RequestAccess, residencePrefecture: string): boolean {
+export function canReachHolder(access: RequestAccess, holder: { id: string; residencePrefecture: string | null }): boolean {
   const { role, prefecture } = access.identity;
-  if (role === 'NPA_ADMIN' || role === 'AUDITOR' || role === 'MYNA_PORTAL' || role === 'SERVICE') return true;
-  if (PREFECTURE_SCOPED_ROLES.includes(role)) return prefecture === residencePrefecture;
+  if (role === 'NPA_ADMIN' || role === 'AUDITOR' || role === 'SERVICE') return true;
+  if (role === 'MYNA_PORTAL') return access.holderScope?.includes(holder.id) ?? false;
+  if (PREFECTURE_SCOPED_ROLES.includes(role)) return !!holder.residencePrefecture && prefecture === holder.residencePrefecture;
   return false;
 }
 

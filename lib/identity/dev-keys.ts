@@ -31,3 +31,9 @@ export const DEV_ONLY_GATEWAY_PRIVATE_JWK: JWK = {
 };
 
 export const DEV_ONLY_GATEWAY_PUBLIC_JWK: JWK = (({ d: _d, ...pub }) => pub)(DEV_ONLY_GATEWAY_PRIVATE_JWK);
+
+/**
+ * DEVELOPMENT ONLY. The key the subgraphs vouch to each other with (lib/identity/subgraph-scope.ts) when
+ * SUBGRAPH_SCOPE_KEY is not set. Production refuses to start without its own.
+ */
+export const DEV_ONLY_SUBGRAPH_SCOPE_KEY = 'renkei-dev-only-subgraph-scope-key-not-secret';

@@ -21,13 +21,25 @@ const REUSE_S = LIFETIME_S / 2;
 /** Distinct callers × subgraphs × purposes kept signed or verified at once (a few hundred bytes each). */
 const TOKENS_KEPT = 10_000;
 
+/** Holders one Myna Portal request may name (the gateway refuses a request naming more pseudonyms). */
+export const MAX_SCOPED_HOLDERS = 100;
+
 const Claims = z.object({
   sub: z.string().min(1),
   role: z.enum(ROLES),
   pref: z.string().nullable(),
   pur: z.enum(PURPOSES).nullable(),
   idv: z.string().nullable(),
+  /** MYNA_PORTAL: the holders of the pseudonyms the request names (RequestAccess.holderScope). */
+  hs: z.array(z.string()).max(MAX_SCOPED_HOLDERS).optional(),
 });
+
+/** The gateway asking a subgraph for itself, not for a caller (which holders a Myna Portal request's pseudonyms name). */
+export const GATEWAY_OWN_ACCESS: GatewayAccess = {
+  identity: { subject: GATEWAY_ISSUER, role: 'GATEWAY', prefecture: null },
+  purpose: null,
+  identityVerification: null,
+};
 
 function keyJson(raw: string | undefined, fallback: JWK, name: string, production: boolean): JWK {
   if (raw) {
@@ -55,8 +67,11 @@ export async function createGatewayTokenSigner(cfg: Pick<Config, 'NODE_ENV' | 'G
   const key = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
   const signed = new ExpiringCache<string>(TOKENS_KEPT);
   return async (subgraph, access) => {
-    const { identity, purpose, identityVerification } = access;
-    const claims = { role: identity.role, pref: identity.prefecture, pur: purpose, idv: identityVerification, iss: GATEWAY_ISSUER, aud: subgraph, sub: identity.subject };
+    const { identity, purpose, identityVerification, holderScope } = access;
+    const claims = {
+      role: identity.role, pref: identity.prefecture, pur: purpose, idv: identityVerification, iss: GATEWAY_ISSUER, aud: subgraph, sub: identity.subject,
+      ...(identity.role === 'MYNA_PORTAL' ? { hs: [...new Set(holderScope ?? [])].sort() } : {}),
+    };
     const cacheKey = JSON.stringify(claims);
     const now = Date.now();
     const known = signed.get(cacheKey, now);
@@ -108,6 +123,8 @@ export async function createGatewayTokenVerifier(
       identity: { subject: p.sub, role: c.data.role, prefecture: c.data.pref },
       purpose: c.data.pur,
       identityVerification: c.data.idv,
+      // A Myna Portal token without the claim reaches no holder.
+      ...(c.data.role === 'MYNA_PORTAL' ? { holderScope: c.data.hs ?? [] } : {}),
     };
     verified.set(token, access, Math.min((iat + LIFETIME_S + CLOCK_TOLERANCE_S + 1) * 1000, (exp + CLOCK_TOLERANCE_S) * 1000));
     return access;

@@ -15,6 +15,11 @@ export const HEADER = {
   verifiedAccess: 'x-renkei-verified-access',
   /** A client's key for retrying a mutation safely (passed on to the subgraph that runs it). */
   idempotencyKey: 'idempotency-key',
+  /**
+   * Gateway → subgraph, beside the idempotency key: a digest of the client's whole operation (document, operation
+   * name, variables), so that every subgraph a keyed request reaches knows the key for that one request.
+   */
+  operation: 'x-renkei-operation',
 } as const;
 
 export type HeaderSource = { get(name: string): string | null | undefined } | Record<string, string | string[] | undefined>;
@@ -86,6 +91,8 @@ export interface WritingCaller {
   /** The caller's own Authorization, which the subgraph presents again for its nested requests. */
   authorization: string | null;
   idempotencyKey: string | null;
+  /** The digest of the client's operation, for a call that carries an idempotency key (lib/idempotency). */
+  operation?: string | null;
 }
 
 /**
@@ -97,7 +104,10 @@ export interface WritingCaller {
 export function subgraphHeaders(gatewayToken: string, requestId: string, writing: WritingCaller | null): Record<string, string> {
   const out: Record<string, string> = { [HEADER.authorization]: `Bearer ${gatewayToken}`, [HEADER.requestId]: requestId };
   if (writing?.authorization) out[HEADER.caller] = writing.authorization;
-  if (writing?.idempotencyKey) out[HEADER.idempotencyKey] = writing.idempotencyKey;
+  if (writing?.idempotencyKey) {
+    out[HEADER.idempotencyKey] = writing.idempotencyKey;
+    if (writing.operation) out[HEADER.operation] = writing.operation;
+  }
   return out;
 }
 

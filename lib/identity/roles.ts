@@ -1,8 +1,13 @@
 /**
- * The roles of API.md, plus SERVICE: the identity of Renkei's own workers and cross-subgraph steps (J-LIS
- * scheduling, 本籍 application, due imports). It is never issued to a person or an integrator.
+ * The roles a caller's token may carry: those of API.md, plus SERVICE, the identity of Renkei's own workers and
+ * cross-subgraph steps (J-LIS scheduling, 本籍 application, due imports), never issued to a person or an integrator.
  */
-export const ROLES = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN', 'AUDITOR', 'MYNA_PORTAL', 'JLIS_FEED', 'SERVICE'] as const;
+export const CALLER_ROLES = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN', 'AUDITOR', 'MYNA_PORTAL', 'JLIS_FEED', 'SERVICE'] as const;
+/**
+ * Every role a subgraph may be told of: the callers', and GATEWAY, the gateway asking a subgraph for itself (which
+ * holders the pseudonyms of a Myna Portal request name). No caller's token carries it; the gateway alone signs it.
+ */
+export const ROLES = [...CALLER_ROLES, 'GATEWAY'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PURPOSES = ['HOLDER_INQUIRY', 'COUNTER_PROCEDURE', 'IMPORT_CORRECTION', 'AUDIT', 'SYSTEM'] as const;
@@ -30,6 +35,11 @@ export interface RequestAccess {
   purpose: Purpose | null;
   identityVerification: string | null;
   requestId: string;
+  /**
+   * MYNA_PORTAL only: the holders of the pseudonyms this request names, which the gateway resolved and signed into
+   * the subgraph token. Myna Portal reaches these holders and no others.
+   */
+  holderScope?: readonly string[];
 }
 
 export const PREFECTURE_RE = /^(0[1-9]|[1-3][0-9]|4[0-7])$/;

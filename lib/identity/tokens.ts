@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { ExpiringCache } from '../expiring-cache.js';
 import { DEV_ONLY_JWT_PRIVATE_JWK, DEV_ONLY_JWT_PUBLIC_JWK } from './dev-keys.js';
-import { isPrefectureCode, PREFECTURE_SCOPED_ROLES, ROLES, type Identity } from './roles.js';
+import { CALLER_ROLES, isPrefectureCode, PREFECTURE_SCOPED_ROLES, type Identity } from './roles.js';
 
 const ClaimsSchema = z.object({
   sub: z.string().min(1).max(128),
-  role: z.enum(ROLES),
+  role: z.enum(CALLER_ROLES),
   prefecture: z.string().refine(isPrefectureCode).optional(),
 });
 

@@ -1,11 +1,12 @@
 import type { Db } from '../../lib/db/database.js';
 import { rowLoader } from '../../lib/loaders.js';
 import type { SubgraphContext } from '../../lib/subgraph-server.js';
-import { findLatestConsents } from './repository.js';
+import { findConsentsByIds, findLatestConsents } from './repository.js';
 
 export function createConsentLoaders(db: Db) {
   return {
     latestConsentByHolderId: rowLoader((ids: readonly string[]) => findLatestConsents(db, ids), (r) => r.holderId),
+    consentById: rowLoader((ids: readonly string[]) => findConsentsByIds(db, ids), (r) => r.id),
   };
 }
 

@@ -3,13 +3,11 @@ import { defineSubgraph } from '../../lib/subgraph-definition.js';
 import { createConsentLoaders, type ConsentContext } from './context.js';
 import { outboxWork } from './repository.js';
 import { resolvers } from './resolvers.js';
-import { idempotencyKeys } from './tables.js';
 
 export const consentSubgraph = defineSubgraph<ConsentContext>({
   name: 'consent',
   dbSchema: 'consent',
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
-  idempotencyKeys,
   resolvers,
   workCounts: outboxWork,
   extendContext: (base) => ({ ...base, loaders: createConsentLoaders(base.db) }),

@@ -2,10 +2,7 @@ import type { ConsentRow } from './tables.js';
 
 export type { ConsentRow };
 
-/** A Holder as the gateway hands it to this subgraph: its key plus the prefecture this subgraph @requires. */
-export interface HolderReference {
-  id: string;
-  residencePrefecture?: string;
-}
+/** A Holder as this subgraph takes it from the gateway: its key and the prefecture the driver vouched for (@requires). */
+export type { HolderInQuestion as HolderReference } from '../../lib/holder-access.js';
 
 export type ConsentParent = ConsentRow;

@@ -12,6 +12,10 @@ export const findLatestConsents = (db: Db, holderIds: readonly string[]): Promis
     .where(inArrayList(consents.holderId, holderIds))
     .orderBy(consents.holderId, desc(consents.consentedAt), desc(consents.createdAt));
 
+/** Consents by id, one statement for any number of them. */
+export const findConsentsByIds = (db: Db, ids: readonly string[]): Promise<ConsentRow[]> =>
+  db.select().from(consents).where(inArrayList(consents.id, ids));
+
 /**
  * Consents that are the holder's latest, not revoked, still valid on `today`, and whose last valid day is before
  * `before` (R-ONE-2); keyset-paged on (expiresOn, id).

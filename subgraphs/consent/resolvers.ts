@@ -1,8 +1,11 @@
-import { invalidArgument } from '../../lib/errors.js';
+import { forbidden, invalidArgument } from '../../lib/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
-import { authorizeHolder } from '../../lib/holder-access.js';
-import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
+import { authorizeHolder, vouchedHolder } from '../../lib/holder-access.js';
+import { canReachHolder, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
+import { isUuid } from '../../lib/graphql/input.js';
+import type { ConsentContext } from './context.js';
+import type { ConsentRow } from './models.js';
 import { japanDate } from '../../lib/japan-date.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { findConsentsExpiring } from './repository.js';
@@ -11,6 +14,25 @@ import { ingestJlisNotifications } from './jlis.js';
 import { inMutation } from '../../lib/graphql/mutation.js';
 import { COUNTER_ROLES } from '../../lib/identity/roles.js';
 import { consentStatus, followedCertificateStatus } from './rules/consent-period.js';
+
+/**
+ * Myna Portal reads, of the consent of a holder its request does not name, only what the expiry notice needs (R-ONE-2):
+ * id, items, expiresOn, status and the pseudonym portal-link adds. Every other field — and the holder — is FORBIDDEN
+ * there; everyone else reaches a consent only through its holder or as NPA_ADMIN.
+ */
+function requireWholeConsent(ctx: ConsentContext, c: ConsentRow, field: string): void {
+  if (ctx.access.identity.role !== 'MYNA_PORTAL' || ctx.access.holderScope?.includes(c.holderId)) return;
+  ctx.audit.note(c.holderId, 'READ', 'DENIED', `addressOneStopConsent.${field}`);
+  throw forbidden(`Myna Portal reads ${field} only of the consents of holders its request names by pseudonym`);
+}
+
+/** A consent field that Myna Portal reads only for the holders it names. */
+const whole =
+  <T>(field: string, value: (c: ConsentRow, ctx: ConsentContext) => T) =>
+  (c: ConsentRow, _args: unknown, ctx: ConsentContext): T => {
+    requireWholeConsent(ctx, c, field);
+    return value(c, ctx);
+  };
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -28,6 +50,8 @@ export const resolvers: Resolvers = {
         after: cursor ? [cursor[0]!, cursor[1]!] : null,
         limit: size + 1,
       });
+      // Each consent listed is a read of that holder's consent state (R-INQ-1).
+      for (const r of rows.slice(0, size)) ctx.audit.note(r.holderId, 'READ', 'ALLOWED', 'addressOneStopConsent');
       return toConnection(rows, size, (r) => [r.expiresOn, r.id]);
     },
   },
@@ -54,7 +78,8 @@ export const resolvers: Resolvers = {
     },
   },
   Holder: {
-    __resolveReference: (ref) => ref,
+    // Taken at what the driver vouched for: a prefecture written into the representation by anyone else is ignored.
+    __resolveReference: (ref, ctx) => vouchedHolder(ctx, ref),
     addressOneStopConsentRead(holder, _args, ctx) {
       authorizeHolder(ctx, holder, 'addressOneStopConsent');
       return true;
@@ -65,15 +90,40 @@ export const resolvers: Resolvers = {
     },
   },
   Consent: {
+    /**
+     * No plan of this graph fetches a consent from here by its key (only this subgraph hands out consents); a direct
+     * call is answered as the holder's scope allows, and a prefecture-bound role, whose scope needs the holder's
+     * prefecture, is refused.
+     */
+    async __resolveReference(ref, ctx) {
+      requireHolderPurpose(ctx.access);
+      if (!isUuid(ref.id)) return null;
+      const c = await ctx.loaders.consentById.load(ref.id.toLowerCase());
+      if (!c) return null;
+      authorizeHolder(ctx, { id: c.holderId, residencePrefecture: null }, 'addressOneStopConsent');
+      return c;
+    },
     items: (c) => ['ADDRESS', 'NAME', 'BIRTH_DATE'].filter((i) => c.items.includes(i)) as ('ADDRESS' | 'NAME' | 'BIRTH_DATE')[],
-    channel: (c) => c.channel as 'CENTER' | 'MYNA_PORTAL',
-    revokedVia: (c) => (c.revokedVia as 'CENTER' | 'MYNA_PORTAL' | null) ?? null,
     status: (c, _args, ctx) => consentStatus(c, ctx.now),
-    holder: (c) => ({ id: c.holderId }),
-    followedCertificate: (c, _args, ctx) => ({
+    channel: whole('channel', (c) => c.channel as 'CENTER' | 'MYNA_PORTAL'),
+    consentedAt: whole('consentedAt', (c) => c.consentedAt),
+    revokedAt: whole('revokedAt', (c) => c.revokedAt),
+    revokedVia: whole('revokedVia', (c) => (c.revokedVia as 'CENTER' | 'MYNA_PORTAL' | null) ?? null),
+    termsVersion: whole('termsVersion', (c) => c.termsVersion),
+    followedCertificate: whole('followedCertificate', (c, ctx) => ({
       serialNumber: c.certificateSerial,
       notAfter: c.certificateNotAfter,
       status: followedCertificateStatus(c, ctx.now),
-    }),
+    })),
+    // Myna Portal reaches the holder only when its request names the holder's pseudonym; for staff the driver, which
+    // knows the holder's prefecture, decides when the gateway fetches the holder's fields there.
+    holder(c, _args, ctx) {
+      if (ctx.access.identity.role === 'MYNA_PORTAL' && !canReachHolder(ctx.access, { id: c.holderId, residencePrefecture: null })) {
+        ctx.audit.note(c.holderId, 'READ', 'DENIED', 'holder');
+        throw forbidden('Myna Portal reaches only the holders its request names by pseudonym');
+      }
+      return { id: c.holderId, residencePrefecture: null, vouched: false };
+    },
+    noticeScope: (c, _args, ctx) => ctx.deps.scope.vouchForConsent(c.id, c.holderId, ctx.access.requestId),
   },
 };

@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { idempotencyTable } from '../../lib/idempotency.js';
 import { check, date, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const consentSchema = pgSchema('consent');
-
-/** Answers of the mutations this subgraph served with an Idempotency-Key (lib/idempotency.ts). */
-export const idempotencyKeys = idempotencyTable(consentSchema);
 
 const tz = { withTimezone: true, mode: 'date' } as const;
 

@@ -205,6 +205,9 @@ export const resolvers: Resolvers = {
       // The gateway sends the fields eligibility @requires with the key; keep them beside the row.
       return holderParent(row, ref as RequiredByEligibility);
     },
+    // Only a holder the caller may read gets here (root fields and __resolveReference authorize first), so the
+    // other subgraphs learn the prefecture of nobody else.
+    accessScope: (h, _args, ctx) => ctx.deps.scope.vouchForHolder(h.id, h.residencePrefecture, ctx.access.requestId),
     licenseNumber: (h) => (holdsLicence(h.cards) ? h.licenseNumber : null),
     cards: (h) => CARD_KINDS.filter((k) => h.cards.includes(k)),
     holdingForm: (h) => holdingForm(h.cards),
@@ -230,13 +233,16 @@ export const resolvers: Resolvers = {
       const row = await ctx.loaders.importById.load(ref.id);
       if (!row) return null;
       const holder = await ctx.loaders.holderById.load(row.holderId);
-      authorizeHolder(ctx, { id: row.holderId, residencePrefecture: holder?.residencePrefecture }, 'recordImports');
+      authorizeHolder(ctx, { id: row.holderId, residencePrefecture: holder?.residencePrefecture ?? null }, 'recordImports');
       return row;
     },
-    async holder(r, _args, ctx) {
+    // The holder behind an import is read exactly as holder(id:) reads it: scope, budget and the fields selected.
+    async holder(r, _args, ctx, info) {
       const row = await ctx.loaders.holderById.load(r.holderId);
       if (!row) throw new Error('record import without holder');
-      authorizeHolder(ctx, row, 'recordImports');
+      requireHolderPurpose(ctx.access);
+      const refused = readError(ctx, row, selectedFields(info, 'Holder'));
+      if (refused) throw refused;
       return row;
     },
   },

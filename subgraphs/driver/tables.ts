@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { idempotencyTable } from '../../lib/idempotency.js';
 import { char, check, date, index, pgSchema, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 export const driverSchema = pgSchema('driver');
-
-/** Answers of the mutations this subgraph served with an Idempotency-Key (lib/idempotency.ts). */
-export const idempotencyKeys = idempotencyTable(driverSchema);
 
 const tz = { withTimezone: true, mode: 'date' } as const;
 

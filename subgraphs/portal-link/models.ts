@@ -2,10 +2,14 @@ import type { HonsekiChangeRequestRow, PortalLinkRow, SignatureCertificateRow } 
 
 export type { HonsekiChangeRequestRow, PortalLinkRow, SignatureCertificateRow };
 
-/** A Holder as the gateway hands it to this subgraph: its key plus the prefecture this subgraph @requires. */
-export interface HolderReference {
+/** A Holder as this subgraph takes it from the gateway: its key and the prefecture the driver vouched for (@requires). */
+export type { HolderInQuestion as HolderReference } from '../../lib/holder-access.js';
+
+/** A Consent as this subgraph takes it from the gateway: its key and the holder the consent subgraph vouched for. */
+export interface ConsentReference {
   id: string;
-  residencePrefecture?: string;
+  /** Null when the consent subgraph's vouching did not verify. */
+  holderId: string | null;
 }
 
 export type { AccessRecordRow } from '../../lib/audit/tables.js';

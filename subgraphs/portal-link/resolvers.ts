@@ -1,7 +1,8 @@
 import { forbidden, invalidArgument } from '../../lib/errors.js';
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
-import { authorizeHolder } from '../../lib/holder-access.js';
+import { authorizeHolder, vouchedHolder } from '../../lib/holder-access.js';
 import { canReadPseudonym, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
+import { MAX_SCOPED_HOLDERS } from '../../lib/identity/gateway-token.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { certificateStatus } from './rules/certificate-status.js';
 import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
@@ -17,12 +18,25 @@ import { COUNTER_ROLES } from '../../lib/identity/roles.js';
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {
+    /** The gateway's own question, never a caller's: which holders a Myna Portal request's pseudonyms name. */
+    async linkedPseudonyms(_root, { pseudonyms }, ctx) {
+      requireRole(ctx.access, ['GATEWAY'], 'linkedPseudonyms');
+      if (pseudonyms.length > MAX_SCOPED_HOLDERS) throw invalidArgument('pseudonyms', `must hold at most ${MAX_SCOPED_HOLDERS} pseudonyms`);
+      const links = await ctx.loaders.linkByPseudonym.loadMany(pseudonyms.filter((p) => PSEUDONYM_RE.test(p)));
+      return links.flatMap((l) => {
+        if (l instanceof Error) throw l;
+        return l ? [{ pseudonym: l.pseudonym, holderId: l.holderId }] : [];
+      });
+    },
     async holderByPseudonym(_root, { pseudonym }, ctx) {
       requireRole(ctx.access, ['MYNA_PORTAL', 'NPA_ADMIN'], 'holderByPseudonym');
       requireHolderPurpose(ctx.access);
       if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', PSEUDONYM_RULE);
       const link = await ctx.loaders.linkByPseudonym.load(pseudonym);
-      return link ? { id: link.holderId } : null;
+      if (!link) return null;
+      const holder = { id: link.holderId, residencePrefecture: null };
+      authorizeHolder(ctx, holder, 'id');
+      return holder;
     },
     async myAccessLog(_root, { pseudonym, first, after }, ctx) {
       requireRole(ctx.access, ['MYNA_PORTAL'], 'myAccessLog');
@@ -32,7 +46,7 @@ export const resolvers: Resolvers = {
       const cursor = decodeCursor(after, 1);
       const link = await ctx.loaders.linkByPseudonym.load(pseudonym);
       if (!link) return toConnection([], size, () => []);
-      ctx.audit.note(link.holderId, 'READ', 'ALLOWED', 'myAccessLog');
+      authorizeHolder(ctx, { id: link.holderId, residencePrefecture: null }, 'myAccessLog');
       const rows = await findAccessRecords(ctx.db, link.holderId, cursor ? Number(cursor[0]) : null, size + 1);
       return toConnection(rows, size, (r) => [String(r.seq)]);
     },
@@ -75,7 +89,8 @@ export const resolvers: Resolvers = {
     organisation: (r) => organisationOf(r.role, r.prefecture),
   },
   Holder: {
-    __resolveReference: (ref) => ref,
+    // Taken at what the driver vouched for: a prefecture written into the representation by anyone else is ignored.
+    __resolveReference: (ref, ctx) => vouchedHolder(ctx, ref),
     portalLinkRead(holder, _args, ctx) {
       authorizeHolder(ctx, holder, 'portalLink');
       return true;
@@ -98,9 +113,29 @@ export const resolvers: Resolvers = {
   },
   PortalLink: {
     pseudonym(link, _args, ctx) {
-      // A counter clerk never needs the pseudonym: null with FORBIDDEN, the rest of the link still answered.
-      if (!canReadPseudonym(ctx.access)) throw forbidden('the pseudonym is readable by SUPERVISOR, NPA_ADMIN and MYNA_PORTAL only');
+      // A counter clerk never needs the pseudonym: null with FORBIDDEN, the rest of the link still answered. The
+      // access log says so for this field, beside the ALLOWED record of the link itself.
+      const allowed = canReadPseudonym(ctx.access);
+      ctx.audit.note(link.holderId, 'READ', allowed ? 'ALLOWED' : 'DENIED', 'portalLink.pseudonym');
+      if (!allowed) throw forbidden('the pseudonym is readable by SUPERVISOR, NPA_ADMIN and MYNA_PORTAL only');
       return link.pseudonym;
+    },
+  },
+  Consent: {
+    __resolveReference: (ref, ctx) => ({ id: ref.id, holderId: ctx.deps.scope.consentHolder(ref.noticeScope, ref.id, ctx.access.requestId) }),
+    /**
+     * Myna Portal's expiry notice (R-ONE-2): whom to notify of a consent in `consentsExpiring`, without reaching the
+     * holder's record. The holder is the one the consent subgraph vouched for; MYNA_PORTAL and NPA_ADMIN (the roles
+     * of that list) only.
+     */
+    async pseudonym(c, _args, ctx) {
+      requireHolderPurpose(ctx.access);
+      if (!c.holderId) throw forbidden("the consent's holder could not be verified");
+      const { role } = ctx.access.identity;
+      const allowed = role === 'MYNA_PORTAL' || role === 'NPA_ADMIN';
+      ctx.audit.note(c.holderId, 'READ', allowed ? 'ALLOWED' : 'DENIED', 'portalLink.pseudonym');
+      if (!allowed) throw forbidden("a consent's pseudonym is readable by MYNA_PORTAL and NPA_ADMIN only (the expiry notice)");
+      return (await ctx.loaders.linkByHolderId.load(c.holderId))?.pseudonym ?? null;
     },
   },
   HonsekiChangeRequest: {

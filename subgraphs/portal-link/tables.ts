@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { idempotencyTable } from '../../lib/idempotency.js';
 import { boolean, check, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const portalLinkSchema = pgSchema('portal_link');
-
-/** Answers of the mutations this subgraph served with an Idempotency-Key (lib/idempotency.ts). */
-export const idempotencyKeys = idempotencyTable(portalLinkSchema);
 
 const tz = { withTimezone: true, mode: 'date' } as const;
 

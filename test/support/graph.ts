@@ -4,6 +4,7 @@ import type { Role } from '../../lib/identity/roles.js';
 import { signDevToken } from '../../lib/identity/tokens.js';
 import { createGatewayTokenSigner } from '../../lib/identity/gateway-token.js';
 import { subgraphHeaders } from '../../lib/identity/request.js';
+import { createSubgraphScope } from '../../lib/identity/subgraph-scope.js';
 import type { RequestAccess } from '../../lib/identity/roles.js';
 import { migrateAll, seedDemo, startStack, type Stack } from '../../lib/stack.js';
 import { createDevCa, type DevCa } from '../../lib/certificates/dev-ca.js';
@@ -110,15 +111,28 @@ export async function gqlBoth<T = any>(
   return { served, oracle };
 }
 
-/** Headers as the gateway would send them to `subgraph` on a mutation's call for this caller (direct subgraph tests). */
-export async function gatewayHeadersFor(caller: Caller, subgraph: string): Promise<Record<string, string>> {
+/** The request id of `gatewayHeadersFor`'s calls, which `vouchedHolder` binds its representations to. */
+export const DIRECT_REQUEST_ID = 'direct-test';
+
+/**
+ * Headers as the gateway would send them to `subgraph` on a mutation's call for this caller (direct subgraph tests);
+ * `holderScope` is what the gateway would sign for a Myna Portal request.
+ */
+export async function gatewayHeadersFor(caller: Caller, subgraph: string, holderScope?: string[]): Promise<Record<string, string>> {
   const client = await headersFor(caller);
   const sign = await createGatewayTokenSigner(parseConfig({ NODE_ENV: 'test' }));
-  const access = {
+  const access: RequestAccess = {
     identity: { subject: caller.subject ?? 'test', role: caller.role, prefecture: caller.prefecture ?? null },
     purpose: (client['x-access-purpose'] ?? null) as RequestAccess['purpose'],
     identityVerification: client['x-identity-verification'] ?? null,
-    requestId: 'direct-test',
+    requestId: DIRECT_REQUEST_ID,
+    ...(holderScope ? { holderScope } : {}),
   };
-  return { 'content-type': 'application/json', ...subgraphHeaders(await sign(subgraph, access), 'direct-test', { authorization: client.authorization ?? null, idempotencyKey: null }) };
+  return { 'content-type': 'application/json', ...subgraphHeaders(await sign(subgraph, access), DIRECT_REQUEST_ID, { authorization: client.authorization ?? null, idempotencyKey: null }) };
+}
+
+/** A Holder representation as the gateway builds it from the driver's answer: the prefecture vouched for by the driver. */
+export function vouchedHolder(id: string, prefecture: string, requestId = DIRECT_REQUEST_ID) {
+  const scope = createSubgraphScope(parseConfig({ NODE_ENV: 'test' }));
+  return { __typename: 'Holder', id, accessScope: scope.vouchForHolder(id, prefecture, requestId) };
 }

@@ -38,10 +38,12 @@ export type Consent = {
   expiresOn: Scalars['Date']['output'];
   /** The signature certificate whose J-LIS notifications this consent follows (R-ONE-6). */
   followedCertificate: FollowedCertificate;
-  /** Whose consent this is: Myna Portal reads the pseudonym through it for the expiry notice (R-ONE-2). */
-  holder: Holder;
+  /** Whose consent this is; null with FORBIDDEN where the caller may not reach that holder. */
+  holder: Maybe<Holder>;
   id: Scalars['ID']['output'];
   items: Array<ConsentItem>;
+  /** Which holder this consent is, as this subgraph vouches for it to portal-link for this request only. Never in the API. */
+  noticeScope: Maybe<Scalars['String']['output']>;
   revokedAt: Maybe<Scalars['DateTime']['output']>;
   revokedVia: Maybe<Channel>;
   status: ConsentStatus;
@@ -104,12 +106,12 @@ export type GrantAddressOneStopConsentPayload = {
 
 export type Holder = {
   __typename?: 'Holder';
+  accessScope: Maybe<Scalars['String']['output']>;
   /** The latest address one-stop consent, null if never given. */
   addressOneStopConsent: Maybe<Consent>;
   /** True whenever the consent record could be read: null (with an error) tells "unknown" from "no consent". */
   addressOneStopConsentRead: Maybe<Scalars['Boolean']['output']>;
   id: Scalars['ID']['output'];
-  residencePrefecture: Scalars['String']['output'];
 };
 
 export type IngestJlisNotificationsPayload = {
@@ -309,18 +311,22 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Consent: Consent;
   Holder: Holder;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Consent:
+    ( { __typename: 'Consent' }
+    & GraphQLRecursivePick<FederationTypes['Consent'], {"id":true}> );
   Holder:
     ( { __typename: 'Holder' }
     & GraphQLRecursivePick<FederationTypes['Holder'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
-        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}>
-        | GraphQLRecursivePick<FederationTypes['Holder'], {"residencePrefecture":true}> ) );
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"accessScope":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"accessScope":true}>
+        | GraphQLRecursivePick<FederationTypes['Holder'], {"accessScope":true}> ) );
 }>;
 
 
@@ -387,14 +393,16 @@ export type ResolversParentTypes = ResolversObject<{
   UserError: UserError;
 }>;
 
-export type ConsentResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = ResolversObject<{
+export type ConsentResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent'], FederationReferenceType extends FederationReferenceTypes['Consent'] = FederationReferenceTypes['Consent']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Consent']> | FederationReferenceType, FederationReferenceType, ContextType>;
   channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
   consentedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiresOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   followedCertificate?: Resolver<ResolversTypes['FollowedCertificate'], ParentType, ContextType>;
-  holder?: Resolver<ResolversTypes['Holder'], ParentType, ContextType>;
+  holder?: Resolver<Maybe<ResolversTypes['Holder']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['ConsentItem']>, ParentType, ContextType>;
+  noticeScope?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   revokedVia?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;

@@ -102,7 +102,7 @@ export type Consent = {
   consentedAt: Scalars['DateTime']['output'];
   expiresOn: Scalars['Date']['output'];
   followedCertificate: FollowedCertificate;
-  holder: Holder;
+  holder: Maybe<Holder>;
   id: Scalars['ID']['output'];
   items: Array<ConsentItem>;
   revokedAt: Maybe<Scalars['DateTime']['output']>;
@@ -161,6 +161,11 @@ export type FollowedCertificate = {
 /** A holder in the driver management system (運転者管理システム): licence or driving-history certificate holder. */
 export type Holder = {
   __typename?: 'Holder';
+  /**
+   * The holder's residence prefecture as this subgraph, the record's owner, vouches for it to the others for this request
+   * only (an HMAC with the key the subgraphs share): consent and portal-link authorize staff from it. Never in the API.
+   */
+  accessScope: Maybe<Scalars['String']['output']>;
   address: Scalars['String']['output'];
   addressOneStopConsent: Maybe<Consent>;
   addressOneStopConsentRead: Maybe<Scalars['Boolean']['output']>;
@@ -553,7 +558,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ChangeCardsPayload: ResolverTypeWrapper<Omit<ChangeCardsPayload, 'holder'> & { holder?: Maybe<ResolversTypes['Holder']> }>;
   Channel: Channel;
-  Consent: ResolverTypeWrapper<Omit<Consent, 'holder'> & { holder: ResolversTypes['Holder'] }>;
+  Consent: ResolverTypeWrapper<Omit<Consent, 'holder'> & { holder?: Maybe<ResolversTypes['Holder']> }>;
   ConsentItem: ConsentItem;
   ConsentStatus: ConsentStatus;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -602,7 +607,7 @@ export type ResolversParentTypes = ResolversObject<{
   ChangeCardsInput: ChangeCardsInput;
   ID: Scalars['ID']['output'];
   ChangeCardsPayload: Omit<ChangeCardsPayload, 'holder'> & { holder?: Maybe<ResolversParentTypes['Holder']> };
-  Consent: Omit<Consent, 'holder'> & { holder: ResolversParentTypes['Holder'] };
+  Consent: Omit<Consent, 'holder'> & { holder?: Maybe<ResolversParentTypes['Holder']> };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Eligibility: Eligibility;
@@ -676,7 +681,7 @@ export type ConsentResolvers<ContextType = DriverContext, ParentType extends Res
   consentedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiresOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   followedCertificate?: Resolver<ResolversTypes['FollowedCertificate'], ParentType, ContextType>;
-  holder?: Resolver<ResolversTypes['Holder'], ParentType, ContextType>;
+  holder?: Resolver<Maybe<ResolversTypes['Holder']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['ConsentItem']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -712,6 +717,7 @@ export type FollowedCertificateResolvers<ContextType = DriverContext, ParentType
 
 export type HolderResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['Holder'] = ResolversParentTypes['Holder'], FederationReferenceType extends FederationReferenceTypes['Holder'] = FederationReferenceTypes['Holder']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Holder']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  accessScope?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   birthDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   cards?: Resolver<Array<ResolversTypes['CardKind']>, ParentType, ContextType>;
