@@ -1,7 +1,7 @@
 import { randomBytes, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CERTIFICATE_POLICY, derPrintableString, LINKED_CARD_SERIAL_OID, RSA_SHA256, SUBJECT_OID, x509 } from './x509.js';
+import { CERTIFICATE_POLICY, linkedCardSerialExtension, RSA_SHA256, SUBJECT_OID, x509 } from './x509.js';
 
 /**
  * DEVELOPMENT ONLY: a stand-in for the J-LIS certification authority, created once under DATA_DIR by `npm start`
@@ -80,7 +80,7 @@ export async function mintSignatureCertificate(ca: DevCa, req: CertificateReques
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
     new x509.CertificatePolicyExtension([CERTIFICATE_POLICY[kind]]),
   ];
-  if (kind === 'MOBILE') extensions.push(new x509.Extension(LINKED_CARD_SERIAL_OID, false, derPrintableString(req.cardSerial!)));
+  if (kind === 'MOBILE') extensions.push(linkedCardSerialExtension(req.cardSerial!));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: req.serial,
     subject: new x509.Name([

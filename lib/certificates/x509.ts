@@ -16,11 +16,13 @@ export const SUBJECT_OID = {
 
 /**
  * What tells the two kinds of 署名用電子証明書 apart and links them (R-CERT-4, DOMAIN-NOTES.md), in the certificate J-LIS
- * signs: a certificate policy per kind, and in a 移動端末設備用署名用電子証明書 the serial of the 個人番号カード用署名用電子証明書
- * it was issued under. The dev CA writes these; the arc is a UUID arc of this project's own (ITU-T X.667), since
- * J-LIS's profile for them is not public, and a deployment whose J-LIS profile names other OIDs changes them here.
+ * signs: a certificate policy per kind, and in a 移動端末設備用署名用電子証明書 an extension naming the serial of the
+ * 個人番号カード用署名用電子証明書 it was issued under. J-LIS's own OIDs for these are not public, so the dev CA and
+ * this check use stand-ins under 2.999, the arc ITU-T X.660 keeps for examples (short arcs: @peculiar/x509 cannot
+ * re-encode an extension whose OID has an arc over 56 bits, such as a UUID arc). A deployment puts the OIDs of J-LIS's
+ * certificate profile here.
  */
-const ARC = '2.25.32906911541769604931825758643912048734';
+const ARC = '2.999.392';
 export const CERTIFICATE_POLICY = {
   CARD: `${ARC}.1.1`,
   MOBILE: `${ARC}.1.2`,
@@ -40,6 +42,11 @@ export function readDerPrintableString(der: ArrayBuffer | Uint8Array): string | 
   const bytes = der instanceof Uint8Array ? der : new Uint8Array(der);
   if (bytes.length < 2 || bytes[0] !== 0x13 || bytes[1]! > 127 || bytes.length !== 2 + bytes[1]!) return null;
   return Buffer.from(bytes.subarray(2)).toString('ascii');
+}
+
+/** The extension a smartphone certificate names its card certificate in (non-critical): see LINKED_CARD_SERIAL_OID. */
+export function linkedCardSerialExtension(cardSerial: string): x509.Extension {
+  return new x509.Extension(LINKED_CARD_SERIAL_OID, false, derPrintableString(cardSerial));
 }
 
 export const RSA_SHA256: RsaHashedKeyGenParams = {
