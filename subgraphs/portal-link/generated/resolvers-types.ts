@@ -118,7 +118,7 @@ export type Mutation = {
   settleHonsekiRequest: SettleHonsekiRequestPayload;
   /** M3 from Myna Portal (R-HON-1): records the request; a worker fetches the certificate and applies it (R-HON-2). MYNA_PORTAL. */
   submitHonsekiIdentifierCode: SubmitHonsekiIdentifierCodePayload;
-  /** M1 at a licence centre (R-CERT-1/2). COUNTER_STAFF, SUPERVISOR, NPA_ADMIN. */
+  /** M1 at a licence centre with the 個人番号カード用署名用電子証明書 (R-CERT-1/2/4); a serial stays with its first holder. COUNTER_STAFF, SUPERVISOR, NPA_ADMIN. */
   submitSignatureCertificate: SubmitSignatureCertificatePayload;
 };
 
