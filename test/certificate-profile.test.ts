@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDevCa } from '../lib/certificates/dev-ca.js';
 import { trustStoreFromPem, verifySignatureCertificate } from '../lib/certificates/verify.js';
@@ -63,4 +67,31 @@ describe('R-CERT-2: only an end-entity 署名用電子証明書 passes the certi
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(/署名用電子証明書/);
   });
+});
+
+describe('R-CERT-4: npm run dev:cert issues either kind from the dev CA', () => {
+  const root = new URL('..', import.meta.url).pathname;
+  const run = (dataDir: string, args: string[]) =>
+    spawnSync(join(root, 'node_modules/.bin/tsx'), ['scripts/dev-cert.ts', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development' }, encoding: 'utf8' });
+
+  it('R-CERT-4: --kind mobile --card-serial C writes a smartphone certificate linked to C; --kind card is the default', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'renkei-dev-cert-'));
+    try {
+      const base = ['--name', '伊藤 健', '--address', '東京都八王子市元本郷町3-24-1', '--birth-date', '2001-08-15', '--not-before', '2025-01-01T00:00:00Z'];
+      expect(run(dir, ['--serial', '0a0b0c0d', ...base, '--out', join(dir, 'card')]).status).toBe(0);
+      const mobile = run(dir, ['--serial', '0E0F1011', ...base, '--kind', 'mobile', '--card-serial', '0a0b0c0d', '--out', join(dir, 'mobile')]);
+      expect(mobile.status, mobile.stderr).toBe(0);
+      const trust = trustStoreFromPem(readFileSync(join(dir, 'dev-ca', 'ca.pem'), 'utf8'));
+      const verify = (name: string) => verifySignatureCertificate(readFileSync(join(dir, name, 'cert.pem'), 'utf8'), { trust, now, kinds: ['CARD', 'MOBILE'] });
+      const card = verify('card');
+      expect(card.ok && card.certificate).toMatchObject({ kind: 'CARD', serialNumber: '0A0B0C0D', linkedCardSerial: null });
+      const phone = verify('mobile');
+      expect(phone.ok && phone.certificate).toMatchObject({ kind: 'MOBILE', serialNumber: '0E0F1011', linkedCardSerial: '0A0B0C0D' });
+      const missing = run(dir, ['--serial', '12', ...base, '--kind', 'mobile', '--out', join(dir, 'x')]);
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toContain('--card-serial');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
