@@ -116,7 +116,7 @@ export async function linkMynaPortal(ctx: PortalLinkContext, input: { certificat
     const didM1Otherwise = holders.length === 0 && (await anyCertificateWithSubject(ctx.db, subjectDigests(cert.name, cert.birthDate)));
     throw new UserErrorException([
       didM1Otherwise
-        ? userError('CERTIFICATE_MISMATCH', '署名用電子証明書が免許センター等で提出されたもの（署名用電子証明書の提出で記録したもの）と異なります', ['input', 'certificatePem'])
+        ? userError('CERTIFICATE_MISMATCH', '免許センター等で提出された署名用電子証明書と異なる署名用電子証明書です', ['input', 'certificatePem'])
         : userError('SIGNATURE_CERTIFICATE_NOT_SUBMITTED', '先に免許センター等で署名用電子証明書を提出してください', ['input', 'certificatePem']),
     ]);
   }
