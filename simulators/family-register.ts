@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../lib/clock.js';
 import { isValidIsoDate, japanDate } from '../lib/japan-date.js';
+import { periodOver } from '../lib/legal-period.js';
 
 /**
  * DEVELOPMENT AND TESTS ONLY: a stand-in for the family register system (戸籍情報連携システム). It turns a 16-digit
@@ -25,12 +26,12 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
-/** A code is valid for three months from its issue: through the day before the same day three months later. */
+/**
+ * A code is valid for three months from its issue, counted as 民法第140条・第143条 count periods (the issue day not
+ * counted; issued 2026-01-15: through 2026-04-15; issued 2025-11-30: through 2026-02-28).
+ */
 export function codeExpired(issuedOn: string, today: string): boolean {
-  const [y, m, d] = issuedOn.split('-').map(Number) as [number, number, number];
-  const month = m + 3;
-  const limit = new Date(Date.UTC(y + Math.floor((month - 1) / 12), (month - 1) % 12, d)).toISOString().slice(0, 10);
-  return today >= limit;
+  return periodOver(issuedOn, { months: 3 }, today);
 }
 
 async function body(req: IncomingMessage): Promise<unknown> {

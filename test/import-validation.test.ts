@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JIS_X_0208_SIZE } from '../lib/jis-x-0208.js';
-import { importFailure } from '../subgraphs/driver/rules/import-validation.js';
+import { differsFromRecord, importFailure, isStaleHonsekiCertificate } from '../subgraphs/driver/rules/import-validation.js';
 
 const limits = { maxAddressLength: 60 };
 
@@ -32,5 +32,29 @@ describe('R-IMP-1: values the record cannot hold fail the import with a reason',
   it('R-IMP-1: a birth date must be a calendar date', () => {
     expect(importFailure('BIRTH_DATE', '1980-02-30', limits)).toBe('INVALID_BIRTH_DATE');
     expect(importFailure('BIRTH_DATE', '1980-02-29', limits)).toBeNull();
+  });
+});
+
+describe('R-CHAR-1: what counts as a change of the record', () => {
+  const record = { name: '髙橋 一郎', address: '東京都千代田区霞が関2-1-2', birthDate: '1970-01-01', honseki: '東京都千代田区千代田1番' };
+  it('R-CHAR-1: a value that differs only by 代替文字, width or a name’s spacing is no change', () => {
+    expect(differsFromRecord(record, 'NAME', '高橋　一郎')).toBe(false);
+    expect(differsFromRecord(record, 'ADDRESS', '東京都千代田区霞が関２－１－２')).toBe(false);
+    expect(differsFromRecord(record, 'NAME', '高橋 二郎')).toBe(true);
+    expect(differsFromRecord(record, 'BIRTH_DATE', '1970-01-02')).toBe(true);
+  });
+  it('R-IMP-2: the value a hand resolution replaced is no change while the record holds what staff wrote', () => {
+    const long = '東'.repeat(61);
+    const resolutions = [{ item: 'ADDRESS', value: '東京都千代田区霞が関2-1-2', replaced: long }];
+    expect(differsFromRecord(record, 'ADDRESS', long, resolutions)).toBe(false);
+    expect(differsFromRecord(record, 'ADDRESS', long)).toBe(true);
+    expect(differsFromRecord({ ...record, address: '東京都港区芝公園4-2-8' }, 'ADDRESS', long, resolutions)).toBe(true);
+    expect(differsFromRecord(record, 'NAME', long, resolutions)).toBe(true);
+  });
+  it('R-HON-2: a 戸籍電子証明書 issued before the last applied one is stale; the same day or later is not', () => {
+    expect(isStaleHonsekiCertificate('2026-03-10', '2026-03-20')).toBe(true);
+    expect(isStaleHonsekiCertificate('2026-03-20', '2026-03-20')).toBe(false);
+    expect(isStaleHonsekiCertificate('2026-03-21', '2026-03-20')).toBe(false);
+    expect(isStaleHonsekiCertificate('2026-03-10', null)).toBe(false);
   });
 });

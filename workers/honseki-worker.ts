@@ -37,6 +37,18 @@ export async function processHonsekiRequests(deps: {
   return { claimed: requests.length, outcomes };
 }
 
+/**
+ * The names the holder is known by (R-HON-2): the record's, and any J-LIS has reported that the record does not hold
+ * yet — a NAME change pending its effective day (filed + 2 days) or failed awaiting 記載事項変更の登録 — since the
+ * 戸籍 already carries the new name. Each is compared tolerating 代替文字 (R-CHAR-1).
+ */
+function knownNames(holder: { name: string; recordImports: readonly { item: string; newValue: string; source: string; status: string }[] }): string[] {
+  const reported = holder.recordImports
+    .filter((i) => i.item === 'NAME' && i.source === 'ADDRESS_ONE_STOP' && (i.status === 'PENDING' || i.status === 'FAILED'))
+    .map((i) => i.newValue);
+  return [holder.name, ...reported];
+}
+
 async function settleOne(
   deps: { graph: GraphClient; registry: FamilyRegisterClient; clock: Clock },
   headers: Record<string, string>,
@@ -53,7 +65,7 @@ async function settleOne(
   if (cert.kind === 'CODE_EXPIRED') return { settlement: 'FAILED', reason: 'CODE_EXPIRED' };
   const holder = (await deps.graph.request(HolderIdentityDocument, { id: r.holderId }, headers)).data?.holder;
   if (!holder) return { settlement: 'RETRY', reason: 'RECORD_UNAVAILABLE' };
-  if (!sameSubject(cert, holder)) return { settlement: 'FAILED', reason: 'PERSON_MISMATCH' };
+  if (!knownNames(holder).some((name) => sameSubject(cert, { name, birthDate: holder.birthDate }))) return { settlement: 'FAILED', reason: 'PERSON_MISMATCH' };
   const scheduled = await deps.graph.request(
     ScheduleRecordImportsDocument,
     {
@@ -66,6 +78,7 @@ async function settleOne(
   );
   const res = scheduled.data?.scheduleRecordImports.results[0];
   if (!res) return { settlement: 'RETRY', reason: 'RECORD_UNAVAILABLE' };
+  if (res.outcome === 'STALE') return { settlement: 'FAILED', reason: 'STALE_CERTIFICATE' };
   if (res.outcome === 'APPLIED' || res.outcome === 'NO_CHANGE') return { settlement: 'APPLIED', reason: null };
   if (res.outcome === 'DUPLICATE' && res.recordImport?.status === 'APPLIED') return { settlement: 'APPLIED', reason: null };
   return { settlement: 'FAILED', reason: res.recordImport?.failureReason ?? res.outcome };

@@ -1,7 +1,7 @@
 import { randomBytes, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RSA_SHA256, SUBJECT_OID, x509 } from './x509.js';
+import { CERTIFICATE_POLICY, linkedCardSerialExtension, RSA_SHA256, SUBJECT_OID, x509 } from './x509.js';
 
 /**
  * DEVELOPMENT ONLY: a stand-in for the J-LIS certification authority, created once under DATA_DIR by `npm start`
@@ -57,13 +57,30 @@ export interface CertificateRequest {
   birthDate: string;
   notBefore?: Date;
   notAfter?: Date;
+  /**
+   * CARD (default): a 個人番号カード用署名用電子証明書. MOBILE: a 移動端末設備用署名用電子証明書 issued under the card
+   * certificate `cardSerial` (R-CERT-4), which it names in an extension as J-LIS would (DOMAIN-NOTES.md).
+   */
+  kind?: 'CARD' | 'MOBILE';
+  cardSerial?: string;
 }
 
-/** A signature certificate (RSA 2048) with the 基本4情報 in its subject, issued by `ca`; returns it and its key. */
+/**
+ * A signature certificate (RSA 2048) with the 基本4情報 in its subject, issued by `ca` as JPKI issues them: an
+ * end-entity certificate (no basicConstraints) with the signature key usages and the policy of its kind; returns it
+ * and its key.
+ */
 export async function mintSignatureCertificate(ca: DevCa, req: CertificateRequest): Promise<{ certPem: string; keyPem: string }> {
   const keys = (await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify'])) as CryptoKeyPair;
   const issuer = new x509.X509Certificate(ca.certPem);
   const notBefore = req.notBefore ?? new Date();
+  const kind = req.kind ?? 'CARD';
+  if (kind === 'MOBILE' && !/^[0-9A-F]{2,40}$/.test(req.cardSerial ?? '')) throw new RangeError('a MOBILE certificate names its card serial (upper-case hexadecimal)');
+  const extensions: x509.Extension[] = [
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+    new x509.CertificatePolicyExtension([CERTIFICATE_POLICY[kind]]),
+  ];
+  if (kind === 'MOBILE') extensions.push(linkedCardSerialExtension(req.cardSerial!));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: req.serial,
     subject: new x509.Name([
@@ -77,7 +94,7 @@ export async function mintSignatureCertificate(ca: DevCa, req: CertificateReques
     signingKey: await importKey(ca.keyPem),
     publicKey: keys.publicKey,
     signingAlgorithm: RSA_SHA256,
-    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true)],
+    extensions,
   });
   return { certPem: cert.toString('pem') + '\n', keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };
 }

@@ -1,5 +1,5 @@
 import { createVerify, X509Certificate } from 'node:crypto';
-import { SUBJECT_OID, x509 } from './x509.js';
+import { CERTIFICATE_POLICY, LINKED_CARD_SERIAL_OID, readDerPrintableString, SUBJECT_OID, x509, type CertificateKind } from './x509.js';
 
 /** The J-LIS certification authorities this deployment trusts (R-CERT-2). */
 export interface TrustStore {
@@ -19,6 +19,10 @@ export interface VerifiedCertificate {
   name: string | null;
   address: string | null;
   birthDate: string | null;
+  /** 個人番号カード用 (CARD) or 移動端末設備用 (MOBILE) 署名用電子証明書, by the policy J-LIS wrote (R-CERT-4). */
+  kind: CertificateKind;
+  /** For a MOBILE certificate, the serial of the card certificate it was issued under; null for a CARD one. */
+  linkedCardSerial: string | null;
   certificate: X509Certificate;
 }
 
@@ -27,40 +31,87 @@ export type CertificateFailure =
   | 'CERTIFICATE_UNTRUSTED'
   | 'CERTIFICATE_NOT_YET_VALID'
   | 'CERTIFICATE_EXPIRED'
-  | 'CERTIFICATE_REVOKED';
+  | 'CERTIFICATE_REVOKED'
+  | 'CERTIFICATE_NOT_FOR_SIGNATURE'
+  | 'MOBILE_CERTIFICATE_NOT_ACCEPTED';
 
 export type CertificateCheck = { ok: true; certificate: VerifiedCertificate } | { ok: false; code: CertificateFailure; message: string };
 
 const MAX_PEM_LENGTH = 16_384;
 const fail = (code: CertificateFailure, message: string): CertificateCheck => ({ ok: false, code, message });
 
+/** What the counter clerk reads for each refusal (R-CHAR-2). */
+export const CERTIFICATE_MESSAGES: Record<CertificateFailure, string> = {
+  CERTIFICATE_INVALID: '署名用電子証明書を読み取れません（PEM 形式の証明書ではありません）',
+  CERTIFICATE_UNTRUSTED: '地方公共団体情報システム機構（J-LIS）が発行した署名用電子証明書ではありません',
+  CERTIFICATE_NOT_YET_VALID: '署名用電子証明書の有効期間が始まっていません',
+  CERTIFICATE_EXPIRED: '署名用電子証明書の有効期間が満了しています',
+  CERTIFICATE_REVOKED: '署名用電子証明書は失効しています',
+  CERTIFICATE_NOT_FOR_SIGNATURE: '署名用電子証明書ではありません（認証局の証明書、又は署名に用いることのできない証明書です）',
+  MOBILE_CERTIFICATE_NOT_ACCEPTED:
+    'この手続には移動端末設備用署名用電子証明書は使えません。個人番号カード用署名用電子証明書を使ってください',
+};
+const refuse = (code: CertificateFailure): CertificateCheck => fail(code, CERTIFICATE_MESSAGES[code]);
+
+const SIGNING_USAGES = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation;
+
 /**
- * R-CERT-2 with node:crypto: the certificate parses, was issued and signed by a trusted anchor, is inside its
- * validity period now, and is not revoked as far as this system knows. The serial is the certificate's own.
+ * An end-entity certificate for signatures, of a kind J-LIS issues: no CA (basicConstraints cA absent or false, no
+ * certificate or CRL signing), the signature key usages, and a known 署名用電子証明書 policy. A MOBILE certificate
+ * names the card certificate it was issued under. Null: not a 署名用電子証明書.
+ */
+function signatureProfile(cert: x509.X509Certificate): { kind: CertificateKind; linkedCardSerial: string | null } | null {
+  const constraints = cert.getExtension(x509.BasicConstraintsExtension);
+  if (constraints?.ca) return null;
+  const usage = cert.getExtension(x509.KeyUsagesExtension);
+  if (!usage || (usage.usages & SIGNING_USAGES) === 0) return null;
+  if (usage.usages & (x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign)) return null;
+  const policies = cert.getExtension(x509.CertificatePolicyExtension)?.policies ?? [];
+  const kinds = (Object.keys(CERTIFICATE_POLICY) as CertificateKind[]).filter((k) => policies.includes(CERTIFICATE_POLICY[k]));
+  if (kinds.length !== 1) return null;
+  const kind = kinds[0]!;
+  if (kind === 'CARD') return { kind, linkedCardSerial: null };
+  const link = cert.extensions.find((e) => e.type === LINKED_CARD_SERIAL_OID);
+  const serial = link ? readDerPrintableString(link.value) : null;
+  if (!serial || !/^[0-9A-F]{2,40}$/.test(serial)) return null;
+  return { kind, linkedCardSerial: serial };
+}
+
+/**
+ * R-CERT-2 with node:crypto: the certificate parses, was issued and signed by a trusted anchor, is a signature
+ * certificate of an accepted kind (`kinds`, the card's only unless the procedure says otherwise: R-CERT-4), is
+ * inside its validity period now, and is not revoked as far as this system knows. The serial is the certificate's own.
  */
 export function verifySignatureCertificate(
   pem: string,
-  opts: { trust: TrustStore; now: Date; isRevoked?: (serialNumber: string) => boolean },
+  opts: { trust: TrustStore; now: Date; isRevoked?: (serialNumber: string) => boolean; kinds?: readonly CertificateKind[] },
 ): CertificateCheck {
-  if (typeof pem !== 'string' || pem.length > MAX_PEM_LENGTH || !pem.includes('-----BEGIN CERTIFICATE-----')) {
-    return fail('CERTIFICATE_INVALID', 'certificatePem is not a PEM certificate');
-  }
+  if (typeof pem !== 'string' || pem.length > MAX_PEM_LENGTH || !pem.includes('-----BEGIN CERTIFICATE-----')) return refuse('CERTIFICATE_INVALID');
   let cert: X509Certificate;
+  let parsed: x509.X509Certificate;
   try {
     cert = new X509Certificate(pem);
+    parsed = new x509.X509Certificate(pem);
   } catch {
-    return fail('CERTIFICATE_INVALID', 'certificatePem is not a PEM certificate');
+    return refuse('CERTIFICATE_INVALID');
   }
   const anchor = opts.trust.anchors.find((a) => cert.checkIssued(a) && cert.verify(a.publicKey));
-  if (!anchor) return fail('CERTIFICATE_UNTRUSTED', 'the certificate is not issued by a trusted J-LIS certification authority');
+  if (!anchor) return refuse('CERTIFICATE_UNTRUSTED');
+  let profile: ReturnType<typeof signatureProfile>;
+  try {
+    profile = signatureProfile(parsed);
+  } catch {
+    return refuse('CERTIFICATE_INVALID');
+  }
+  if (!profile) return refuse('CERTIFICATE_NOT_FOR_SIGNATURE');
+  if (!(opts.kinds ?? ['CARD']).includes(profile.kind)) return refuse('MOBILE_CERTIFICATE_NOT_ACCEPTED');
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
-  if (opts.now < notBefore) return fail('CERTIFICATE_NOT_YET_VALID', 'the certificate is not valid yet');
-  if (opts.now > notAfter) return fail('CERTIFICATE_EXPIRED', 'the certificate has expired');
+  if (opts.now < notBefore) return refuse('CERTIFICATE_NOT_YET_VALID');
+  if (opts.now > notAfter) return refuse('CERTIFICATE_EXPIRED');
   const serialNumber = cert.serialNumber.toUpperCase();
-  if (opts.isRevoked?.(serialNumber)) return fail('CERTIFICATE_REVOKED', 'the certificate has been revoked');
-  const subject = new x509.X509Certificate(pem).subjectName;
-  const field = (oid: string) => subject.getField(oid)[0] ?? null;
+  if (opts.isRevoked?.(serialNumber)) return refuse('CERTIFICATE_REVOKED');
+  const field = (oid: string) => parsed.subjectName.getField(oid)[0] ?? null;
   return {
     ok: true,
     certificate: {
@@ -71,6 +122,8 @@ export function verifySignatureCertificate(
       name: field(SUBJECT_OID.name),
       address: field(SUBJECT_OID.address),
       birthDate: field(SUBJECT_OID.birthDate),
+      kind: profile.kind,
+      linkedCardSerial: profile.linkedCardSerial,
       certificate: cert,
     },
   };

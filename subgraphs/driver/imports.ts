@@ -9,6 +9,8 @@ import type { DriverContext } from './context.js';
 import {
   claimDueImports,
   findImportsBySource,
+  findLatestHonsekiCertificates,
+  findResolutions,
   insertImportOnce,
   insertImportsOnce,
   insertRecordChange,
@@ -21,7 +23,7 @@ import {
   type NewRecordImport,
 } from './repository.js';
 import { holdingForm } from './rules/holding-form.js';
-import { differsFromRecord, importFailure, ITEM_COLUMN, type RecordItem } from './rules/import-validation.js';
+import { differsFromRecord, importFailure, isStaleHonsekiCertificate, ITEM_COLUMN, type RecordItem, type Resolution } from './rules/import-validation.js';
 import type { HolderRow, RecordImportRow } from './tables.js';
 
 const importKey = (k: ImportKey) => `${k.source}\u0000${k.sourceRef}\u0000${k.item}`;
@@ -49,13 +51,15 @@ export interface ScheduleInput {
   effectiveOn: string;
 }
 
-type Outcome = 'SCHEDULED' | 'APPLIED' | 'FAILED' | 'NO_CHANGE' | 'NOT_ELIGIBLE' | 'HOLDER_NOT_FOUND' | 'DUPLICATE';
+type Outcome = 'SCHEDULED' | 'APPLIED' | 'FAILED' | 'NO_CHANGE' | 'NOT_ELIGIBLE' | 'HOLDER_NOT_FOUND' | 'DUPLICATE' | 'STALE';
 
 const MAX_SCHEDULE_BATCH = 1000;
 
 /**
- * R-IMP-1 / R-ONE-5: one import per (source, sourceRef, item), only where the value differs from the record, and
- * written at once when already due. Holders are locked so a concurrent change of the same record waits its turn.
+ * R-IMP-1 / R-ONE-5: one import per (source, sourceRef, item), only where the value differs from the record by more
+ * than 代替文字 and is not one a hand resolution replaced (R-CHAR-1), and written at once when already due; a 本籍 from
+ * a 戸籍電子証明書 older than the one last applied is STALE (R-HON-2). Holders are locked so a concurrent change of
+ * the same record waits its turn.
  */
 export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly ScheduleInput[]) {
   const check = new InputCheck().require(inputs.length > 0 && inputs.length <= MAX_SCHEDULE_BATCH, 'input', `must hold 1–${MAX_SCHEDULE_BATCH} items`);
@@ -69,8 +73,15 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
   check.done();
   const today = japanDate(ctx.now);
   return ctx.db.transaction(async (tx) => {
-    const locked = await lockHolders(tx, [...new Set(inputs.map((i) => i.holderId.toLowerCase()))]);
+    const holderIds = [...new Set(inputs.map((i) => i.holderId.toLowerCase()))];
+    const locked = await lockHolders(tx, holderIds);
     const byId = new Map<string, HolderRow>(locked.map((h) => [h.id, h]));
+    const resolutions = new Map<string, Resolution[]>();
+    for (const r of await findResolutions(tx, holderIds)) resolutions.set(r.holderId, [...(resolutions.get(r.holderId) ?? []), r]);
+    const honsekiHolders = [...new Set(inputs.filter((i) => i.source === 'HONSEKI_ONLINE').map((i) => i.holderId.toLowerCase()))];
+    const latestHonseki = new Map(
+      honsekiHolders.length > 0 ? (await findLatestHonsekiCertificates(tx, honsekiHolders)).map((r) => [r.holderId, r.issuedOn]) : [],
+    );
     const existing = new Map((await findImportsBySource(tx, inputs)).map((r) => [importKey(r), r]));
     const results: { sourceRef: string; item: RecordItem; outcome: Outcome; recordImport: RecordImportRow | null }[] = [];
     // Imports that fall due later are written together after the loop; the key of each is claimed here already, so
@@ -104,7 +115,11 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
         result('NOT_ELIGIBLE');
         continue;
       }
-      if (!differsFromRecord(holder, i.item, i.newValue)) {
+      if (i.source === 'HONSEKI_ONLINE' && i.item === 'HONSEKI' && isStaleHonsekiCertificate(i.filedOn, latestHonseki.get(holder.id))) {
+        result('STALE');
+        continue;
+      }
+      if (!differsFromRecord(holder, i.item, i.newValue, resolutions.get(holder.id))) {
         result('NO_CHANGE');
         continue;
       }
@@ -128,6 +143,9 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
       }
       imp = await applyImport(tx, imp, ctx.now, ctx.maxAddressLength);
       byId.set(holder.id, imp.status === 'APPLIED' ? { ...holder, [ITEM_COLUMN[i.item]]: i.newValue } : holder);
+      if (imp.status === 'APPLIED' && i.source === 'HONSEKI_ONLINE' && i.filedOn && !isStaleHonsekiCertificate(latestHonseki.get(holder.id), i.filedOn)) {
+        latestHonseki.set(holder.id, i.filedOn);
+      }
       result(imp.status === 'APPLIED' ? 'APPLIED' : 'FAILED', imp);
     }
     if (scheduled.length > 0) {

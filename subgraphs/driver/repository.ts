@@ -162,6 +162,40 @@ export async function setHolderItem(
   return row!;
 }
 
+/**
+ * The hand resolutions of failed imports of these holders (R-IMP-2): what staff wrote, and the imported value it
+ * replaced, so that the same value arriving again is not scheduled over the resolution (R-CHAR-1).
+ */
+export async function findResolutions(
+  db: Db,
+  holderIds: readonly string[],
+): Promise<{ holderId: string; item: string; value: string; replaced: string }[]> {
+  return db
+    .select({ holderId: recordChanges.holderId, item: recordChanges.item, value: recordChanges.value, replaced: recordImports.newValue })
+    .from(recordChanges)
+    .innerJoin(recordImports, eq(recordImports.id, recordChanges.resolvesImportId))
+    .where(inArrayList(recordChanges.holderId, holderIds));
+}
+
+/**
+ * Per holder, the issue day of the newest 戸籍電子証明書 whose 本籍 the record took, online or by a hand resolution
+ * of its failed import (R-HON-2): an older certificate never overwrites it.
+ */
+export async function findLatestHonsekiCertificates(db: Db, holderIds: readonly string[]): Promise<{ holderId: string; issuedOn: string | null }[]> {
+  return db
+    .select({ holderId: recordImports.holderId, issuedOn: sql<string | null>`max(${recordImports.filedOn})::text` })
+    .from(recordImports)
+    .where(
+      and(
+        inArrayList(recordImports.holderId, holderIds),
+        eq(recordImports.source, 'HONSEKI_ONLINE'),
+        eq(recordImports.item, 'HONSEKI'),
+        inArray(recordImports.status, ['APPLIED', 'RESOLVED']),
+      ),
+    )
+    .groupBy(recordImports.holderId);
+}
+
 export async function insertRecordChange(db: Db, values: typeof recordChanges.$inferInsert): Promise<void> {
   await db.insert(recordChanges).values(values);
 }

@@ -1,5 +1,6 @@
-import { subjectDigest, sameSubject } from '../../lib/certificates/subject-digest.js';
-import { verifySignatureCertificate, type VerifiedCertificate } from '../../lib/certificates/verify.js';
+import { sameSubject, subjectDigest, subjectDigests } from '../../lib/certificates/subject-digest.js';
+import { CERTIFICATE_MESSAGES, verifySignatureCertificate, type VerifiedCertificate } from '../../lib/certificates/verify.js';
+import type { CertificateKind } from '../../lib/certificates/x509.js';
 import { UserErrorException, userError, type UserError } from '../../lib/errors.js';
 import { isUuid, PSEUDONYM_RE, PSEUDONYM_RULE } from '../../lib/graphql/input.js';
 import { InputCheck } from '../../lib/graphql/mutation.js';
@@ -7,6 +8,7 @@ import { lookupHolder } from '../../lib/holder-lookup.js';
 import type { PortalLinkContext } from './context.js';
 import {
   anyCertificateWithSubject,
+  claimCertificateSerial,
   findHoldersWithCurrentSerial,
   findRequestWithCode,
   insertHonsekiRequest,
@@ -23,20 +25,34 @@ import type { HonsekiChangeRequestRow, PortalLinkRow, SignatureCertificateRow } 
 import { honsekiRefusal, isIdentifierCode, retryDelayMs } from './rules/honseki.js';
 
 
-/** R-CERT-2 for a certificate presented now; a refusal is a userError naming the failed check. */
-export async function verifyPresentedCertificate(ctx: PortalLinkContext, pem: string): Promise<VerifiedCertificate> {
-  const check = verifySignatureCertificate(pem, { trust: ctx.deps.trust, now: ctx.now });
-  if (!check.ok) throw new UserErrorException([userError(check.code, check.message, ['input', 'certificatePem'])]);
-  if (await isSerialRevoked(ctx.db, check.certificate.serialNumber)) {
-    throw new UserErrorException([userError('CERTIFICATE_REVOKED', 'the certificate has been revoked', ['input', 'certificatePem'])]);
+/**
+ * R-CERT-2 for a certificate presented now, of the kinds the procedure accepts (R-CERT-4); a refusal is a userError
+ * naming the failed check. A smartphone certificate whose card certificate is known revoked is refused with it.
+ */
+export async function verifyPresentedCertificate(
+  ctx: PortalLinkContext,
+  pem: string,
+  kinds: readonly CertificateKind[] = ['CARD'],
+): Promise<VerifiedCertificate> {
+  const field = ['input', 'certificatePem'];
+  const check = verifySignatureCertificate(pem, { trust: ctx.deps.trust, now: ctx.now, kinds });
+  if (!check.ok) throw new UserErrorException([userError(check.code, check.message, field)]);
+  const serials = [check.certificate.serialNumber, check.certificate.linkedCardSerial].filter((s): s is string => s !== null);
+  for (const serial of serials) {
+    if (await isSerialRevoked(ctx.db, serial)) throw new UserErrorException([userError('CERTIFICATE_REVOKED', CERTIFICATE_MESSAGES.CERTIFICATE_REVOKED, field)]);
   }
   return check.certificate;
 }
 
+/** R-CERT-1: what the clerk confirmed at the counter, and what each failure tells the clerk to do. */
 const COUNTER_CHECKS = [
-  ['faceMatched', 'FACE_NOT_MATCHED', 'the face does not match the card photo'],
-  ['cardValid', 'CARD_NOT_VALID', 'the My Number card is not valid'],
-  ['addressMatched', 'ADDRESS_NOT_MATCHED', 'the address on the card differs from the driver record: register the record change first'],
+  ['faceMatched', 'FACE_NOT_MATCHED', '本人の容貌が個人番号カードの顔写真と一致しません'],
+  ['cardValid', 'CARD_NOT_VALID', '個人番号カードが有効ではありません'],
+  [
+    'addressMatched',
+    'ADDRESS_NOT_MATCHED',
+    '個人番号カードの券面に記載された住所等（住所、氏名及び生年月日）が運転者管理システムの記録と一致しません。先に記載事項変更の登録をしてください',
+  ],
 ] as const;
 
 /** M1 (R-CERT-1/2): the three counter checks, the certificate, then the holder it must belong to. */
@@ -51,17 +67,24 @@ export async function submitSignatureCertificate(
   if (failed.length > 0) throw new UserErrorException(failed);
   const cert = await verifyPresentedCertificate(ctx, input.certificatePem);
   const holder = await lookupHolder(ctx.deps.graph, ctx.forward, { id: input.holderId.toLowerCase() });
-  if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', 'no holder has this id', ['input', 'holderId'])]);
+  if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', '指定された運転者は運転者管理システムに記録されていません', ['input', 'holderId'])]);
   if (holder.holdingForm === 'LICENSE_CARD_ONLY' || holder.holdingForm === 'OTHER') {
-    throw new UserErrorException([userError('NOT_MYNA_CARD_HOLDER', 'the holder has no マイナ免許証 or マイナ経歴証明書', ['input', 'holderId'])]);
+    throw new UserErrorException([userError('NOT_MYNA_CARD_HOLDER', 'マイナ免許証又はマイナ経歴証明書を保有していない者です', ['input', 'holderId'])]);
   }
+  // The name as the certificate carries it may use 代替文字 where the record holds the original (R-CHAR-1).
   if (!sameSubject(cert, holder)) {
     throw new UserErrorException([
-      userError('CERTIFICATE_HOLDER_MISMATCH', "the certificate's name or birth date differs from the driver record", ['input', 'certificatePem']),
+      userError('CERTIFICATE_HOLDER_MISMATCH', '署名用電子証明書の氏名又は生年月日が運転者管理システムの記録と一致しません', ['input', 'certificatePem']),
     ]);
   }
-  const row = await ctx.db.transaction(async (tx) =>
-    insertCertificate(tx, {
+  const row = await ctx.db.transaction(async (tx) => {
+    // One certificate is one person's: a serial already submitted for another holder is refused, whoever asks first wins.
+    if ((await claimCertificateSerial(tx, cert.serialNumber, holder.id, ctx.now)) !== holder.id) {
+      throw new UserErrorException([
+        userError('CERTIFICATE_SERIAL_IN_USE', 'この署名用電子証明書は既に他の者の署名用電子証明書として提出されています', ['input', 'certificatePem']),
+      ]);
+    }
+    return insertCertificate(tx, {
       holderId: holder.id,
       serialNumber: cert.serialNumber,
       issuer: cert.issuer,
@@ -73,40 +96,44 @@ export async function submitSignatureCertificate(
       addressMatched: true,
       submittedBy: ctx.access.identity.subject,
       submittedAt: ctx.now,
-    }),
-  );
+    });
+  });
   ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', 'signatureCertificate');
   return { signatureCertificate: row };
 }
 
-/** M2 (R-LINK-1): the certificate again, its serial equal to the M1 serial on file, then the pseudonym stored. */
+/**
+ * M2 (R-LINK-1): the certificate again, its serial equal to the M1 serial on file, then the pseudonym stored. A
+ * 移動端末設備用署名用電子証明書 stands for the card certificate J-LIS issued it under (R-CERT-4): that one must be the
+ * M1 certificate on file.
+ */
 export async function linkMynaPortal(ctx: PortalLinkContext, input: { certificatePem: string; pseudonym: string }): Promise<{ portalLink: PortalLinkRow }> {
   new InputCheck().require(PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', PSEUDONYM_RULE).done();
-  const cert = await verifyPresentedCertificate(ctx, input.certificatePem);
-  const holders = await findHoldersWithCurrentSerial(ctx.db, cert.serialNumber);
+  const cert = await verifyPresentedCertificate(ctx, input.certificatePem, ['CARD', 'MOBILE']);
+  const cardSerial = cert.kind === 'MOBILE' ? cert.linkedCardSerial! : cert.serialNumber;
+  const holders = await findHoldersWithCurrentSerial(ctx.db, cardSerial);
   if (holders.length !== 1) {
-    const digest = subjectDigest(cert.name, cert.birthDate);
-    const didM1Otherwise = holders.length === 0 && digest !== null && (await anyCertificateWithSubject(ctx.db, digest));
+    const didM1Otherwise = holders.length === 0 && (await anyCertificateWithSubject(ctx.db, subjectDigests(cert.name, cert.birthDate)));
     throw new UserErrorException([
       didM1Otherwise
-        ? userError('CERTIFICATE_MISMATCH', 'the certificate is not the one submitted at the licence centre', ['input', 'certificatePem'])
-        : userError('SIGNATURE_CERTIFICATE_NOT_SUBMITTED', 'submit the signature certificate at a licence centre first', ['input', 'certificatePem']),
+        ? userError('CERTIFICATE_MISMATCH', '免許センター等で提出された署名用電子証明書と異なる署名用電子証明書です', ['input', 'certificatePem'])
+        : userError('SIGNATURE_CERTIFICATE_NOT_SUBMITTED', '先に免許センター等で署名用電子証明書を提出してください', ['input', 'certificatePem']),
     ]);
   }
   const holderId = holders[0]!;
   return ctx.db.transaction(async (tx) => {
     const byPseudonym = await findLinkByPseudonymForUpdate(tx, input.pseudonym);
     if (byPseudonym && byPseudonym.holderId !== holderId) {
-      throw new UserErrorException([userError('PSEUDONYM_TAKEN', 'this pseudonym is linked to another holder', ['input', 'pseudonym'])]);
+      throw new UserErrorException([userError('PSEUDONYM_TAKEN', 'この仮名は既に他の者と連携されています', ['input', 'pseudonym'])]);
     }
     const existing = await findLinkByHolderIdForUpdate(tx, holderId);
     if (existing && existing.pseudonym !== input.pseudonym) {
-      throw new UserErrorException([userError('ALREADY_LINKED', 'the holder is linked to another pseudonym', ['input', 'pseudonym'])]);
+      throw new UserErrorException([userError('ALREADY_LINKED', 'この者は既に別の仮名でマイナポータルと連携されています', ['input', 'pseudonym'])]);
     }
     const portalLink = await saveLink(tx, {
       holderId,
       pseudonym: input.pseudonym,
-      certificateSerial: cert.serialNumber,
+      certificateSerial: cardSerial,
       linkedAt: existing?.linkedAt ?? ctx.now,
     });
     ctx.audit.note(holderId, 'WRITE', 'ALLOWED', 'portalLink');

@@ -3,6 +3,7 @@ import type { Db } from '../../lib/db/database.js';
 import { inArrayList } from '../../lib/db/array-rows.js';
 import type { WorkCount } from '../../lib/metrics.js';
 import {
+  certificateHolders,
   honsekiChangeRequests,
   portalLinks,
   signatureCertificates,
@@ -39,6 +40,16 @@ export async function insertCertificate(db: Db, values: NewSignatureCertificate)
   return row!;
 }
 
+/**
+ * Claims a serial for a holder at M1 and answers who holds it: the first holder to submit it. Inside the M1
+ * transaction, so a refused claim leaves nothing behind; the primary key settles two concurrent claims.
+ */
+export async function claimCertificateSerial(db: Db, serialNumber: string, holderId: string, at: Date): Promise<string> {
+  await db.insert(certificateHolders).values({ serialNumber, holderId, firstSubmittedAt: at }).onConflictDoNothing();
+  const [row] = await db.select({ holderId: certificateHolders.holderId }).from(certificateHolders).where(eq(certificateHolders.serialNumber, serialNumber));
+  return row!.holderId;
+}
+
 /** Revocation known to this system: any submission of that serial marked revoked (J-LIS revocation notices). */
 export async function isSerialRevoked(db: Db, serialNumber: string): Promise<boolean> {
   const rows = await db
@@ -64,11 +75,12 @@ export async function findHoldersWithCurrentSerial(db: Db, serialNumber: string)
   return rows.filter((r) => r.serialNumber === serialNumber).map((r) => r.holderId);
 }
 
-export async function anyCertificateWithSubject(db: Db, subjectDigest: string): Promise<boolean> {
+export async function anyCertificateWithSubject(db: Db, subjectDigests: readonly string[]): Promise<boolean> {
+  if (subjectDigests.length === 0) return false;
   const rows = await db
     .select({ id: signatureCertificates.id })
     .from(signatureCertificates)
-    .where(eq(signatureCertificates.subjectDigest, subjectDigest))
+    .where(inArray(signatureCertificates.subjectDigest, [...subjectDigests]))
     .limit(1);
   return rows.length > 0;
 }

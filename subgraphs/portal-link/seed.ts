@@ -1,6 +1,6 @@
 import type { Db } from '../../lib/db/database.js';
 import { DEMO_HOLDERS, demoId } from '../../seeds/demo-holders.js';
-import { honsekiChangeRequests, portalLinks, signatureCertificates } from './tables.js';
+import { certificateHolders, honsekiChangeRequests, portalLinks, signatureCertificates } from './tables.js';
 
 /** The certificate, linkage and 本籍-request part of the demo data; fixed ids make it harmless to repeat. */
 export async function seedPortalLink(db: Db): Promise<void> {
@@ -16,6 +16,10 @@ export async function seedPortalLink(db: Db): Promise<void> {
             notAfter: new Date(c.notAfter), revokedAt: c.revokedAt ? new Date(c.revokedAt) : null, faceMatched: true,
             cardValid: true, addressMatched: true, submittedBy: 'demo-seed', submittedAt: new Date(c.submittedAt),
           })
+          .onConflictDoNothing();
+        await tx
+          .insert(certificateHolders)
+          .values({ serialNumber: c.serial, holderId, firstSubmittedAt: new Date(c.submittedAt) })
           .onConflictDoNothing();
       }
       if (h.link && h.certificate) {

@@ -35,12 +35,23 @@ export const signatureCertificates = portalLinkSchema.table(
   ],
 );
 
+/**
+ * Which holder a certificate serial was submitted for at M1: the first holder keeps it. The primary key makes two
+ * concurrent M1 submissions of one serial for two holders end with one of them refused (CERTIFICATE_SERIAL_IN_USE).
+ */
+export const certificateHolders = portalLinkSchema.table('certificate_holders', {
+  serialNumber: text('serial_number').primaryKey(),
+  holderId: uuid('holder_id').notNull(),
+  firstSubmittedAt: timestamp('first_submitted_at', tz).notNull(),
+});
+
 /** M2: the Myna Portal pseudonym (仮名) of a holder; one per holder and one holder per pseudonym (R-LINK-1). */
 export const portalLinks = portalLinkSchema.table(
   'portal_links',
   {
     holderId: uuid('holder_id').primaryKey(),
     pseudonym: text('pseudonym').notNull(),
+    /** The M1 card certificate's serial the link was made with, also when a smartphone certificate linked to it was presented (R-CERT-4). */
     certificateSerial: text('certificate_serial').notNull(),
     linkedAt: timestamp('linked_at', tz).notNull(),
   },

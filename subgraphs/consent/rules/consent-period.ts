@@ -1,20 +1,11 @@
-import { addDays, compareDates, daysInMonth, japanDate, type IsoDate } from '../../../lib/japan-date.js';
+import { compareDates, japanDate, type IsoDate } from '../../../lib/japan-date.js';
+import { periodLastDay } from '../../../lib/legal-period.js';
 
 export const CONSENT_YEARS = 10;
 
-/**
- * R-ONE-2: the last valid day of a consent given on `givenOn` (a Japan date), counted as 民法 counts periods.
- * 第140条: the first day is not counted, so the period starts the next day. 第143条: a period in years ends at the
- * end of the day before the day corresponding to the start; when the final month has no such day, at the end of
- * that month.
- */
+/** R-ONE-2: the last valid day of a consent given on `givenOn` (a Japan date), counted as 民法 counts periods. */
 export function consentExpiresOn(givenOn: IsoDate, years = CONSENT_YEARS): IsoDate {
-  const start = addDays(givenOn, 1);
-  const [y, m, d] = start.split('-').map(Number) as [number, number, number];
-  const year = y + years;
-  const mm = String(m).padStart(2, '0');
-  if (d > daysInMonth(year, m)) return `${year}-${mm}-${String(daysInMonth(year, m)).padStart(2, '0')}`;
-  return addDays(`${year}-${mm}-${String(d).padStart(2, '0')}`, -1);
+  return periodLastDay(givenOn, { years });
 }
 
 export type ConsentStatus = 'ACTIVE' | 'EXPIRED' | 'REVOKED';

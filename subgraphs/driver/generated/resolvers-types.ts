@@ -388,10 +388,12 @@ export type ScheduleOutcome =
   | 'HOLDER_NOT_FOUND'
   /** The holder's form is not covered by the address one-stop service now (R-ELIG-1, R-CARD-2). */
   | 'NOT_ELIGIBLE'
-  /** The record already holds this value (R-ONE-5). */
+  /** The record already holds this value, but for 代替文字 (R-ONE-5, R-CHAR-1), or it is the value a hand resolution of a failed import replaced (R-IMP-2). */
   | 'NO_CHANGE'
   /** Pending until its effective day. */
-  | 'SCHEDULED';
+  | 'SCHEDULED'
+  /** A 本籍 from a 戸籍電子証明書 issued before the one whose 本籍 the record took: never applied (R-HON-2). */
+  | 'STALE';
 
 /** A change to schedule, from a J-LIS notification or a family-register certificate. SERVICE only. */
 export type ScheduleRecordImportInput = {

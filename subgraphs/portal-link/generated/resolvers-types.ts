@@ -51,7 +51,10 @@ export type Consent = {
 
 /** What the counter clerk confirmed before the certificate was submitted (R-CERT-1). */
 export type CounterChecksInput = {
-  /** The address on the card face equals the address in the driver record. */
+  /**
+   * The 住所等 on the card face — 住所, 氏名 and 生年月日 (§4(1)) — equal those in the driver record. False refuses M1
+   * with ADDRESS_NOT_MATCHED: register the record change (記載事項変更の登録) first.
+   */
   addressMatched: Scalars['Boolean']['input'];
   /** The My Number card is valid. */
   cardValid: Scalars['Boolean']['input'];
@@ -76,6 +79,11 @@ export type Holder = {
 export type HonsekiChangeRequest = {
   __typename?: 'HonsekiChangeRequest';
   completedAt: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * A code: INVALID_CODE, CODE_EXPIRED (over 3 months since issue), PERSON_MISMATCH, STALE_CERTIFICATE (the 戸籍電子証明書
+   * was issued before the one whose 本籍 the record holds: R-HON-2), an import failure code, or REGISTRY_UNAVAILABLE
+   * while retried.
+   */
   failureReason: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   status: HonsekiRequestStatus;
@@ -118,7 +126,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Leases due 本籍 requests to a worker (status FETCHING). SERVICE. */
   claimHonsekiRequests: ClaimHonsekiRequestsPayload;
-  /** M2 from Myna Portal (R-LINK-1). MYNA_PORTAL. */
+  /** M2 from Myna Portal (R-LINK-1): the M1 card certificate, or a 移動端末設備用署名用電子証明書 linked to it (R-CERT-4). MYNA_PORTAL. */
   linkMynaPortal: LinkMynaPortalPayload;
   /** Marks the M1 certificates of these serials revoked, as J-LIS reported. SERVICE. */
   recordCertificateRevocations: RecordCertificateRevocationsPayload;
@@ -126,7 +134,7 @@ export type Mutation = {
   settleHonsekiRequest: SettleHonsekiRequestPayload;
   /** M3 from Myna Portal (R-HON-1): records the request; a worker fetches the certificate and applies it (R-HON-2). MYNA_PORTAL. */
   submitHonsekiIdentifierCode: SubmitHonsekiIdentifierCodePayload;
-  /** M1 at a licence centre (R-CERT-1/2). COUNTER_STAFF, SUPERVISOR, NPA_ADMIN. */
+  /** M1 at a licence centre with the 個人番号カード用署名用電子証明書 (R-CERT-1/2/4); a serial stays with its first holder. COUNTER_STAFF, SUPERVISOR, NPA_ADMIN. */
   submitSignatureCertificate: SubmitSignatureCertificatePayload;
 };
 
@@ -233,7 +241,7 @@ export type RecordCertificateRevocationsPayload = {
 
 export type SettleHonsekiRequestInput = {
   id: Scalars['ID']['input'];
-  /** INVALID_CODE, CODE_EXPIRED, PERSON_MISMATCH, REGISTRY_UNAVAILABLE, … */
+  /** INVALID_CODE, CODE_EXPIRED, PERSON_MISMATCH, STALE_CERTIFICATE, REGISTRY_UNAVAILABLE, … */
   reason?: InputMaybe<Scalars['String']['input']>;
   settlement: HonsekiSettlement;
 };
