@@ -16,6 +16,7 @@ import { requestMetricsPlugin } from '../lib/graphql/request-metrics-plugin.js';
 import { traceHeaders } from '../lib/tracing.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import { sandboxInitialState } from './landing-page.js';
+import { gatewayEndpoint, type GatewayRequestLimits } from './endpoint.js';
 import { limitRules, type Limits } from './limits.js';
 import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
 
@@ -72,8 +73,10 @@ export interface GatewayOptions {
   host?: string;
   production: boolean;
   subgraphTimeoutMs?: number;
-  /** Keep-alive and the `/metrics` token (`httpSettings`); Node's keep-alive and an open `/metrics` without. */
+  /** Keep-alive, timeouts and the `/metrics` token (`httpSettings`); Node's own and an open `/metrics` without. */
   http?: HttpSettings;
+  /** Body, variables and CORS (`gatewayRequestLimits`); the configuration's defaults without. */
+  requests?: GatewayRequestLimits;
 }
 
 /**
@@ -108,6 +111,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     ready: () => subgraphsReady(opts.urls),
     metrics,
     http: opts.http,
+    endpoint: gatewayEndpoint(opts),
     service: 'gateway',
     context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);
