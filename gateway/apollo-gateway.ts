@@ -17,7 +17,7 @@ import { traceHeaders } from '../lib/tracing.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import { sandboxInitialState } from './landing-page.js';
 import { gatewayEndpoint, type GatewayRequestLimits } from './endpoint.js';
-import { limitRules, type Limits } from './limits.js';
+import { holderIdsApolloPlugin, limitRules, type Limits } from './limits.js';
 import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
 
 interface GatewayContext {
@@ -100,6 +100,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     plugins: [
       requestMetricsPlugin<GatewayContext>(metrics, log, (c) => c.access?.requestId),
+      holderIdsApolloPlugin<GatewayContext>(opts.limits),
       opts.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxInitialState() }),
