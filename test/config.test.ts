@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEVELOPMENT_CORS_ORIGINS, parseConfig } from '../lib/config.js';
 import { FETCH_BAD_PORTS } from '../lib/fetch-ports.js';
+import { loadSupergraph } from '../gateway/supergraph.js';
 
 /** Everything production requires, with keys of the test's own. */
 function productionEnv(): Record<string, string> {
@@ -66,6 +67,12 @@ describe('configuration is parsed once and a bad value names its variable', () =
     [{ FAMILY_REGISTER_PORT: '4190' }, 'FAMILY_REGISTER_PORT'],
   ])('security: %j, a port that fetch refuses, is refused naming %s', (env, variable) => {
     expect(() => parseConfig(env)).toThrow(new RegExp(`${variable}: is a port that fetch refuses`));
+  });
+
+  it("security: a gateway given a subgraph URL on a port fetch refuses does not start, naming the subgraph", () => {
+    const urls = { driver: 'http://127.0.0.1:4001/', consent: 'http://127.0.0.1:6000/', 'portal-link': 'http://127.0.0.1:4003/' };
+    expect(() => loadSupergraph(urls)).toThrow(/subgraph consent: its URL is a port that fetch refuses/);
+    expect(loadSupergraph({ ...urls, consent: 'http://127.0.0.1:4002/' })).toContain('http://127.0.0.1:4002/');
   });
 
   it('security: PORT is refused for a bad port only while the gateway URL is derived from it', () => {
