@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The request headers a browser front-end of this API sends (API.md: Requests), and the trace context. */
-const ALLOWED_HEADERS = 'authorization, content-type, x-access-purpose, x-identity-verification, x-request-id, idempotency-key, traceparent, tracestate';
+const API_HEADERS = 'authorization, content-type, x-access-purpose, x-identity-verification, x-request-id, idempotency-key, traceparent, tracestate';
+/** A list of header names as a preflight asks for them (`access-control-request-headers`). */
+const HEADER_NAMES = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
 const PREFLIGHT_MAX_AGE_S = '600';
 
 /**
@@ -25,9 +27,12 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, allowed: re
     res.end(JSON.stringify({ errors: [{ message: 'this origin may not call the API from a browser (CORS_ALLOWED_ORIGINS)', extensions: { code: 'FORBIDDEN' } }] }));
     return true;
   }
+  const requested = req.headers['access-control-request-headers'];
   res.writeHead(204, {
     'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': ALLOWED_HEADERS,
+    // An allowed origin's page may send the headers it asks for (tools such as the Sandbox add their own); which of
+    // them mean anything is the API's to decide, as for any client.
+    'access-control-allow-headers': HEADER_NAMES.test(requested ?? '') ? requested! : API_HEADERS,
     'access-control-max-age': PREFLIGHT_MAX_AGE_S,
     'content-length': '0',
   });

@@ -116,11 +116,11 @@ export async function listen(
       connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
     },
     (req, res) => {
-    const probe = /^\/(healthz|readyz|metrics)(\?|$)/.test(req.url ?? '');
-    (probe ? handler(req, res) : traceRequest(opts.service, req, res, () => handler(req, res))).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-    });
+      const probe = /^\/(healthz|readyz|metrics)(\?|$)/.test(req.url ?? '');
+      (probe ? handler(req, res) : traceRequest(opts.service, req, res, () => handler(req, res))).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      });
     },
   );
   // Node times a keep-alive connection's next request headers on their own timer (headersTimeout runs from the
@@ -172,7 +172,11 @@ export async function serveApollo<C extends BaseContext>(
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: new URL(req.url ?? '/', 'http://x').search, body },
       context: () => opts.context(req),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
+    for (const [key, value] of response.headers) {
+      // The edge's own `vary: origin` (CORS) stays beside whatever Apollo varies by.
+      const before = key === 'vary' ? res.getHeader('vary') : undefined;
+      res.setHeader(key, before ? `${String(before)}, ${value}` : value);
+    }
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
