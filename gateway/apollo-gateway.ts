@@ -16,7 +16,8 @@ import { requestMetricsPlugin } from '../lib/graphql/request-metrics-plugin.js';
 import { traceHeaders } from '../lib/tracing.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import { sandboxInitialState } from './landing-page.js';
-import { limitRules, type Limits } from './limits.js';
+import { gatewayEndpoint, type GatewayRequestLimits } from './endpoint.js';
+import { holderIdsApolloPlugin, limitRules, type Limits } from './limits.js';
 import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
 import { accessWithHolderScope, pseudonymResolver, type PseudonymResolver } from './holder-scope.js';
 import { operationDigest } from '../lib/idempotency/operation.js';
@@ -96,8 +97,10 @@ export interface GatewayOptions {
   host?: string;
   production: boolean;
   subgraphTimeoutMs?: number;
-  /** Keep-alive and the `/metrics` token (`httpSettings`); Node's keep-alive and an open `/metrics` without. */
+  /** Keep-alive, timeouts and the `/metrics` token (`httpSettings`); Node's own and an open `/metrics` without. */
   http?: HttpSettings;
+  /** Body, variables and CORS (`gatewayRequestLimits`); the configuration's defaults without. */
+  requests?: GatewayRequestLimits;
 }
 
 /**
@@ -122,6 +125,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     plugins: [
       requestMetricsPlugin<GatewayContext>(metrics, log, (c) => c.access?.requestId),
       requestScopePlugin(pseudonymResolver({ url: opts.urls['portal-link'], sign: opts.sign, timeoutMs: opts.subgraphTimeoutMs ?? 10_000 })),
+      holderIdsApolloPlugin<GatewayContext>(opts.limits),
       opts.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxInitialState() }),
@@ -133,6 +137,7 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     ready: () => subgraphsReady(opts.urls),
     metrics,
     http: opts.http,
+    endpoint: gatewayEndpoint(opts),
     service: 'gateway',
     context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);

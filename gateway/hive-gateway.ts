@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { schemaPath } from '../schema/subgraphs.js';
-import { healthRoute, listen } from '../lib/http-server.js';
+import { admitGraphQLRequest, healthRoute, listen } from '../lib/http-server.js';
 import { subgraphsReady } from './readiness.js';
 import { createGatewayRuntime, useUpstreamRetry, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
@@ -12,6 +12,7 @@ import { HEADER, readRequestAccess } from '../lib/identity/request.js';
 import { createLogger, type Logger } from '../lib/log.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import type { GatewayOptions } from './apollo-gateway.js';
+import { GATEWAY_PATH, gatewayEndpoint } from './endpoint.js';
 import { sandboxHtml } from './landing-page.js';
 import { limitPlugins } from './limits.js';
 import { metricsPlugin } from './metrics-plugin.js';
@@ -106,7 +107,10 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     unifiedGraphHandler,
     landingPage: false,
     graphiql: false,
-    graphqlEndpoint: '*',
+    graphqlEndpoint: GATEWAY_PATH,
+    // CORS is answered before the runtime (lib/cors.ts), for the allowed origins only; the runtime's own would name
+    // back any origin, with credentials.
+    cors: false,
     logging: false,
     maskedErrors: false,
     batching: false,
@@ -139,9 +143,12 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     ],
   });
 
+  const endpoint = gatewayEndpoint(opts);
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     if (await healthRoute(req, res, () => subgraphsReady(opts.urls))) return;
     if (await metricsRoute(req, res, metrics)) return;
+    const admitted = await admitGraphQLRequest(req, res, endpoint);
+    if (!admitted) return;
     if (landing && req.method === 'GET' && req.headers.accept?.includes('text/html')) {
       // Rendered per request: the page carries a fresh CSP nonce each time.
       const html = await sandboxHtml();
@@ -160,9 +167,12 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
       res.end(JSON.stringify({ errors: [formatApiError(err.toJSON())] }));
       return;
     }
+    // The body was read here, within the limits: the runtime takes it as given (@whatwg-node/server serves a
+    // request's `body` property from memory) and never reads the socket itself.
+    if (admitted.body) (req as IncomingMessage & { body?: unknown }).body = admitted.body;
     return runtime(req, res);
   };
-  const http = await listen(handler, { port: opts.port, host: opts.host ?? '127.0.0.1', path: '/graphql', service: 'gateway', http: opts.http });
+  const http = await listen(handler, { port: opts.port, host: opts.host ?? '127.0.0.1', path: GATEWAY_PATH, service: 'gateway', http: opts.http });
   log.info('listening', { url: http.url, engine: 'hive' });
   return {
     name: 'gateway',

@@ -1,6 +1,7 @@
 import type { Config } from '../lib/config.js';
 import { httpSettings } from '../lib/http-server.js';
 import type { GatewayOptions } from './apollo-gateway.js';
+import { gatewayRequestLimits } from './endpoint.js';
 
 /**
  * A gateway's options as the configuration gives them, either engine: the caller adds what is its own (the subgraphs'
@@ -12,5 +13,6 @@ export const gatewayOptionsFrom = (cfg: Config, own: Pick<GatewayOptions, 'urls'
   limits: cfg,
   subgraphTimeoutMs: cfg.SUBGRAPH_TIMEOUT_MS,
   http: httpSettings(cfg),
+  requests: gatewayRequestLimits(cfg),
   host: cfg.HOST,
 });

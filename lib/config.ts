@@ -1,10 +1,39 @@
 import { z } from 'zod';
+import { BAD_PORT_MESSAGE, fetchRefusesPort, fetchRefusesUrl } from './fetch-ports.js';
 import { DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_JWT_PRIVATE_JWK, DEV_ONLY_SUBGRAPH_SCOPE_KEY } from './identity/dev-keys.js';
+import { NotAKeyError, publicKeyThumbprint } from './identity/key-thumbprint.js';
 
-const DEV_PUBLIC_KEYS = new Set([DEV_ONLY_GATEWAY_PRIVATE_JWK.x, DEV_ONLY_JWT_PRIVATE_JWK.x]);
+/** The committed development keys by thumbprint: the same key in any encoding is recognised. */
+const DEV_KEY_THUMBPRINTS = new Set([publicKeyThumbprint(DEV_ONLY_GATEWAY_PRIVATE_JWK), publicKeyThumbprint(DEV_ONLY_JWT_PRIVATE_JWK)]);
 
 /** Above AWS ALB's default idle timeout of 60 s. */
 export const DEFAULT_HTTP_KEEP_ALIVE_S = 65;
+export const DEFAULT_GATEWAY_MAX_BODY_BYTES = 512 * 1024;
+export const DEFAULT_GATEWAY_MAX_VARIABLES = 100;
+
+/**
+ * Where development's landing page (Apollo Sandbox, gateway/landing-page.ts) sends requests from: the embedded
+ * Sandbox's frame, and Apollo Studio's Explorer for a developer who opens the local gateway there.
+ */
+export const DEVELOPMENT_CORS_ORIGINS: readonly string[] = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
+
+/** A list of origins (`scheme://host[:port]`, comma-separated), each exactly as a browser sends it in `Origin`. */
+const origins = z
+  .string()
+  .transform((raw) => raw.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+  .superRefine((list, ctx) => {
+    for (const o of list) {
+      let origin: string | null = null;
+      try {
+        const url = new URL(o);
+        // A hostname of letters, digits, dots and hyphens (or an IPv6 literal): a wildcard is not an origin.
+        origin = /^https?:$/.test(url.protocol) && /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname) ? url.origin : null;
+      } catch {
+        /* not a URL */
+      }
+      if (origin !== o) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin such as https://counter.example.jp (scheme, host and port only, no path, no wildcard)` });
+    }
+  });
 
 /**
  * Every setting the processes read, parsed once at start. A bad value stops the process with a message naming
@@ -30,6 +59,7 @@ const ConfigSchema = z
     APP_NOW: z.iso.datetime({ offset: true }).optional(),
     JWT_ISSUER: z.string().default('renkei-dev'),
     JWT_AUDIENCE: z.string().default('renkei'),
+    /** The identity provider's JWKS; https in production (a key set fetched in the clear could be replaced). */
     JWT_JWKS_URL: z.string().url().optional(),
     GATEWAY_ENGINE: z.enum(['hive', 'apollo']).default('hive'),
     /** Gateway processes (`gateway/main.ts`) sharing one port, one per core at most. */
@@ -64,6 +94,28 @@ const ConfigSchema = z
      */
     HTTP_KEEP_ALIVE_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(DEFAULT_HTTP_KEEP_ALIVE_S),
     /**
+     * How long every process waits for a request's headers, and for the whole request (headers and body), from its
+     * first byte: a client that trickles them is cut off (408) instead of holding a socket for minutes. An idle
+     * keep-alive connection is not timed by them (lib/http-server.ts).
+     */
+    HTTP_HEADERS_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(10),
+    HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).default(30),
+    /** Open connections one process keeps at most; a connection past it is closed at once. */
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(4096),
+    /**
+     * The largest request body the gateway reads; a larger one is refused with 413 before any of it is parsed. Well
+     * under the subgraphs' own 1 MB, so that no request the gateway takes makes a subgraph call it would refuse. A
+     * J-LIS batch of 1000 notifications is some 400 KB (jlis:import keeps its batches under 256 KiB).
+     */
+    GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(DEFAULT_GATEWAY_MAX_BODY_BYTES),
+    /** Entries of a request's `variables` the gateway takes at most (the operations of schema/operations use a few). */
+    GATEWAY_MAX_VARIABLES: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_GATEWAY_MAX_VARIABLES),
+    /**
+     * Browser origins allowed to call the gateway (CORS), comma-separated. None by default in production; development
+     * allows the landing page's (DEVELOPMENT_CORS_ORIGINS). Never credentials: the API takes bearer tokens, not cookies.
+     */
+    CORS_ALLOWED_ORIGINS: origins.optional(),
+    /**
      * The bearer token Prometheus presents to read `/metrics`. Production requires one: the gateway's `/metrics` is
      * on the port callers reach. Without it (development, tests) `/metrics` is open.
      */
@@ -80,6 +132,23 @@ const ConfigSchema = z
     if (c.NODE_ENV === 'production' && !c.JWT_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'production needs a JWKS URL; the dev key is refused' });
     }
+    if (c.NODE_ENV === 'production' && c.JWT_JWKS_URL && new URL(c.JWT_JWKS_URL).protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'must be an https URL in production: keys fetched in the clear could be replaced on the way' });
+    }
+    if (c.HTTP_HEADERS_TIMEOUT_S > c.HTTP_REQUEST_TIMEOUT_S) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_S'], message: 'must not be longer than HTTP_REQUEST_TIMEOUT_S, which covers the headers too' });
+    }
+    // Every URL a process fetches, and the ports the URLs it derives for itself take.
+    for (const name of ['GATEWAY_URL', 'FAMILY_REGISTER_URL', 'JWT_JWKS_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const) {
+      const url = c[name];
+      if (url && fetchRefusesUrl(url)) ctx.addIssue({ code: 'custom', path: [name], message: BAD_PORT_MESSAGE });
+    }
+    // Without GATEWAY_URL the subgraphs and workers reach the gateway at PORT; `npm start`'s gateway reaches each
+    // subgraph at its port, and its workers the family-register simulator at FAMILY_REGISTER_PORT.
+    const fetchedPorts = [...(c.GATEWAY_URL ? [] : (['PORT'] as const)), 'DRIVER_PORT', 'CONSENT_PORT', 'PORTAL_LINK_PORT', 'FAMILY_REGISTER_PORT'] as const;
+    for (const name of fetchedPorts) {
+      if (fetchRefusesPort(c[name])) ctx.addIssue({ code: 'custom', path: [name], message: BAD_PORT_MESSAGE });
+    }
     if (c.NODE_ENV === 'production' && (!c.GATEWAY_SIGNING_JWK || !c.GATEWAY_VERIFY_JWK)) {
       ctx.addIssue({ code: 'custom', path: ['GATEWAY_SIGNING_JWK'], message: 'production needs the gateway key pair; the dev key is refused' });
     }
@@ -87,7 +156,11 @@ const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['SERVICE_SIGNING_JWK'], message: 'production needs the service key; the dev key is refused' });
     }
     for (const name of ['GATEWAY_SIGNING_JWK', 'GATEWAY_VERIFY_JWK', 'SERVICE_SIGNING_JWK'] as const) {
-      if (c.NODE_ENV === 'production' && c[name] && usesDevKey(c[name])) {
+      const raw = c[name];
+      if (!raw) continue;
+      const thumbprint = thumbprintOf(raw);
+      if (thumbprint === null) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a JWK of an asymmetric key (JSON with kty, crv, x, …)' });
+      else if (c.NODE_ENV === 'production' && DEV_KEY_THUMBPRINTS.has(thumbprint)) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'is a development key, which production refuses' });
       }
     }
@@ -109,17 +182,18 @@ const ConfigSchema = z
     if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a Postgres server, not the embedded database' });
     }
-  });
+  })
+  .transform((c) => ({ ...c, CORS_ALLOWED_ORIGINS: c.CORS_ALLOWED_ORIGINS ?? (c.NODE_ENV === 'production' ? [] : DEVELOPMENT_CORS_ORIGINS) }));
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 
-/** True when a configured JWK is one of the committed development keys (compared by public key). */
-function usesDevKey(raw: string): boolean {
+/** The RFC 7638 thumbprint of a configured JWK's public key; null when it is not a key at all. */
+function thumbprintOf(raw: string): string | null {
   try {
-    const { x } = JSON.parse(raw) as { x?: string };
-    return !!x && DEV_PUBLIC_KEYS.has(x);
-  } catch {
-    return false;
+    return publicKeyThumbprint(JSON.parse(raw));
+  } catch (e) {
+    if (e instanceof NotAKeyError || e instanceof SyntaxError) return null;
+    throw e;
   }
 }
 

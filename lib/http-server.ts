@@ -1,11 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { applyCors } from './cors.js';
 import { metricsRoute, type ServiceMetrics } from './metrics.js';
+import { answerRefusal, readGraphQLBody, type BodyLimits } from './request-body.js';
 import { traceRequest } from './tracing.js';
 import { DEFAULT_HTTP_KEEP_ALIVE_S, type Config } from './config.js';
 
-const MAX_BODY_BYTES = 1_000_000;
+/** Node's own: what a process started without settings (a test's) keeps. */
+const NODE_HEADERS_TIMEOUT_MS = 60_000;
+const NODE_REQUEST_TIMEOUT_MS = 300_000;
+/**
+ * How often Node looks for requests past their headers or request timeout (its default, 30 s, would let a timed-out
+ * client stay up to 30 s longer); walking the list of connections once a second costs next to nothing.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 /** How a process serves HTTP, from its configuration (`httpSettings`). */
 export interface HttpSettings {
@@ -16,14 +25,67 @@ export interface HttpSettings {
    * closing, which its caller sees as a 502 (and the gateway as a failed call, never sent again for a mutation).
    */
   keepAliveTimeoutMs: number;
+  /**
+   * How long a request's headers, and the whole request, may take to arrive from its first byte; a client that
+   * trickles them (slow loris) is answered 408 and cut off, instead of holding its socket for minutes.
+   */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Connections held open at once; a connection past it is closed as soon as it is accepted. */
+  maxConnections: number;
   /** METRICS_TOKEN: `/metrics` answers only a scrape presenting it. */
   metricsToken?: string;
 }
 
-export const httpSettings = (cfg: Pick<Config, 'HTTP_KEEP_ALIVE_TIMEOUT_S' | 'METRICS_TOKEN'>): HttpSettings => ({
+export const httpSettings = (
+  cfg: Pick<Config, 'HTTP_KEEP_ALIVE_TIMEOUT_S' | 'HTTP_HEADERS_TIMEOUT_S' | 'HTTP_REQUEST_TIMEOUT_S' | 'HTTP_MAX_CONNECTIONS' | 'METRICS_TOKEN'>,
+): HttpSettings => ({
   keepAliveTimeoutMs: cfg.HTTP_KEEP_ALIVE_TIMEOUT_S * 1000,
+  headersTimeoutMs: cfg.HTTP_HEADERS_TIMEOUT_S * 1000,
+  requestTimeoutMs: cfg.HTTP_REQUEST_TIMEOUT_S * 1000,
+  maxConnections: cfg.HTTP_MAX_CONNECTIONS,
   metricsToken: cfg.METRICS_TOKEN,
 });
+
+/** Where and how a process serves GraphQL over HTTP. */
+export interface GraphQLEndpoint {
+  /** The one path GraphQL is served at (the gateway's `/graphql`): any other is 404, before authentication. */
+  path?: string;
+  body: BodyLimits;
+  /** Browser origins allowed to call it (CORS_ALLOWED_ORIGINS); no CORS header is ever sent without. */
+  corsOrigins?: readonly string[];
+  /** Development: `/` sends a browser on to the landing page at `path`. */
+  landing?: boolean;
+}
+
+const pathOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0]!;
+
+/** A request carries a body that was not read: answering it, the connection is closed rather than left to drain. */
+const hasBody = (req: IncomingMessage) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+
+/**
+ * What every GraphQL request meets before an engine sees it, on either gateway engine and on the subgraphs: the path
+ * (404 for any other), CORS, and the body read within its limits (lib/request-body.ts). Returns the body (undefined
+ * for a GET), or null when it answered the request itself.
+ */
+export async function admitGraphQLRequest(req: IncomingMessage, res: ServerResponse, endpoint: GraphQLEndpoint): Promise<{ body: Record<string, unknown> | undefined } | null> {
+  const path = pathOf(req);
+  if (endpoint.path !== undefined && path !== endpoint.path) {
+    if (endpoint.landing && path === '/' && req.method === 'GET') {
+      res.writeHead(302, { location: endpoint.path, 'cache-control': 'no-store' });
+      res.end();
+      return null;
+    }
+    answerRefusal(req, res, { status: 404, code: 'NOT_FOUND', message: `nothing is served at this path; the API is at ${endpoint.path}`, close: hasBody(req) });
+    return null;
+  }
+  if (endpoint.corsOrigins && applyCors(req, res, endpoint.corsOrigins)) return null;
+  const read = await readGraphQLBody(req, endpoint.body);
+  if (read.ok) return { body: read.body };
+  if ('refusal' in read) answerRefusal(req, res, read.refusal);
+  else res.destroy();
+  return null;
+}
 
 export interface HttpService {
   url: string;
@@ -41,33 +103,30 @@ export async function healthRoute(req: IncomingMessage, res: ServerResponse, rea
   return true;
 }
 
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** Listens, and on close stops taking connections, lets in-flight requests finish, then drops idle keep-alives. */
 export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   opts: { port: number; host: string; path?: string; service: string; http?: HttpSettings },
 ): Promise<HttpService> {
   const { port, host, path = '/' } = opts;
-  const server = createServer((req, res) => {
-    const probe = /^\/(healthz|readyz|metrics)(\?|$)/.test(req.url ?? '');
-    (probe ? handler(req, res) : traceRequest(opts.service, req, res, () => handler(req, res))).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-    });
-  });
-  // Node answers a keep-alive connection's next request headers on their own timer (headersTimeout runs from the
-  // request's first byte, not from the idle start), so only the idle timeout needs raising.
+  const server = createServer(
+    {
+      headersTimeout: opts.http?.headersTimeoutMs ?? NODE_HEADERS_TIMEOUT_MS,
+      requestTimeout: opts.http?.requestTimeoutMs ?? NODE_REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    (req, res) => {
+      const probe = /^\/(healthz|readyz|metrics)(\?|$)/.test(req.url ?? '');
+      (probe ? handler(req, res) : traceRequest(opts.service, req, res, () => handler(req, res))).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+      });
+    },
+  );
+  // Node times a keep-alive connection's next request headers on their own timer (headersTimeout runs from the
+  // request's first byte, not from the idle start), so a short headers timeout does not shorten the idle one.
   server.keepAliveTimeout = opts.http?.keepAliveTimeoutMs ?? DEFAULT_HTTP_KEEP_ALIVE_S * 1000;
+  if (opts.http) server.maxConnections = opts.http.maxConnections;
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   return {
@@ -83,40 +142,41 @@ export async function listen(
 }
 
 /**
- * Serves an ApolloServer over node:http with the health routes beside it: the JSON body read with a size limit, the
- * request handed to Apollo as its own HTTP integration does.
+ * Serves an ApolloServer over node:http with the health routes beside it: the request admitted at the edge
+ * (`admitGraphQLRequest`: path, CORS, the body within its limits), then handed to Apollo as its own HTTP integration
+ * does.
  */
 export async function serveApollo<C extends BaseContext>(
   apollo: ApolloServer<C>,
-  opts: { port: number; host: string; service: string; context: (req: IncomingMessage) => Promise<C>; ready: () => Promise<boolean>; metrics?: ServiceMetrics; http?: HttpSettings },
+  opts: {
+    port: number;
+    host: string;
+    service: string;
+    endpoint: GraphQLEndpoint;
+    context: (req: IncomingMessage) => Promise<C>;
+    ready: () => Promise<boolean>;
+    metrics?: ServiceMetrics;
+    http?: HttpSettings;
+  },
 ): Promise<HttpService> {
   await apollo.start();
   const http = await listen(async (req, res) => {
     if (await healthRoute(req, res, opts.ready)) return;
     if (await metricsRoute(req, res, opts.metrics)) return;
-    const raw = req.method === 'POST' ? await readBody(req) : '';
-    if (raw === null) {
-      res.writeHead(413, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: 'the request body is too large', extensions: { code: 'BAD_REQUEST' } }] }));
-      return;
-    }
-    let body: unknown;
-    if (req.method === 'POST') {
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: 'the request body is not JSON', extensions: { code: 'BAD_REQUEST' } }] }));
-        return;
-      }
-    }
+    const admitted = await admitGraphQLRequest(req, res, opts.endpoint);
+    if (!admitted) return;
+    const { body } = admitted;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: new URL(req.url ?? '/', 'http://x').search, body },
       context: () => opts.context(req),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
+    for (const [key, value] of response.headers) {
+      // The edge's own `vary: origin` (CORS) stays beside whatever Apollo varies by.
+      const before = key === 'vary' ? res.getHeader('vary') : undefined;
+      res.setHeader(key, before ? `${String(before)}, ${value}` : value);
+    }
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
@@ -124,7 +184,7 @@ export async function serveApollo<C extends BaseContext>(
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
-  }, opts);
+  }, { ...opts, path: opts.endpoint.path });
   return {
     ...http,
     close: async () => {

@@ -55,6 +55,12 @@ export interface SubgraphDeps {
   http: HttpSettings;
 }
 
+/**
+ * The largest body a subgraph reads. The gateway's own limit (GATEWAY_MAX_BODY_BYTES) is well under it, so no call
+ * of the gateway's meets it; a body over it is refused with 413 and its connection closed.
+ */
+export const SUBGRAPH_MAX_BODY_BYTES = 1_000_000;
+
 export interface RunningService {
   name: string;
   url: string;
@@ -114,6 +120,7 @@ export async function startSubgraph<C extends SubgraphContext>(
     host: opts.host ?? '127.0.0.1',
     metrics,
     http: opts.deps.http,
+    endpoint: { body: { maxBytes: SUBGRAPH_MAX_BODY_BYTES } },
     service: `subgraph-${definition.name}`,
     ready: async () => {
       await opts.deps.db.execute(sql`select 1`);

@@ -1,5 +1,17 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../lib/config.js';
+import { ConfigError, DEVELOPMENT_CORS_ORIGINS, parseConfig } from '../lib/config.js';
+import { FETCH_BAD_PORTS } from '../lib/fetch-ports.js';
+import { loadSupergraph } from '../gateway/supergraph.js';
+
+/** Everything production requires, with keys of the test's own. */
+function productionEnv(): Record<string, string> {
+  const jwk = () => JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }));
+  return {
+    NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', JWT_JWKS_URL: 'https://idp.example.jp/jwks', JLIS_TRUST_ANCHORS_FILE: '/dev/null',
+    METRICS_TOKEN: 'm'.repeat(32), GATEWAY_SIGNING_JWK: jwk(), GATEWAY_VERIFY_JWK: jwk(), SERVICE_SIGNING_JWK: jwk(),
+  };
+}
 
 describe('configuration is parsed once and a bad value names its variable', () => {
   it('defaults suit development', () => {
@@ -35,5 +47,65 @@ describe('configuration is parsed once and a bad value names its variable', () =
     expect(() => parseConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
     expect(() => parseConfig({ METRICS_TOKEN: 'x'.repeat(31) + ' ' })).toThrow(/METRICS_TOKEN/);
     expect(parseConfig({ METRICS_TOKEN: 'x'.repeat(32) }).METRICS_TOKEN).toBe('x'.repeat(32));
+  });
+
+  it('security: JWT_JWKS_URL must be https in production', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x' };
+    expect(() => parseConfig({ ...production, JWT_JWKS_URL: 'http://idp.example.jp/jwks' })).toThrow(/JWT_JWKS_URL: must be an https URL/);
+    expect(() => parseConfig({ ...production, JWT_JWKS_URL: 'https://idp.example.jp/jwks' })).not.toThrow(/JWT_JWKS_URL/);
+    expect(parseConfig({ JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks' }).JWT_JWKS_URL).toBe('http://127.0.0.1:8080/jwks');
+  });
+
+  it.each([
+    [{ GATEWAY_URL: 'http://127.0.0.1:6000/graphql' }, 'GATEWAY_URL'],
+    [{ FAMILY_REGISTER_URL: 'http://127.0.0.1:6666' }, 'FAMILY_REGISTER_URL'],
+    [{ JWT_JWKS_URL: 'https://idp.example.jp:10080/jwks' }, 'JWT_JWKS_URL'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:5060' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    [{ PORT: '6000' }, 'PORT'],
+    [{ DRIVER_PORT: '2049' }, 'DRIVER_PORT'],
+    [{ PORTAL_LINK_PORT: '6697' }, 'PORTAL_LINK_PORT'],
+    [{ FAMILY_REGISTER_PORT: '4190' }, 'FAMILY_REGISTER_PORT'],
+  ])('security: %j, a port that fetch refuses, is refused naming %s', (env, variable) => {
+    expect(() => parseConfig(env)).toThrow(new RegExp(`${variable}: is a port that fetch refuses`));
+  });
+
+  it("security: a gateway given a subgraph URL on a port fetch refuses does not start, naming the subgraph", () => {
+    const urls = { driver: 'http://127.0.0.1:4001/', consent: 'http://127.0.0.1:6000/', 'portal-link': 'http://127.0.0.1:4003/' };
+    expect(() => loadSupergraph(urls)).toThrow(/subgraph consent: its URL is a port that fetch refuses/);
+    expect(loadSupergraph({ ...urls, consent: 'http://127.0.0.1:4002/' })).toContain('http://127.0.0.1:4002/');
+  });
+
+  it('security: PORT is refused for a bad port only while the gateway URL is derived from it', () => {
+    expect(parseConfig({ PORT: '6000', GATEWAY_URL: 'https://gateway.example.jp/graphql' }).PORT).toBe(6000);
+  });
+
+  it("security: the refused ports are exactly those Node's fetch refuses", async () => {
+    const refuses = async (port: number) => {
+      try {
+        await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) });
+        return false;
+      } catch (e) {
+        return /bad port/.test(String((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message));
+      }
+    };
+    for (const port of FETCH_BAD_PORTS) expect(await refuses(port), String(port)).toBe(true);
+    // Each listed port's neighbours that are not listed are reached as any port is (refused by no one, or answered).
+    for (const port of [...FETCH_BAD_PORTS].map((p) => p + 1).filter((p) => !FETCH_BAD_PORTS.has(p))) expect(await refuses(port), String(port)).toBe(false);
+  });
+
+  it('security: CORS_ALLOWED_ORIGINS names origins only; none in production, the landing page\'s in development', () => {
+    expect(parseConfig({}).CORS_ALLOWED_ORIGINS).toEqual(DEVELOPMENT_CORS_ORIGINS);
+    expect(parseConfig({ CORS_ALLOWED_ORIGINS: ' https://counter.example.jp, http://localhost:3000 ' }).CORS_ALLOWED_ORIGINS).toEqual(['https://counter.example.jp', 'http://localhost:3000']);
+    expect(parseConfig(productionEnv()).CORS_ALLOWED_ORIGINS).toEqual([]);
+    expect(parseConfig({ ...productionEnv(), CORS_ALLOWED_ORIGINS: 'https://counter.example.jp' }).CORS_ALLOWED_ORIGINS).toEqual(['https://counter.example.jp']);
+    for (const bad of ['*', 'https://counter.example.jp/', 'https://counter.example.jp/graphql', 'counter.example.jp', 'ftp://counter.example.jp', 'https://*.example.jp']) {
+      expect(() => parseConfig({ CORS_ALLOWED_ORIGINS: bad }), bad).toThrow(/CORS_ALLOWED_ORIGINS/);
+    }
+  });
+
+  it('security: the HTTP timeouts and limits have safe defaults, and the headers fit within the request', () => {
+    expect(parseConfig({})).toMatchObject({ HTTP_HEADERS_TIMEOUT_S: 10, HTTP_REQUEST_TIMEOUT_S: 30, HTTP_MAX_CONNECTIONS: 4096, GATEWAY_MAX_BODY_BYTES: 512 * 1024, GATEWAY_MAX_VARIABLES: 100 });
+    expect(() => parseConfig({ HTTP_HEADERS_TIMEOUT_S: '40', HTTP_REQUEST_TIMEOUT_S: '30' })).toThrow(/HTTP_HEADERS_TIMEOUT_S/);
+    expect(() => parseConfig({ GATEWAY_MAX_BODY_BYTES: '10' })).toThrow(/GATEWAY_MAX_BODY_BYTES/);
   });
 });

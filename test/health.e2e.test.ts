@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
 import { parseConfig } from '../lib/config.js';
@@ -25,8 +27,14 @@ describe('/healthz and /readyz on every process', () => {
 
   it('a gateway that cannot reach a subgraph is alive but not ready', async () => {
     const cfg = parseConfig({ NODE_ENV: 'test' });
+    // A port nothing listens on (one just let go): port 9, tried before, is one that fetch refuses outright, which a
+    // gateway now refuses to start with at all.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
     const gateway = await startHiveGateway({
-      urls: { ...graph.subgraphUrls, consent: 'http://127.0.0.1:9/graphql' },
+      urls: { ...graph.subgraphUrls, consent: `http://127.0.0.1:${port}/graphql` },
       verify: createTokenVerifier(cfg),
       sign: await createGatewayTokenSigner(cfg),
       limits: cfg,

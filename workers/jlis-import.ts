@@ -22,6 +22,13 @@ export interface ImportProgress {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Bytes of notifications one batch carries at most, whatever their number: half the gateway's default body limit
+ * (GATEWAY_MAX_BODY_BYTES, 512 KiB), so that a batch of long names and addresses is sent as two rather than refused
+ * with 413 and stopping the import.
+ */
+export const MAX_BATCH_BYTES = 256 * 1024;
+
 /** The codes of a batch that failed for now, not for good. */
 const TRANSIENT_CODES = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
 
@@ -37,11 +44,14 @@ export async function importJlisFile(opts: {
   graph: GraphClient;
   headers: () => Promise<Record<string, string>>;
   batchSize?: number;
+  /** Bytes of notifications (as their lines in the file) in one batch at most (MAX_BATCH_BYTES). */
+  batchBytes?: number;
   concurrency?: number;
   retries?: number;
   onProgress?: (p: ImportProgress) => void;
 }): Promise<ImportSummary> {
   const batchSize = opts.batchSize ?? 1000;
+  const batchBytes = opts.batchBytes ?? MAX_BATCH_BYTES;
   const lanes = new JlisLanes(Math.max(1, opts.concurrency ?? 4));
   const totalBytes = statSync(opts.file).size;
   const summary: ImportSummary = { lines: 0, sent: 0, outcomes: {}, reasons: {}, badLines: [] };
@@ -77,7 +87,7 @@ export async function importJlisFile(opts: {
 
   // Each lane: the lines not yet sent and the batch in flight. Reading waits for a lane's batch in flight before
   // sending its next one, which keeps at most one batch per lane in flight and the file's memory bounded.
-  const lane = Array.from({ length: lanes.count }, () => ({ pending: [] as JlisLine[], inFlight: null as Promise<void> | null }));
+  const lane = Array.from({ length: lanes.count }, () => ({ pending: [] as JlisLine[], pendingBytes: 0, inFlight: null as Promise<void> | null }));
   let failure: unknown = null;
   const dispatch = async (i: number) => {
     const l = lane[i]!;
@@ -85,6 +95,7 @@ export async function importJlisFile(opts: {
     if (failure) throw failure;
     const input = l.pending;
     l.pending = [];
+    l.pendingBytes = 0;
     if (input.length === 0) return;
     l.inFlight = send(input).then(
       () => void (l.inFlight = null),
@@ -122,7 +133,12 @@ export async function importJlisFile(opts: {
         lanes.reset();
         i = lanes.assign(parsed.value) as number;
       }
+      const bytes = Buffer.byteLength(text);
+      // A line that would take the batch past its bytes goes in the next one.
+      if (lane[i]!.pending.length > 0 && lane[i]!.pendingBytes + bytes > batchBytes) await dispatch(i);
+      if (failure) throw failure;
       lane[i]!.pending.push(parsed.value);
+      lane[i]!.pendingBytes += bytes;
       if (lane[i]!.pending.length >= batchSize) await dispatch(i);
       if (failure) throw failure;
     }

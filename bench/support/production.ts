@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createDevCa } from '../../lib/certificates/dev-ca.js';
+import { localTlsCertificate } from './local-tls.js';
 
 const ISSUER = 'renkei-bench-idp';
 const AUDIENCE = 'renkei';
@@ -12,7 +13,8 @@ const AUDIENCE = 'renkei';
 /**
  * What a deployment gives every process, made up for one benchmark run so that the graph runs as deployed
  * (NODE_ENV=production: trusted documents only, keys of its own, the libraries' production paths — graphql-js, for
- * one, leaves out its development checks): an identity provider whose JWKS is served here over HTTP, the gateway's
+ * one, leaves out its development checks): an identity provider whose JWKS is served here over HTTPS (production
+ * refuses a JWKS URL in the clear) with a certificate the run's processes trust (NODE_EXTRA_CA_CERTS), the gateway's
  * key pair, the workers' service key, the subgraphs' shared scope key, the `/metrics` scrape token, J-LIS trust
  * anchors (a CA of the run's own; nothing in the benchmarks is signed by J-LIS), and the tokens the benchmark's clerk,
  * the J-LIS feed and Myna Portal present. `env` goes into every process.
@@ -20,7 +22,10 @@ const AUDIENCE = 'renkei';
 export async function productionSettings(dir: string): Promise<{ env: Record<string, string>; close: () => void }> {
   const idp = await generateKeyPair('ES256', { extractable: true });
   const idpPublic = { ...(await exportJWK(idp.publicKey)), kid: 'bench-idp-1', alg: 'ES256', use: 'sig' };
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [idpPublic] })));
+  const tls = await localTlsCertificate();
+  const trusted = join(dir, 'idp-tls.pem');
+  writeFileSync(trusted, tls.certPem);
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [idpPublic] })));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const token = (claims: { role: string; prefecture?: string }, subject: string) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: idpPublic.kid }).setSubject(subject).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('12h').sign(idp.privateKey);
@@ -39,7 +44,8 @@ export async function productionSettings(dir: string): Promise<{ env: Record<str
       NODE_ENV: 'production',
       JWT_ISSUER: ISSUER,
       JWT_AUDIENCE: AUDIENCE,
-      JWT_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+      JWT_JWKS_URL: `https://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+      NODE_EXTRA_CA_CERTS: trusted,
       GATEWAY_SIGNING_JWK: JSON.stringify(gateway.private),
       GATEWAY_VERIFY_JWK: JSON.stringify(gateway.public),
       SERVICE_SIGNING_JWK: JSON.stringify(service.private),

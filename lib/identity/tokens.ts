@@ -21,6 +21,12 @@ function protectedKid(token: string): string | undefined {
 
 const VERIFIED_TOKENS_KEPT = 10_000;
 
+/**
+ * Seconds a token's `exp` (and `nbf`, `iat`) may be off: the difference between clocks kept by NTP, not a grace period.
+ * A token is a bearer credential; one that was allowed to live on past its expiry would be one a thief can use too.
+ */
+export const CLOCK_TOLERANCE_S = 5;
+
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
 }
@@ -59,7 +65,9 @@ export function createTokenVerifier(
         issuer: cfg.JWT_ISSUER,
         audience: cfg.JWT_AUDIENCE,
         algorithms: ['ES256', 'RS256', 'EdDSA'],
-        clockTolerance: 30,
+        // A token without an expiry would be valid for ever (and kept in `verified` without one).
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_S,
       }));
     } catch {
       throw new InvalidTokenError('token rejected');

@@ -17,4 +17,6 @@ export interface DriverContext extends SubgraphContext {
   loaders: ReturnType<typeof createDriverLoaders>;
   maxAddressLength: number;
   readBudget: HolderReadBudget;
+  /** Holder ids this request's `holders` fields asked for so far (MAX_HOLDERS_PER_REQUEST over all of them). */
+  holderIdsRequested: { count: number };
 }

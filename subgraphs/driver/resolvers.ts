@@ -6,6 +6,7 @@ import { applyDueRecordImports, registerRecordChange, scheduleRecordImports } fr
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
 import { authorizeHolder, holderAccessError } from '../../lib/holder-access.js';
 import { selectedFields } from '../../lib/graphql/selected-fields.js';
+import { MAX_HOLDER_IDS_PER_REQUEST } from '../../lib/graphql/holder-ids.js';
 import { findAccessRecords } from '../../lib/audit/queries.js';
 import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
 import { isPrefectureCode, STAFF_ROLES } from '../../lib/identity/roles.js';
@@ -16,7 +17,7 @@ import { insertHolder, lockHolder, searchImports, updateHolderCards } from './re
 import { eligibility } from './rules/eligibility.js';
 import { CARD_KINDS, holdingForm, holdsLicence } from './rules/holding-form.js';
 
-export const MAX_HOLDERS_PER_REQUEST = 500;
+export const MAX_HOLDERS_PER_REQUEST = MAX_HOLDER_IDS_PER_REQUEST;
 /** The service identity and the J-LIS feed read as the system does, not as a person; the budget is for people. */
 const BUDGET_EXEMPT = new Set(['SERVICE', 'JLIS_FEED']);
 
@@ -61,7 +62,12 @@ export const resolvers: Resolvers = {
     async holders(_root, { ids }, ctx, info) {
       requireRole(ctx.access, HOLDER_READERS, 'holders');
       requireHolderPurpose(ctx.access);
-      if (ids.length > MAX_HOLDERS_PER_REQUEST) throw invalidArgument('ids', `must hold at most ${MAX_HOLDERS_PER_REQUEST} ids`);
+      // Over every holders field of the request (aliases each call this), as the gateway counts them: a request the
+      // gateway let through by mistake, or one sent past it, still reads no more than the maximum.
+      ctx.holderIdsRequested.count += ids.length;
+      if (ctx.holderIdsRequested.count > MAX_HOLDERS_PER_REQUEST) {
+        throw invalidArgument('ids', `must hold at most ${MAX_HOLDERS_PER_REQUEST} ids over all holders fields of a request`);
+      }
       const bad = ids.findIndex((id) => !isUuid(id));
       if (bad >= 0) throw invalidArgument('ids', `holds a value at index ${bad} that is not a holder id (a UUID)`);
       const rows = await ctx.loaders.holderById.loadMany(ids.map((id) => id.toLowerCase()));
