@@ -9,7 +9,7 @@ function productionEnv(): Record<string, string> {
   const jwk = () => JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }));
   return {
     NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', JWT_JWKS_URL: 'https://idp.example.jp/jwks', JLIS_TRUST_ANCHORS_FILE: '/dev/null',
-    METRICS_TOKEN: 'm'.repeat(32), GATEWAY_SIGNING_JWK: jwk(), GATEWAY_VERIFY_JWK: jwk(), SERVICE_SIGNING_JWK: jwk(),
+    METRICS_TOKEN: 'm'.repeat(32), GATEWAY_SIGNING_JWK: jwk(), GATEWAY_VERIFY_JWK: jwk(), SERVICE_SIGNING_JWK: jwk(), SUBGRAPH_SCOPE_KEY: 's'.repeat(32),
   };
 }
 
