@@ -31,3 +31,9 @@ export const DEV_ONLY_GATEWAY_PRIVATE_JWK: JWK = {
 };
 
 export const DEV_ONLY_GATEWAY_PUBLIC_JWK: JWK = (({ d: _d, ...pub }) => pub)(DEV_ONLY_GATEWAY_PRIVATE_JWK);
+
+/**
+ * DEVELOPMENT ONLY. The key the access log's chain heads and checkpoints are signed with (HMAC-SHA256) when
+ * AUDIT_LOG_KEY is not set. Production refuses to start without a key of its own or with this one.
+ */
+export const DEV_ONLY_AUDIT_LOG_KEY = 'renkei-development-only-access-log-key-never-in-production';
