@@ -7,6 +7,7 @@ import { parse } from 'graphql';
 import type { Clock } from './clock.js';
 import type { Db } from './db/database.js';
 import { formatApiError } from './graphql/format-error.js';
+import { guardTextArguments } from './graphql/text-arguments.js';
 import { callerHeaders, header, readGatewayAccess } from './identity/request.js';
 import { IDEMPOTENCY_HEADER, idempotencyPlugin } from './idempotency.js';
 import { createGatewayTokenVerifier } from './identity/gateway-token.js';
@@ -94,7 +95,8 @@ export async function startSubgraph<C extends SubgraphContext>(
   const metrics = new ServiceMetrics(`subgraph-${definition.name}`, opts.deps.http.metricsToken, definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined);
   const server = new ApolloServer<C>({
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
-    schema: buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }]),
+    // Every argument's text is checked and normalised here, for every field of every subgraph (lib/graphql/text-arguments.ts).
+    schema: guardTextArguments(buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }])),
     includeStacktraceInErrorResponses: false,
     // The process owner (scripts/start.ts, tests) stops every server in order; Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,

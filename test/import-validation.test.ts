@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JIS_X_0208_SIZE } from '../lib/jis-x-0208.js';
 import { importFailure } from '../subgraphs/driver/rules/import-validation.js';
 
-const limits = { maxAddressLength: 60 };
+const limits = { maxAddressLength: 60, maxNameLength: 50, maxHonsekiLength: 60, today: '2026-04-01' };
 
 describe('R-IMP-1: values the record cannot hold fail the import with a reason', () => {
   it('R-IMP-1: the character table is JIS X 0208 (6,879) plus the Windows-mapped variants and ASCII', () => {
@@ -11,7 +11,7 @@ describe('R-IMP-1: values the record cannot hold fail the import with a reason',
   it('R-IMP-1: an address over the configured maximum is ADDRESS_TOO_LONG; exactly the maximum passes', () => {
     expect(importFailure('ADDRESS', '東'.repeat(61), limits)).toBe('ADDRESS_TOO_LONG');
     expect(importFailure('ADDRESS', '東'.repeat(60), limits)).toBeNull();
-    expect(importFailure('ADDRESS', '東'.repeat(61), { maxAddressLength: 80 })).toBeNull();
+    expect(importFailure('ADDRESS', '東'.repeat(61), { ...limits, maxAddressLength: 80 })).toBeNull();
   });
   it.each([
     ['NAME', '髙橋 一郎'],
