@@ -60,7 +60,8 @@ export function verifySignatureCertificate(
   const serialNumber = cert.serialNumber.toUpperCase();
   if (opts.isRevoked?.(serialNumber)) return fail('CERTIFICATE_REVOKED', 'the certificate has been revoked');
   const subject = new x509.X509Certificate(pem).subjectName;
-  const field = (oid: string) => subject.getField(oid)[0] ?? null;
+  // In NFC like every other text here, so that a name compares and is stored in one form whatever the issuer wrote.
+  const field = (oid: string) => subject.getField(oid)[0]?.normalize('NFC') ?? null;
   return {
     ok: true,
     certificate: {

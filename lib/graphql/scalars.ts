@@ -11,12 +11,17 @@ function parseDate(value: unknown): string {
 
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
+/** An ISO 8601 instant with an offset, inside the range the graph takes: what the DateTime scalar accepts. */
+export function isDateTimeInRange(value: string): boolean {
+  const instant = DATETIME_RE.test(value) ? new Date(value) : null;
+  return !!instant && !Number.isNaN(instant.getTime()) && isInstantInRange(instant);
+}
+
 function parseDateTime(value: unknown): Date {
-  const instant = typeof value === 'string' && DATETIME_RE.test(value) ? new Date(value) : null;
-  if (!instant || Number.isNaN(instant.getTime()) || !isInstantInRange(instant)) {
+  if (typeof value !== 'string' || !isDateTimeInRange(value)) {
     throw new GraphQLError(`a DateTime must be ISO 8601 with an offset, from ${EARLIEST_DATE} to ${LATEST_DATE} (Japan time)`, { extensions: { code: 'INVALID_INPUT' } });
   }
-  return instant;
+  return new Date(value);
 }
 
 export const DateScalar = new GraphQLScalarType({
