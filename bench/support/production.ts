@@ -13,7 +13,7 @@ const AUDIENCE = 'renkei';
  * What a deployment gives every process, made up for one benchmark run so that the graph runs as deployed
  * (NODE_ENV=production: trusted documents only, keys of its own, the libraries' production paths — graphql-js, for
  * one, leaves out its development checks): an identity provider whose JWKS is served here over HTTP, the gateway's
- * key pair, the workers' service key, the `/metrics` scrape token, J-LIS trust anchors (a CA of the run's own;
+ * key pair, the workers' service key, the `/metrics` scrape token, the access log's signing key, J-LIS trust anchors (a CA of the run's own;
  * nothing in the benchmarks is signed by J-LIS), and the tokens the benchmark's clerk and J-LIS feed present. `env`
  * goes into every process.
  */
@@ -45,6 +45,7 @@ export async function productionSettings(dir: string): Promise<{ env: Record<str
       SERVICE_SIGNING_JWK: JSON.stringify(service.private),
       JLIS_TRUST_ANCHORS_FILE: anchors,
       METRICS_TOKEN: randomBytes(32).toString('base64url'),
+      AUDIT_LOG_KEY: randomBytes(32).toString('base64url'),
       BENCH_CLIENT_TOKEN: await token({ role: 'SUPERVISOR', prefecture: '13' }, 'bench-clerk'),
       JLIS_FEED_TOKEN: await token({ role: 'JLIS_FEED' }, 'jlis-import'),
     },
