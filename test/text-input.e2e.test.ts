@@ -129,6 +129,28 @@ describe('security: control characters, bidi overrides and lone surrogates are r
     expect(byName.errors![0]!.message).toMatch(/control characters/);
   });
 
+  it('security: written into the document itself, they are refused too: by the subgraph when the string parses, by either gateway when it does not', async () => {
+    for (const [literal, code] of [
+      ['"abcd\u202eefgh"', 'INVALID_INPUT'],
+      ['"abcd\u0000efgh"', 'INVALID_INPUT'],
+      ['"abcd\\u0000efgh"', 'INVALID_INPUT'],
+      ['"""abcd\u0085efgh"""', 'INVALID_INPUT'],
+      ['"abcd\\ud800efgh"', 'GRAPHQL_PARSE_FAILED'],
+      ['"abcd\ud800efgh"', 'GRAPHQL_PARSE_FAILED'],
+    ]) {
+      const both = await gqlBoth(graph, admin, `{ holderByPseudonym(pseudonym: ${literal}) { id } }`);
+      for (const r of [both.served, both.oracle]) {
+        expect(r.status, literal).toBeLessThan(500);
+        expect(r.errors?.map((e) => e.extensions?.code), literal).toEqual([code]);
+      }
+    }
+    const date = await gqlBoth(graph, admin, '{ consentsExpiring(before: "0000-01-01") { edges { cursor } } }');
+    for (const r of [date.served, date.oracle]) {
+      expect(r.status).toBeLessThan(500);
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
+  });
+
   it('security: the characters a PEM is made of (line feeds, carriage returns) pass where a certificate is taken', async () => {
     const r = await gql(graph.gatewayUrl, clerk, `mutation($i: SubmitSignatureCertificateInput!) { submitSignatureCertificate(input: $i) { userErrors { code field } } }`, {
       i: { holderId: demoId(6), certificatePem: '-----BEGIN CERTIFICATE-----\r\nAAAA\r\n\tAAAA\r\n-----END CERTIFICATE-----\r\n', checks: { faceMatched: true, cardValid: true, addressMatched: true } },
