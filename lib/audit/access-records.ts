@@ -80,9 +80,15 @@ export class AccessLogWriter {
     private readonly opts: { signer: AuditSigner; checkpointIntervalMs: number; log: Logger },
   ) {}
 
-  /** Starts the periodic checkpoints: a heartbeat even while no record is written, so a cut list shows as stale. */
+  /**
+   * Registers the chain in the checkpoint list at once, off any request's path (a first request would otherwise wait
+   * for it), and starts the periodic checkpoints: a heartbeat even while no record is written, so a cut list shows as
+   * stale.
+   */
   start(): this {
-    this.timer ??= setInterval(() => void this.checkpoint().catch((e: unknown) => this.checkpointFailed(e)), this.opts.checkpointIntervalMs);
+    if (this.timer) return this;
+    void this.checkpoint().catch((e: unknown) => this.checkpointFailed(e));
+    this.timer = setInterval(() => void this.checkpoint().catch((e: unknown) => this.checkpointFailed(e)), this.opts.checkpointIntervalMs);
     this.timer.unref();
     return this;
   }
@@ -150,7 +156,8 @@ export class AccessLogWriter {
   }
 
   private async commit(requests: RequestRecords[]): Promise<void> {
-    // A chain is in the checkpoint list before its first record, so a chain deleted whole is missed by the list.
+    // A chain is in the checkpoint list before its first record: deleting it whole leaves its checkpoints naming it, or
+    // a gap in the list where they were.
     while (this.lastCheckpoint?.chain !== this.chain) await this.checkpoint();
     const chain = this.chain;
     let { chainSeq, hash: prevHash } = this.head;
