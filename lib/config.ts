@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BAD_PORT_MESSAGE, fetchRefusesPort, fetchRefusesUrl } from './fetch-ports.js';
-import { DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_JWT_PRIVATE_JWK, DEV_ONLY_SUBGRAPH_SCOPE_KEY } from './identity/dev-keys.js';
+import { DEV_ONLY_AUDIT_LOG_KEY, DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_JWT_PRIVATE_JWK, DEV_ONLY_SUBGRAPH_SCOPE_KEY } from './identity/dev-keys.js';
 import { NotAKeyError, publicKeyThumbprint } from './identity/key-thumbprint.js';
 
 /** The committed development keys by thumbprint: the same key in any encoding is recognised. */
@@ -49,7 +49,19 @@ const ConfigSchema = z
     CONSENT_PORT: port(4002),
     PORTAL_LINK_PORT: port(4003),
     HOST: z.string().default('127.0.0.1'),
+    /** The runtime connection: every serving process and worker. */
     DATABASE_URL: z.string().url().optional(),
+    /**
+     * The migration (owner) connection for `npm run db:migrate` and `npm start`'s migration step; DATABASE_URL when
+     * unset. Kept apart so that the role serving requests owns nothing: on the access log it may only INSERT and
+     * SELECT (docs/operations.md, Database roles).
+     */
+    DATABASE_OWNER_URL: z.string().url().optional(),
+    /**
+     * The role the migration grants the runtime rights to (lib/audit/migrations 0004). Defaults to DATABASE_URL's
+     * user when DATABASE_OWNER_URL names another one; without either no grants are made (one role, as PGlite has).
+     */
+    DATABASE_RUNTIME_ROLE: z.string().regex(/^[a-z_][a-z0-9_$]{0,62}$/, 'must be a lower-case Postgres role name').optional(),
     /**
      * Statements prepared once per connection (lib/db/prepared-statements.ts). `false` behind a pooler that hands
      * a session's statements to other sessions (PgBouncer in transaction mode before 1.21).
@@ -65,7 +77,17 @@ const ConfigSchema = z
     /** Gateway processes (`gateway/main.ts`) sharing one port, one per core at most. */
     GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    MAX_ADDRESS_LENGTH: z.coerce.number().int().positive().default(60),
+    /** What the driver record can hold of an item, in characters (R-IMP-1; DOMAIN-NOTES.md, Imports). */
+    MAX_ADDRESS_LENGTH: z.coerce.number().int().positive().max(1000).default(60),
+    MAX_NAME_LENGTH: z.coerce.number().int().positive().max(1000).default(50),
+    MAX_HONSEKI_LENGTH: z.coerce.number().int().positive().max(1000).default(60),
+    /**
+     * The HMAC-SHA256 key the access log's chain heads and checkpoints are signed with. The database never sees it,
+     * so a rewrite by the database's owner is found by `npm run audit:verify`, which needs it too.
+     */
+    AUDIT_LOG_KEY: z.string().regex(/^[\x21-\x7e]{32,256}$/, 'must be 32–256 visible ASCII characters').default(DEV_ONLY_AUDIT_LOG_KEY),
+    /** How often each writing process signs a checkpoint of its chain's head into the access log. */
+    AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
     /** PEM bundle of the J-LIS certification authorities; development trusts its own dev CA under DATA_DIR. */
     JLIS_TRUST_ANCHORS_FILE: z.string().optional(),
     /** Where subgraphs and workers reach the gateway; defaults to this machine's gateway port. */
@@ -178,6 +200,9 @@ const ConfigSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.METRICS_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'production needs a scrape token for /metrics, which is served on the same port as the API' });
+    }
+    if (c.NODE_ENV === 'production' && c.AUDIT_LOG_KEY === DEV_ONLY_AUDIT_LOG_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['AUDIT_LOG_KEY'], message: 'production needs a key of its own for the access log; the development key is refused' });
     }
     if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a Postgres server, not the embedded database' });

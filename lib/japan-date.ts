@@ -15,6 +15,25 @@ export function isValidIsoDate(value: string): boolean {
   return d <= daysInMonth(y, mo);
 }
 
+/**
+ * The dates the graph takes at all (DOMAIN-NOTES.md, Input): nobody in the record was born before 1900, and no period
+ * here reaches past 2199 (a consent's 10 years, a certificate's 5). Outside it a date is a typing error or a probe,
+ * and year 0000, which Postgres has no day for, never reaches the database.
+ */
+export const EARLIEST_DATE = '1900-01-01';
+export const LATEST_DATE = '2199-12-31';
+
+/** A valid calendar date inside the range the graph takes. */
+export function isDateInRange(value: string): boolean {
+  return isValidIsoDate(value) && value >= EARLIEST_DATE && value <= LATEST_DATE;
+}
+
+/** An instant inside the same range of Japan calendar days. */
+export function isInstantInRange(instant: Date): boolean {
+  const t = instant.getTime();
+  return t >= startOfJapanDay(EARLIEST_DATE).getTime() && t < startOfJapanDay(addDays(LATEST_DATE, 1)).getTime();
+}
+
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

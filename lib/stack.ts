@@ -10,7 +10,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { QueryCounter, type Db, type SqlClient } from './db/database.js';
 import { createTokenVerifier } from './identity/tokens.js';
-import { AUDIT_MIGRATIONS } from './audit/migrations.js';
+import { AUDIT_MIGRATIONS, grantRuntimeRole } from './audit/migrations.js';
 import { IDEMPOTENCY_MIGRATIONS } from './idempotency/migrations.js';
 import { createGatewayTokenSigner } from './identity/gateway-token.js';
 import { subgraphDeps } from './subgraph-deps.js';
@@ -33,11 +33,17 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Applies the shared stores' migrations (access log, Idempotency-Keys), then every subgraph's, each into its own schema. */
-export async function migrateAll(client: SqlClient): Promise<void> {
+/**
+ * Applies the shared stores' migrations (access log, Idempotency-Keys), then every subgraph's, each into its own
+ * schema, as the owner role; then, when a runtime role is named, grants it what serving needs and no more
+ * (lib/audit/migrations/0004_runtime_grants.sql).
+ */
+export async function migrateAll(client: SqlClient, opts: { runtimeRole?: string | null } = {}): Promise<void> {
   await client.migrate(client.drizzle(), { folder: AUDIT_MIGRATIONS, schema: 'audit' });
   await client.migrate(client.drizzle(), { folder: IDEMPOTENCY_MIGRATIONS, schema: 'idempotency' });
   for (const d of SUBGRAPH_DEFINITIONS) await client.migrate(client.drizzle(), { folder: d.migrationsFolder, schema: d.dbSchema });
+  // The Idempotency-Key registry is read, claimed and completed by every subgraph, as their own tables are.
+  if (opts.runtimeRole) await grantRuntimeRole(client.drizzle(), opts.runtimeRole, ['idempotency', ...SUBGRAPH_DEFINITIONS.map((d) => d.dbSchema)]);
 }
 
 /** Seeds the demo holders in every subgraph; each seeder writes only its own subgraph's tables. */

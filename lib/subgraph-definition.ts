@@ -21,7 +21,10 @@ export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext>
 }
 
 export interface SubgraphSettings {
+  /** What the driver record can hold of an item, in characters (R-IMP-1). */
   maxAddressLength: number;
+  maxNameLength: number;
+  maxHonsekiLength: number;
   /** Distinct holders one identity may read per window (enforced by the driver subgraph, which serves every holder). */
   holderReadLimit: number;
   holderReadWindowMs: number;

@@ -7,6 +7,7 @@ import { parse } from 'graphql';
 import type { Clock } from './clock.js';
 import type { Db } from './db/database.js';
 import { formatApiError } from './graphql/format-error.js';
+import { guardTextArguments } from './graphql/text-arguments.js';
 import { callerHeaders, header, HEADER, readGatewayAccess } from './identity/request.js';
 import { IDEMPOTENCY_HEADER, idempotencyPlugin } from './idempotency/plugin.js';
 import { holdersInScopeThroughGraph } from './idempotency/holders-in-scope.js';
@@ -21,7 +22,8 @@ import { ServiceMetrics } from './metrics.js';
 import type { HttpSettings } from './http-server.js';
 import { requestMetricsPlugin } from './graphql/request-metrics-plugin.js';
 import type { SubgraphDefinition, SubgraphSettings } from './subgraph-definition.js';
-import { AccessRecorder } from './audit/access-records.js';
+import { AccessLogWriter, AccessRecorder } from './audit/access-records.js';
+import type { AuditSigner } from './audit/signing.js';
 import { readSubgraphSdl } from '../schema/subgraphs.js';
 
 /** What every subgraph resolver sees: who asks and why, one "now" for the whole request, and the database. */
@@ -53,6 +55,8 @@ export interface SubgraphDeps {
   serviceToken: () => Promise<string>;
   settings: SubgraphSettings;
   http: HttpSettings;
+  /** How the access log is signed: AUDIT_LOG_KEY's signer and the checkpoint interval. */
+  accessLog: { signer: AuditSigner; checkpointIntervalMs: number };
 }
 
 /**
@@ -71,13 +75,13 @@ export interface RunningService {
  * Writes the request's access records before the response leaves: an access that cannot be recorded is not
  * answered (the response becomes an error), as the record is what the My Number guidelines require.
  */
-function accessRecordPlugin<C extends SubgraphContext>(log: ReturnType<typeof createLogger>): ApolloServerPlugin<C> {
+function accessRecordPlugin<C extends SubgraphContext>(log: ReturnType<typeof createLogger>, writer: AccessLogWriter): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {
           try {
-            await contextValue.audit.flush(contextValue.db);
+            await contextValue.audit.flush(writer);
           } catch (e) {
             log.error('access records could not be written', { requestId: contextValue.access.requestId, kind: (e as Error).name });
             if (response.body.kind === 'single') {
@@ -101,10 +105,12 @@ export async function startSubgraph<C extends SubgraphContext>(
 ): Promise<RunningService> {
   const log = createLogger(`subgraph-${definition.name}`);
   const verifyGateway = await createGatewayTokenVerifier(opts.deps.gatewayKeys, definition.name);
+  const accessLog = new AccessLogWriter(opts.deps.db, { ...opts.deps.accessLog, log }).start();
   const metrics = new ServiceMetrics(`subgraph-${definition.name}`, opts.deps.http.metricsToken, definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined);
   const server = new ApolloServer<C>({
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
-    schema: buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }]),
+    // Every argument's text is checked and normalised here, for every field of every subgraph (lib/graphql/text-arguments.ts).
+    schema: guardTextArguments(buildSubgraphSchema([{ typeDefs: parse(readSubgraphSdl(definition.name)), resolvers: definition.resolvers as never }])),
     includeStacktraceInErrorResponses: false,
     // The process owner (scripts/start.ts, tests) stops every server in order; Apollo's own signal handlers would race it.
     stopOnTerminationSignals: false,
@@ -113,7 +119,7 @@ export async function startSubgraph<C extends SubgraphContext>(
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
     // Cache hints would wrap every field resolver, and nothing here is cacheable by an HTTP cache anyway.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestMetricsPlugin<C>(metrics, log, (c) => c.access?.requestId), accessRecordPlugin<C>(log), idempotencyPlugin<C>(definition.name, definition.holdersInScope ?? holdersInScopeThroughGraph), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestMetricsPlugin<C>(metrics, log, (c) => c.access?.requestId), accessRecordPlugin<C>(log, accessLog), idempotencyPlugin<C>(definition.name, definition.holdersInScope ?? holdersInScopeThroughGraph), ...(opts.plugins ?? [])],
   });
   const http = await serveApollo(server, {
     port: opts.port,
@@ -137,5 +143,12 @@ export async function startSubgraph<C extends SubgraphContext>(
     },
   });
   log.info('listening', { url: http.url });
-  return { name: definition.name, url: http.url, stop: () => http.close() };
+  return {
+    name: definition.name,
+    url: http.url,
+    stop: async () => {
+      await http.close();
+      await accessLog.stop();
+    },
+  };
 }

@@ -1,13 +1,19 @@
-/** `npm run db:migrate`: applies the access log's, the Idempotency-Key registry's and every subgraph's migrations to DATABASE_URL (or DATA_DIR). */
+/**
+ * `npm run db:migrate`: applies the access log's, the Idempotency-Key registry's and every subgraph's migrations as
+ * the owner role (DATABASE_OWNER_URL, else DATABASE_URL, else DATA_DIR), then grants the runtime role what serving
+ * needs.
+ */
 import { config } from '../lib/config.js';
-import { openConfiguredSqlClient } from '../lib/db/database.js';
+import { runtimeRole } from '../lib/audit/migrations.js';
+import { openMigratingSqlClient } from '../lib/db/database.js';
 import { migrateAll } from '../lib/stack.js';
 
 const cfg = config();
-const client = await openConfiguredSqlClient(cfg);
+const client = await openMigratingSqlClient(cfg);
 try {
-  await migrateAll(client);
-  console.log('db:migrate: up to date');
+  const role = runtimeRole(cfg);
+  await migrateAll(client, { runtimeRole: role });
+  console.log(role ? `db:migrate: up to date; runtime role ${role} granted its rights` : 'db:migrate: up to date');
 } finally {
   await client.close();
 }

@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { clockFromConfig } from '../lib/clock.js';
 import { config, ConfigError } from '../lib/config.js';
-import { openConfiguredSqlClient } from '../lib/db/database.js';
+import { openConfiguredSqlClient, openMigratingSqlClient } from '../lib/db/database.js';
+import { runtimeRole } from '../lib/audit/migrations.js';
 import { createLogger } from '../lib/log.js';
 import { migrateAll, seedDemo, startStack } from '../lib/stack.js';
 import { demoId } from '../seeds/demo-holders.js';
@@ -23,7 +24,13 @@ async function main() {
   await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, 'renkei');
   if (!cfg.DATABASE_URL) mkdirSync(cfg.DATA_DIR, { recursive: true });
   const client = await openConfiguredSqlClient(cfg);
-  await migrateAll(client);
+  if (cfg.DATABASE_OWNER_URL && cfg.DATABASE_URL) {
+    // Migrations as the owner; the graph then serves as the runtime role, which owns nothing.
+    const owner = await openMigratingSqlClient(cfg);
+    await migrateAll(owner, { runtimeRole: runtimeRole(cfg) }).finally(() => owner.close());
+  } else {
+    await migrateAll(client);
+  }
   if (cfg.NODE_ENV !== 'production') await seedDemo(client);
   const clock = clockFromConfig(cfg.APP_NOW);
   const stack = await startStack({

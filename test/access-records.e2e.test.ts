@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { accessRecords } from '../lib/audit/tables.js';
+import { auditSigner } from '../lib/audit/signing.js';
 import { verifyAccessLog } from '../lib/audit/verify.js';
+import { DEV_ONLY_AUDIT_LOG_KEY } from '../lib/identity/dev-keys.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 
@@ -142,6 +144,6 @@ describe('R-INQ-1: an access that cannot be recorded is not answered', () => {
     expect(after.data.holder.name).toBe('山田 太郎');
     expect((await all()).driver.filter((x) => x.requestId === 'recorded-0001').length).toBeGreaterThan(0);
     // A failed write leaves no gap: the writer went on in a new chain, and every chain still verifies.
-    expect((await verifyAccessLog(db)).broken).toBeNull();
+    expect((await verifyAccessLog(db, auditSigner(DEV_ONLY_AUDIT_LOG_KEY))).broken).toBeNull();
   });
 });

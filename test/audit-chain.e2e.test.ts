@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditSigner } from '../lib/audit/signing.js';
 import { verifyAccessLog } from '../lib/audit/verify.js';
+import { DEV_ONLY_AUDIT_LOG_KEY } from '../lib/identity/dev-keys.js';
+
+const signer = auditSigner(DEV_ONLY_AUDIT_LOG_KEY);
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 
@@ -23,13 +27,13 @@ async function tamper(statement: string) {
 
 describe('the access log is append-only and hash-chained', () => {
   it('the chain of a working graph verifies', async () => {
-    const r = await verifyAccessLog(db(), 4);
+    const r = await verifyAccessLog(db(), signer, { pageSize: 4 });
     expect(r.broken).toBeNull();
     expect(r.checked).toBeGreaterThan(8);
   });
 
   it('each writing process keeps its own chain, so no writer waits on another', async () => {
-    const r = await verifyAccessLog(db(), 4);
+    const r = await verifyAccessLog(db(), signer, { pageSize: 4 });
     expect(r.chains).toBeGreaterThanOrEqual(3);
   });
 
@@ -37,7 +41,7 @@ describe('the access log is append-only and hash-chained', () => {
     for (const statement of ["update audit.access_records set outcome = 'ALLOWED' where seq = 1", 'delete from audit.access_records where seq = 1', 'truncate audit.access_records']) {
       await expect(db().execute(sql.raw(statement))).rejects.toThrow();
     }
-    expect((await verifyAccessLog(db())).broken).toBeNull();
+    expect((await verifyAccessLog(db(), signer)).broken).toBeNull();
   });
 
   async function records() {
@@ -49,7 +53,7 @@ describe('the access log is append-only and hash-chained', () => {
   it('audit:verify reports the first edited record', async () => {
     const last = (await records()).at(-1)!.seq;
     await tamper(`update audit.access_records set subject = 'someone-else' where seq = ${last}`);
-    expect((await verifyAccessLog(db(), 3)).broken).toEqual({ seq: last, problem: 'HASH_MISMATCH' });
+    expect((await verifyAccessLog(db(), signer, { pageSize: 3 })).broken).toEqual({ seq: last, problem: 'HASH_MISMATCH' });
   });
 
   it('audit:verify reports a deleted record where the gap in its chain is', async () => {
@@ -58,7 +62,7 @@ describe('the access log is append-only and hash-chained', () => {
     const all = await records();
     const next = all.find((r) => r.chain === all[0]!.chain && r.seq > all[0]!.seq)!;
     await tamper(`delete from audit.access_records where seq = ${all[0]!.seq}`);
-    expect((await verifyAccessLog(db())).broken).toEqual({ seq: next.seq, problem: 'MISSING_RECORD' });
+    expect((await verifyAccessLog(db(), signer)).broken).toEqual({ seq: next.seq, problem: 'MISSING_RECORD' });
   });
 
 });

@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { runtimeRole } from '../lib/audit/migrations.js';
 import { ConfigError, DEVELOPMENT_CORS_ORIGINS, parseConfig } from '../lib/config.js';
+import { DEV_ONLY_AUDIT_LOG_KEY } from '../lib/identity/dev-keys.js';
 import { FETCH_BAD_PORTS } from '../lib/fetch-ports.js';
 import { loadSupergraph } from '../gateway/supergraph.js';
 
@@ -10,6 +12,7 @@ function productionEnv(): Record<string, string> {
   return {
     NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', JWT_JWKS_URL: 'https://idp.example.jp/jwks', JLIS_TRUST_ANCHORS_FILE: '/dev/null',
     METRICS_TOKEN: 'm'.repeat(32), GATEWAY_SIGNING_JWK: jwk(), GATEWAY_VERIFY_JWK: jwk(), SERVICE_SIGNING_JWK: jwk(), SUBGRAPH_SCOPE_KEY: 's'.repeat(32),
+    AUDIT_LOG_KEY: 'a'.repeat(48),
   };
 }
 
@@ -107,5 +110,31 @@ describe('configuration is parsed once and a bad value names its variable', () =
     expect(parseConfig({})).toMatchObject({ HTTP_HEADERS_TIMEOUT_S: 10, HTTP_REQUEST_TIMEOUT_S: 30, HTTP_MAX_CONNECTIONS: 4096, GATEWAY_MAX_BODY_BYTES: 512 * 1024, GATEWAY_MAX_VARIABLES: 100 });
     expect(() => parseConfig({ HTTP_HEADERS_TIMEOUT_S: '40', HTTP_REQUEST_TIMEOUT_S: '30' })).toThrow(/HTTP_HEADERS_TIMEOUT_S/);
     expect(() => parseConfig({ GATEWAY_MAX_BODY_BYTES: '10' })).toThrow(/GATEWAY_MAX_BODY_BYTES/);
+  });
+
+  it('security: production needs an access-log key of its own: missing (the dev default) or the dev one is refused', () => {
+    const production = { NODE_ENV: 'production' };
+    expect(() => parseConfig(production)).toThrow(/AUDIT_LOG_KEY: production needs a key of its own/);
+    expect(() => parseConfig({ ...production, AUDIT_LOG_KEY: DEV_ONLY_AUDIT_LOG_KEY })).toThrow(/AUDIT_LOG_KEY/);
+    expect(() => parseConfig({ AUDIT_LOG_KEY: 'too short' })).toThrow(/AUDIT_LOG_KEY/);
+    expect(parseConfig({}).AUDIT_LOG_KEY).toBe(DEV_ONLY_AUDIT_LOG_KEY);
+    const key = 'k'.repeat(48);
+    expect(() => parseConfig({ ...production, AUDIT_LOG_KEY: key })).not.toThrow(/AUDIT_LOG_KEY/);
+    expect(() => parseConfig({ AUDIT_CHECKPOINT_INTERVAL_S: '0' })).toThrow(/AUDIT_CHECKPOINT_INTERVAL_S/);
+  });
+  it('R-IMP-1: the maxima of 住所, 氏名 and 本籍 are configured like MAX_ADDRESS_LENGTH', () => {
+    expect(parseConfig({})).toMatchObject({ MAX_ADDRESS_LENGTH: 60, MAX_NAME_LENGTH: 50, MAX_HONSEKI_LENGTH: 60 });
+    expect(parseConfig({ MAX_NAME_LENGTH: '30', MAX_HONSEKI_LENGTH: '80' })).toMatchObject({ MAX_NAME_LENGTH: 30, MAX_HONSEKI_LENGTH: 80 });
+    expect(() => parseConfig({ MAX_NAME_LENGTH: '0' })).toThrow(/MAX_NAME_LENGTH/);
+    expect(() => parseConfig({ MAX_HONSEKI_LENGTH: 'long' })).toThrow(/MAX_HONSEKI_LENGTH/);
+  });
+  it('the owner and runtime database roles: DATABASE_RUNTIME_ROLE must be a role name, the owner URL a URL', () => {
+    expect(() => parseConfig({ DATABASE_RUNTIME_ROLE: 'x; drop table' })).toThrow(/DATABASE_RUNTIME_ROLE/);
+    expect(() => parseConfig({ DATABASE_OWNER_URL: 'not a url' })).toThrow(/DATABASE_OWNER_URL/);
+    const cfg = parseConfig({ DATABASE_URL: 'postgres://renkei_app@db/renkei', DATABASE_OWNER_URL: 'postgres://renkei_owner@db/renkei' });
+    expect(runtimeRole(cfg)).toBe('renkei_app');
+    expect(runtimeRole(parseConfig({ DATABASE_URL: 'postgres://renkei_app@db/renkei' }))).toBeNull();
+    expect(runtimeRole(parseConfig({ DATABASE_URL: 'postgres://a@db/r', DATABASE_OWNER_URL: 'postgres://a@db/r' }))).toBeNull();
+    expect(runtimeRole(parseConfig({ DATABASE_RUNTIME_ROLE: 'renkei_runtime' }))).toBe('renkei_runtime');
   });
 });

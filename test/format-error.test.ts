@@ -44,3 +44,13 @@ describe('errors leave with a code and no internals', () => {
     expect(requestErrorCode({ message: 'boom', path: ['holder'] })).toBeNull();
   });
 });
+
+describe('security: a rejected variable names where it is, never what (15.6)', () => {
+  it('security: the path of the rejected value is kept, whatever the echoed value holds before it', () => {
+    const message = 'Variable "$input" got invalid value "x; 山田 at \\"input.name\\"; 太郎" at "input.birthDate"; a Date must be a calendar date "YYYY-MM-DD" from 1900-01-01 to 2199-12-31';
+    const out = formatApiError({ message, extensions: { code: 'BAD_USER_INPUT' } });
+    expect(out.message).toBe('Variable "$input" got an invalid value at "input.birthDate"; a Date must be a calendar date "YYYY-MM-DD" from 1900-01-01 to 2199-12-31');
+    const listed = formatApiError({ message: 'Variable "$i" got invalid value "0000-01-01" at "i[0].filedOn"; a Date must be…', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(listed.message).toBe('Variable "$i" got an invalid value at "i[0].filedOn"; a Date must be…');
+  });
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JIS_X_0208_SIZE } from '../lib/jis-x-0208.js';
-import { differsFromRecord, importFailure, isStaleHonsekiCertificate } from '../subgraphs/driver/rules/import-validation.js';
+import { differsFromRecord, importFailure, importFailureMessage, isStaleHonsekiCertificate, recordValueProblems } from '../subgraphs/driver/rules/import-validation.js';
 
-const limits = { maxAddressLength: 60 };
+const limits = { maxAddressLength: 60, maxNameLength: 50, maxHonsekiLength: 60, today: '2026-04-01' };
 
 describe('R-IMP-1: values the record cannot hold fail the import with a reason', () => {
   it('R-IMP-1: the character table is JIS X 0208 (6,879) plus the Windows-mapped variants and ASCII', () => {
@@ -11,7 +11,7 @@ describe('R-IMP-1: values the record cannot hold fail the import with a reason',
   it('R-IMP-1: an address over the configured maximum is ADDRESS_TOO_LONG; exactly the maximum passes', () => {
     expect(importFailure('ADDRESS', '東'.repeat(61), limits)).toBe('ADDRESS_TOO_LONG');
     expect(importFailure('ADDRESS', '東'.repeat(60), limits)).toBeNull();
-    expect(importFailure('ADDRESS', '東'.repeat(61), { maxAddressLength: 80 })).toBeNull();
+    expect(importFailure('ADDRESS', '東'.repeat(61), { ...limits, maxAddressLength: 80 })).toBeNull();
   });
   it.each([
     ['NAME', '髙橋 一郎'],
@@ -32,6 +32,42 @@ describe('R-IMP-1: values the record cannot hold fail the import with a reason',
   it('R-IMP-1: a birth date must be a calendar date', () => {
     expect(importFailure('BIRTH_DATE', '1980-02-30', limits)).toBe('INVALID_BIRTH_DATE');
     expect(importFailure('BIRTH_DATE', '1980-02-29', limits)).toBeNull();
+  });
+  it('R-IMP-1: a birth date before 1900 or after today is INVALID_BIRTH_DATE, year 0000 included', () => {
+    for (const d of ['0000-01-01', '1899-12-31', '2026-04-02', '2199-12-31']) expect(importFailure('BIRTH_DATE', d, limits), d).toBe('INVALID_BIRTH_DATE');
+    for (const d of ['1900-01-01', '2026-04-01']) expect(importFailure('BIRTH_DATE', d, limits), d).toBeNull();
+  });
+});
+
+describe('R-IMP-1: 氏名 and 本籍 have maxima too (16.11)', () => {
+  it.each([
+    ['NAME', 50, 'NAME_TOO_LONG', '氏名'],
+    ['HONSEKI', 60, 'HONSEKI_TOO_LONG', '本籍'],
+    ['ADDRESS', 60, 'ADDRESS_TOO_LONG', '住所'],
+  ] as const)('R-IMP-1: %s of %i characters is held, one more is %s with a message naming both lengths', (item, max, code, label) => {
+    expect(importFailure(item, '東'.repeat(max), limits)).toBeNull();
+    expect(importFailure(item, '東'.repeat(max + 1), limits)).toBe(code);
+    const message = importFailureMessage(code, item, '東'.repeat(max + 1), limits);
+    expect(message).toBe(`${label}の文字数（${max + 1}文字）が運転者管理システムで管理可能な文字数（${max}文字）を超えています`);
+    expect(message).not.toContain('東東');
+  });
+  it('R-IMP-1: the maxima are the configured ones', () => {
+    expect(importFailure('NAME', '東'.repeat(51), { ...limits, maxNameLength: 80 })).toBeNull();
+    expect(importFailure('HONSEKI', '東'.repeat(21), { ...limits, maxHonsekiLength: 20 })).toBe('HONSEKI_TOO_LONG');
+  });
+  it('R-CHAR-1: characters are counted in NFC: 50 decomposed が (100 code points) are 50', () => {
+    const decomposed = 'か\u3099'.repeat(50);
+    expect([...decomposed]).toHaveLength(100);
+    expect(importFailure('NAME', decomposed, limits)).toBeNull();
+    expect(importFailure('NAME', `${decomposed}か`, limits)).toBe('NAME_TOO_LONG');
+    expect(differsFromRecord({ name: 'が', address: '', honseki: '', birthDate: '' }, 'NAME', 'か\u3099')).toBe(false);
+  });
+  it('R-CHAR-2: every failure has a Japanese message naming the item, never the value', () => {
+    expect(recordValueProblems({ NAME: '髙橋 一郎', ADDRESS: ' ', BIRTH_DATE: '0000-01-01', HONSEKI: '東京都千代田区千代田1番' }, limits)).toEqual([
+      { item: 'NAME', failure: 'CHARACTER_NOT_IN_JIS_X_0208', message: '氏名の1文字目に運転者管理システムで管理できない文字（JIS X 0208にない文字）があります' },
+      { item: 'ADDRESS', failure: 'EMPTY_VALUE', message: '住所が空です' },
+      { item: 'BIRTH_DATE', failure: 'INVALID_BIRTH_DATE', message: '生年月日が1900-01-01から本日までの正しい日付ではありません' },
+    ]);
   });
 });
 

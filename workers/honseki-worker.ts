@@ -63,6 +63,7 @@ async function settleOne(
   }
   if (cert.kind === 'UNKNOWN_CODE') return { settlement: 'FAILED', reason: 'INVALID_CODE' };
   if (cert.kind === 'CODE_EXPIRED') return { settlement: 'FAILED', reason: 'CODE_EXPIRED' };
+  if (cert.kind === 'MALFORMED') return { settlement: 'FAILED', reason: 'REGISTRY_ANSWER_INVALID' };
   const holder = (await deps.graph.request(HolderIdentityDocument, { id: r.holderId }, headers)).data?.holder;
   if (!holder) return { settlement: 'RETRY', reason: 'RECORD_UNAVAILABLE' };
   if (!knownNames(holder).some((name) => sameSubject(cert, { name, birthDate: holder.birthDate }))) return { settlement: 'FAILED', reason: 'PERSON_MISMATCH' };

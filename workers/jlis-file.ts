@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { isValidIsoDate } from '../lib/japan-date.js';
+import { EARLIEST_DATE, isDateInRange, LATEST_DATE } from '../lib/japan-date.js';
 import { EXTERNAL_ID_RE, SERIAL_RE } from '../lib/graphql/input.js';
+import { isDateTimeInRange } from '../lib/graphql/scalars.js';
+import { hasForbiddenCharacter } from '../lib/graphql/text-arguments.js';
 
-/** One line of a J-LIS file (API.md), checked before it is sent so a bad line is reported with its number. */
-const dateTime = z.string().refine((s) => /[T ]\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 instant');
-const isoDate = z.string().refine(isValidIsoDate, 'must be YYYY-MM-DD');
+/**
+ * One line of a J-LIS file (API.md), checked before it is sent so a bad line is reported with its number: the same
+ * checks the graph makes of the notification (dates of the DateTime and Date scalars, texts without control
+ * characters), so that no line the graph would refuse is sent to spoil its batch.
+ */
+const dateTime = z.string().refine(isDateTimeInRange, `must be an ISO 8601 instant with an offset, from ${EARLIEST_DATE} to ${LATEST_DATE}`);
+const isoDate = z.string().refine(isDateInRange, `must be YYYY-MM-DD from ${EARLIEST_DATE} to ${LATEST_DATE}`);
+const text = (max: number) =>
+  z.string().min(1).max(max).refine((s) => !hasForbiddenCharacter(s), 'must not hold control characters, bidirectional formatting characters or unpaired surrogates');
 const serial = z.string().regex(SERIAL_RE, 'must be a hexadecimal serial number');
 
 export const JlisLine = z.discriminatedUnion('kind', [
@@ -15,8 +23,8 @@ export const JlisLine = z.discriminatedUnion('kind', [
     serial,
     notBefore: dateTime,
     notAfter: dateTime,
-    name: z.string().min(1).max(200).optional(),
-    address: z.string().min(1).max(1000).optional(),
+    name: text(200).optional(),
+    address: text(1000).optional(),
     birthDate: isoDate.optional(),
     filedOn: isoDate,
   }),

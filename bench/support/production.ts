@@ -15,9 +15,9 @@ const AUDIENCE = 'renkei';
  * (NODE_ENV=production: trusted documents only, keys of its own, the libraries' production paths — graphql-js, for
  * one, leaves out its development checks): an identity provider whose JWKS is served here over HTTPS (production
  * refuses a JWKS URL in the clear) with a certificate the run's processes trust (NODE_EXTRA_CA_CERTS), the gateway's
- * key pair, the workers' service key, the subgraphs' shared scope key, the `/metrics` scrape token, J-LIS trust
- * anchors (a CA of the run's own; nothing in the benchmarks is signed by J-LIS), and the tokens the benchmark's clerk,
- * the J-LIS feed and Myna Portal present. `env` goes into every process.
+ * key pair, the workers' service key, the subgraphs' shared scope key, the access log's signing key, the `/metrics`
+ * scrape token, J-LIS trust anchors (a CA of the run's own; nothing in the benchmarks is signed by J-LIS), and the
+ * tokens the benchmark's clerk, the J-LIS feed and Myna Portal present. `env` goes into every process.
  */
 export async function productionSettings(dir: string): Promise<{ env: Record<string, string>; close: () => void }> {
   const idp = await generateKeyPair('ES256', { extractable: true });
@@ -52,6 +52,7 @@ export async function productionSettings(dir: string): Promise<{ env: Record<str
       JLIS_TRUST_ANCHORS_FILE: anchors,
       METRICS_TOKEN: randomBytes(32).toString('base64url'),
       SUBGRAPH_SCOPE_KEY: randomBytes(32).toString('base64url'),
+      AUDIT_LOG_KEY: randomBytes(32).toString('base64url'),
       BENCH_CLIENT_TOKEN: await token({ role: 'SUPERVISOR', prefecture: '13' }, 'bench-clerk'),
       JLIS_FEED_TOKEN: await token({ role: 'JLIS_FEED' }, 'jlis-import'),
       MYNA_PORTAL_TOKEN: await token({ role: 'MYNA_PORTAL' }, 'myna-portal'),

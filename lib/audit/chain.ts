@@ -7,7 +7,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** The chain of the records written while the whole graph shared one chain, positioned by `seq`. */
 export const LEGACY_CHAIN = 'global';
 
-export type UnhashedRecord = Omit<AccessRecordRow, 'hash' | 'seq'> & { seq?: number };
+/** The hash covers neither the insertion number nor the MAC, which signs the hash. */
+export type UnhashedRecord = Omit<AccessRecordRow, 'hash' | 'seq' | 'mac'> & { seq?: number };
 
 type Shared = Pick<AccessRecordRow, 'at' | 'requestId' | 'service' | 'subject' | 'role' | 'prefecture' | 'purpose' | 'identityVerification'>;
 type Own = Pick<AccessRecordRow, 'chain' | 'chainSeq' | 'id' | 'holderId' | 'action' | 'fields' | 'outcome' | 'prevHash'>;
@@ -32,23 +33,3 @@ export function requestRecordHasher(shared: Shared): (own: Own) => string {
 
 /** One record's hash, as written and as `audit:verify` recomputes it. */
 export const recordHash = (r: UnhashedRecord): string => requestRecordHasher(r)(r);
-
-export type ChainBreak = { seq: number; problem: 'HASH_MISMATCH' | 'BROKEN_LINK' | 'MISSING_RECORD' };
-
-/** The last record seen of each chain, carried from one page of records to the next. */
-export type ChainHeads = Map<string, { chainSeq: number; hash: string }>;
-
-/**
- * Checks records in insertion order, continuing from `heads`: the first record whose content no longer matches its
- * hash, that does not point at its predecessor in its chain, or that follows a gap in its chain.
- */
-export function firstBreak(rows: readonly AccessRecordRow[], heads: ChainHeads): ChainBreak | null {
-  for (const r of rows) {
-    const prev = heads.get(r.chain) ?? { chainSeq: 0, hash: GENESIS_HASH };
-    if (r.chainSeq !== prev.chainSeq + 1) return { seq: r.seq, problem: 'MISSING_RECORD' };
-    if (r.prevHash !== prev.hash) return { seq: r.seq, problem: 'BROKEN_LINK' };
-    if (recordHash(r) !== r.hash) return { seq: r.seq, problem: 'HASH_MISMATCH' };
-    heads.set(r.chain, { chainSeq: r.chainSeq, hash: r.hash });
-  }
-  return null;
-}

@@ -8,6 +8,10 @@ import { bigint, bigserial, char, check, index, pgSchema, text, timestamp, uniqu
  * hash covering its content and the previous row's hash in that chain, so `npm run audit:verify` finds the first
  * record that was edited, removed or inserted out of order, and writers never wait for one another. `seq` is the
  * order of insertion across all chains. Rows written before chains were per process form the chain `global`.
+ *
+ * A hash chain alone can be rewritten by whoever owns the table: edit a row and rehash the rest. So the last row of
+ * every group commit also carries `mac`, an HMAC of its chain position and hash with AUDIT_LOG_KEY, which the
+ * database never sees; and `chain_heads` below is a MAC-chained list of signed checkpoints (lib/audit/signing.ts).
  */
 export const auditSchema = pgSchema('audit');
 
@@ -33,6 +37,8 @@ export const accessRecords = auditSchema.table(
     outcome: text('outcome').notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** On the last row of each group commit (null on the others and on rows written before signing began). */
+    mac: text('mac'),
   },
   (t) => [
     index('access_records_holder_seq_idx').on(t.holderId, t.seq),
@@ -43,3 +49,28 @@ export const accessRecords = auditSchema.table(
 );
 
 export type AccessRecordRow = typeof accessRecords.$inferSelect;
+
+/**
+ * The registry of chains: each writing process signs the head of its own chain here when it starts the chain, every
+ * AUDIT_CHECKPOINT_INTERVAL_S while it runs (a heartbeat even when idle), and when it stops. Every checkpoint's MAC
+ * covers the one before it (`prev_mac`), so deleting a chain together with its checkpoints breaks this list, and
+ * cutting the list's tail leaves its last checkpoint stale, which `npm run audit:verify` reports. Append-only like
+ * the records. The first checkpoint ever written adopts the chains written before signing began (`global` among them).
+ */
+export const chainHeads = auditSchema.table(
+  'chain_heads',
+  {
+    n: bigint('n', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    chain: text('chain').notNull(),
+    chainSeq: bigint('chain_seq', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+    prevMac: text('prev_mac').notNull(),
+    /** The same chain's previous checkpoint as its writer remembers it: a cut of the list shows at the writer's next one. */
+    prevOfChain: bigint('prev_of_chain', { mode: 'number' }),
+    mac: text('mac').notNull(),
+  },
+  (t) => [index('chain_heads_chain_idx').on(t.chain, t.chainSeq)],
+);
+
+export type ChainHeadRow = typeof chainHeads.$inferSelect;

@@ -111,7 +111,8 @@ export function verifySignatureCertificate(
   if (opts.now > notAfter) return refuse('CERTIFICATE_EXPIRED');
   const serialNumber = cert.serialNumber.toUpperCase();
   if (opts.isRevoked?.(serialNumber)) return refuse('CERTIFICATE_REVOKED');
-  const field = (oid: string) => parsed.subjectName.getField(oid)[0] ?? null;
+  // In NFC like every other text here, so that a name compares and is stored in one form whatever the issuer wrote.
+  const field = (oid: string) => parsed.subjectName.getField(oid)[0]?.normalize('NFC') ?? null;
   return {
     ok: true,
     certificate: {

@@ -103,3 +103,8 @@ export function openSqlClient(opts: { databaseUrl?: string; dataDir?: string; pr
 export function openConfiguredSqlClient(cfg: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_PREPARED_STATEMENTS'>): Promise<SqlClient> {
   return openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR, preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
 }
+
+/** The connection migrations run on: DATABASE_OWNER_URL's role, which owns the schemas, else the configured one. */
+export function openMigratingSqlClient(cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_OWNER_URL' | 'DATA_DIR' | 'DATABASE_PREPARED_STATEMENTS'>): Promise<SqlClient> {
+  return cfg.DATABASE_OWNER_URL && cfg.DATABASE_URL ? openPostgres(cfg.DATABASE_OWNER_URL, { max: 1, preparedStatements: false }) : openConfiguredSqlClient(cfg);
+}

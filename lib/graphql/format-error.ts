@@ -17,6 +17,12 @@ const KNOWN_CODES = new Set<string>([
 /** graphql-js echoes a rejected variable's value; the value may be personal data, so it is cut out. */
 const ECHOED_VALUE = / got invalid value .*?; /s;
 const ECHOED_VALUE_TAIL = / got invalid value .*$/s;
+const VARIABLE_ERROR = /^(Variable "\$\w+" got) invalid value /;
+/**
+ * Where in the variable the rejected value sits (`at "input.birthDate"`): names of the schema and list positions
+ * only. The last such mark is graphql-js's own, whatever the echoed value before it holds.
+ */
+const AT_PATH = / at "(\$?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*)"; /g;
 
 /**
  * The shape of every error leaving a server: a stable code, a message with no stack and no personal value, and for
@@ -26,6 +32,9 @@ const ECHOED_VALUE_TAIL = / got invalid value .*$/s;
 export function withoutEchoedValues(message: string): string {
   // The database driver's message quotes the statement and its parameters, which can be a holder's name or address.
   if (/^Failed query:/.test(message)) return 'database query failed';
+  const variable = VARIABLE_ERROR.exec(message);
+  const at = variable ? [...message.matchAll(AT_PATH)].at(-1) : undefined;
+  if (variable && at) return `${variable[1]} an invalid value at "${at[1]}"; ${message.slice(at.index! + at[0].length)}`;
   return message.replace(ECHOED_VALUE, ' got an invalid value; ').replace(ECHOED_VALUE_TAIL, ' got an invalid value.');
 }
 

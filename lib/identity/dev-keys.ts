@@ -37,3 +37,9 @@ export const DEV_ONLY_GATEWAY_PUBLIC_JWK: JWK = (({ d: _d, ...pub }) => pub)(DEV
  * SUBGRAPH_SCOPE_KEY is not set. Production refuses to start without its own.
  */
 export const DEV_ONLY_SUBGRAPH_SCOPE_KEY = 'renkei-dev-only-subgraph-scope-key-not-secret';
+
+/**
+ * DEVELOPMENT ONLY. The key the access log's chain heads and checkpoints are signed with (HMAC-SHA256) when
+ * AUDIT_LOG_KEY is not set. Production refuses to start without a key of its own or with this one.
+ */
+export const DEV_ONLY_AUDIT_LOG_KEY = 'renkei-development-only-access-log-key-never-in-production';

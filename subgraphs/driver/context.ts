@@ -2,6 +2,7 @@ import type { Db } from '../../lib/db/database.js';
 import { groupLoader, rowLoader } from '../../lib/loaders.js';
 import type { SubgraphContext } from '../../lib/subgraph-server.js';
 import type { HolderReadBudget } from '../../lib/holder-read-budget.js';
+import type { RecordLimits } from './rules/import-validation.js';
 import { findHoldersByIds, findHoldersByLicenseNumbers, findImportsByHolderIds, findImportsByIds } from './repository.js';
 
 export function createDriverLoaders(db: Db) {
@@ -15,7 +16,8 @@ export function createDriverLoaders(db: Db) {
 
 export interface DriverContext extends SubgraphContext {
   loaders: ReturnType<typeof createDriverLoaders>;
-  maxAddressLength: number;
+  /** What the record can hold of each text item (MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, MAX_HONSEKI_LENGTH). */
+  recordLimits: Omit<RecordLimits, 'today'>;
   readBudget: HolderReadBudget;
   /** Holder ids this request's `holders` fields asked for so far (MAX_HOLDERS_PER_REQUEST over all of them). */
   holderIdsRequested: { count: number };

@@ -23,7 +23,7 @@ import {
   type NewRecordImport,
 } from './repository.js';
 import { holdingForm } from './rules/holding-form.js';
-import { differsFromRecord, importFailure, isStaleHonsekiCertificate, ITEM_COLUMN, type RecordItem, type Resolution } from './rules/import-validation.js';
+import { differsFromRecord, importFailure, importFailureMessage, isStaleHonsekiCertificate, ITEM_COLUMN, recordValueProblems, type RecordItem, type Resolution } from './rules/import-validation.js';
 import type { HolderRow, RecordImportRow } from './tables.js';
 
 const importKey = (k: ImportKey) => `${k.source}\u0000${k.sourceRef}\u0000${k.item}`;
@@ -33,11 +33,14 @@ const keyParts = (key: string): ImportKey => {
 };
 
 /** Writes a due import into the record, or fails it with the reason the record cannot hold it (R-IMP-1). */
-async function applyImport(tx: Db, imp: RecordImportRow, now: Date, maxAddressLength: number): Promise<RecordImportRow> {
+async function applyImport(tx: Db, imp: RecordImportRow, now: Date, recordLimits: DriverContext['recordLimits']): Promise<RecordImportRow> {
   const item = imp.item as RecordItem;
-  const failure = importFailure(item, imp.newValue, { maxAddressLength });
-  if (failure) return setImportOutcome(tx, imp.id, { status: 'FAILED', failureReason: failure, at: now });
-  await setHolderItem(tx, imp.holderId, ITEM_COLUMN[item], imp.newValue, now);
+  const limits = { ...recordLimits, today: japanDate(now) };
+  const failure = importFailure(item, imp.newValue, limits);
+  if (failure) {
+    return setImportOutcome(tx, imp.id, { status: 'FAILED', failureReason: failure, failureMessage: importFailureMessage(failure, item, imp.newValue, limits), at: now });
+  }
+  await setHolderItem(tx, imp.holderId, ITEM_COLUMN[item], imp.newValue.normalize('NFC'), now);
   return setImportOutcome(tx, imp.id, { status: 'APPLIED', at: now });
 }
 
@@ -141,7 +144,7 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
         result('DUPLICATE', (await findImportsBySource(tx, [i]))[0] ?? null);
         continue;
       }
-      imp = await applyImport(tx, imp, ctx.now, ctx.maxAddressLength);
+      imp = await applyImport(tx, imp, ctx.now, ctx.recordLimits);
       byId.set(holder.id, imp.status === 'APPLIED' ? { ...holder, [ITEM_COLUMN[i.item]]: i.newValue } : holder);
       if (imp.status === 'APPLIED' && i.source === 'HONSEKI_ONLINE' && i.filedOn && !isStaleHonsekiCertificate(latestHonseki.get(holder.id), i.filedOn)) {
         latestHonseki.set(holder.id, i.filedOn);
@@ -175,7 +178,7 @@ export async function applyDueRecordImports(ctx: DriverContext, limit: number) {
     let failed = 0;
     for (const imp of due) {
       ctx.audit.note(imp.holderId, 'WRITE', 'ALLOWED', ['recordImports', ITEM_COLUMN[imp.item as RecordItem]]);
-      const done = await applyImport(tx, imp, ctx.now, ctx.maxAddressLength);
+      const done = await applyImport(tx, imp, ctx.now, ctx.recordLimits);
       if (done.status === 'APPLIED') applied++;
       else failed++;
     }
@@ -190,8 +193,9 @@ export async function registerRecordChange(
 ) {
   const check = new InputCheck().require(isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)');
   if (input.resolvesImportId != null) check.require(isUuid(input.resolvesImportId), 'resolvesImportId', 'must be an import id (a UUID)');
-  const failure = importFailure(input.item, input.value, { maxAddressLength: ctx.maxAddressLength });
-  check.require(failure === null, 'value', `cannot be held by the record (${failure})`);
+  for (const p of recordValueProblems({ [input.item]: input.value }, { ...ctx.recordLimits, today: japanDate(ctx.now) })) {
+    check.errors.push(userError('INVALID_INPUT', `value: ${p.message}`, ['input', 'value']));
+  }
   check.done();
   return ctx.db.transaction(async (tx) => {
     const holder = await lockHolder(tx, input.holderId.toLowerCase());

@@ -136,13 +136,14 @@ export async function lockImport(db: Db, id: string): Promise<RecordImportRow | 
 export async function setImportOutcome(
   db: Db,
   id: string,
-  outcome: { status: 'APPLIED' | 'FAILED' | 'RESOLVED'; failureReason?: string | null; at: Date },
+  outcome: { status: 'APPLIED' | 'FAILED' | 'RESOLVED'; failureReason?: string | null; failureMessage?: string | null; at: Date },
 ): Promise<RecordImportRow> {
   const [row] = await db
     .update(recordImports)
     .set({
       status: outcome.status,
       failureReason: outcome.failureReason ?? null,
+      failureMessage: outcome.failureMessage ?? null,
       ...(outcome.status === 'APPLIED' ? { appliedAt: outcome.at } : {}),
       ...(outcome.status === 'RESOLVED' ? { resolvedAt: outcome.at } : {}),
     })

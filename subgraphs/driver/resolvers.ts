@@ -15,6 +15,8 @@ import { holderParent, type HolderParent, type HolderRow, type RequiredByEligibi
 import type { DriverContext } from './context.js';
 import { insertHolder, lockHolder, searchImports, updateHolderCards } from './repository.js';
 import { eligibility } from './rules/eligibility.js';
+import { importFailureMessage, ITEM_COLUMN, recordValueProblems, type ImportFailure, type RecordItem } from './rules/import-validation.js';
+import { japanDate } from '../../lib/japan-date.js';
 import { CARD_KINDS, holdingForm, holdsLicence } from './rules/holding-form.js';
 
 export const MAX_HOLDERS_PER_REQUEST = MAX_HOLDER_IDS_PER_REQUEST;
@@ -32,15 +34,13 @@ const STAFF_WRITERS = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN'] as const;
 
 /** Card sets a person can hold: a licence and a history certificate exclude each other. */
 function cardsProblem(cards: readonly string[]): string | null {
-  if (new Set(cards).size !== cards.length) return 'must not repeat a card';
+  if (new Set(cards).size !== cards.length) return '同じ種類の免許証等が重複しています';
   const licence = cards.includes('LICENSE_CARD') || cards.includes('MYNA_LICENSE');
   const history = cards.includes('HISTORY_CARD') || cards.includes('MYNA_HISTORY');
-  if (licence && history) return 'cannot hold licence and driving-history cards at once';
-  if (cards.includes('MYNA_LICENSE') && cards.includes('MYNA_HISTORY')) return 'one My Number card records a licence or a history, not both';
+  if (licence && history) return '運転免許証と運転経歴証明書を同時に有することはできません';
+  if (cards.includes('MYNA_LICENSE') && cards.includes('MYNA_HISTORY')) return '一枚の個人番号カードに免許情報と運転経歴情報の両方は記録されません';
   return null;
 }
-
-const text = (max: number) => (v: string) => v.trim().length > 0 && [...v].length <= max;
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -125,16 +125,18 @@ export const resolvers: Resolvers = {
       requireRole(ctx.access, ['SUPERVISOR', 'NPA_ADMIN'], 'registerHolder');
       requireHolderPurpose(ctx.access);
       return inMutation(() => ctx.db.transaction(async (tx) => {
-        const check = new InputCheck()
-          .require(text(100)(input.name), 'name', 'must be 1–100 characters')
-          .require(text(200)(input.address), 'address', 'must be 1–200 characters')
-          .require(text(200)(input.honseki), 'honseki', 'must be 1–200 characters')
-          .require(isPrefectureCode(input.residencePrefecture), 'residencePrefecture', 'must be a prefecture code "01"–"47"');
+        // As strict as an import or a 記載事項変更の登録: what the record cannot hold is refused here, not stored.
+        const values = { NAME: input.name.trim(), ADDRESS: input.address.trim(), HONSEKI: input.honseki.trim(), BIRTH_DATE: input.birthDate };
+        const check = new InputCheck();
+        for (const p of recordValueProblems(values, { ...ctx.recordLimits, today: japanDate(ctx.now) })) {
+          check.errors.push(userError('INVALID_INPUT', `${ITEM_COLUMN[p.item]}: ${p.message}`, ['input', ITEM_COLUMN[p.item]]));
+        }
+        check.require(isPrefectureCode(input.residencePrefecture), 'residencePrefecture', '住所地公安委員会の都道府県コード（"01"～"47"）を指定してください');
         const cardIssue = cardsProblem(input.cards);
         check.require(cardIssue === null, 'cards', cardIssue ?? '');
         const licenseNumber = input.licenseNumber ?? null;
-        if (licenseNumber !== null) check.require(isLicenseNumber(licenseNumber), 'licenseNumber', 'must be 12 digits');
-        check.require(!holdsLicence(input.cards) || licenseNumber !== null, 'licenseNumber', 'is required for a licence holder');
+        if (licenseNumber !== null) check.require(isLicenseNumber(licenseNumber), 'licenseNumber', '免許証番号は12桁の数字です');
+        check.require(!holdsLicence(input.cards) || licenseNumber !== null, 'licenseNumber', '運転免許を受けた者には免許証番号が必要です');
         check.done();
         const { identity } = ctx.access;
         if (identity.role === 'SUPERVISOR' && identity.prefecture !== input.residencePrefecture) {
@@ -145,10 +147,10 @@ export const resolvers: Resolvers = {
         try {
           const holder = await insertHolder(tx, {
             licenseNumber,
-            name: input.name.trim(),
+            name: values.NAME,
             birthDate: input.birthDate,
-            address: input.address.trim(),
-            honseki: input.honseki.trim(),
+            address: values.ADDRESS,
+            honseki: values.HONSEKI,
             residencePrefecture: input.residencePrefecture,
             cards: [...input.cards],
             createdAt: ctx.now,
@@ -235,6 +237,9 @@ export const resolvers: Resolvers = {
     item: (r) => r.item as 'HONSEKI' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE',
     source: (r) => r.source as 'ADDRESS_ONE_STOP' | 'HONSEKI_ONLINE',
     status: (r) => r.status as 'PENDING' | 'APPLIED' | 'FAILED' | 'RESOLVED',
+    // Imports failed before messages were stored get theirs from the code, with today's maxima.
+    failureMessage: (r, _args, ctx) =>
+      r.failureMessage ?? (r.failureReason ? importFailureMessage(r.failureReason as ImportFailure, r.item as RecordItem, r.newValue, { ...ctx.recordLimits, today: japanDate(ctx.now) }) : null),
     async __resolveReference(ref, ctx) {
       const row = await ctx.loaders.importById.load(ref.id);
       if (!row) return null;

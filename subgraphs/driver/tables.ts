@@ -48,6 +48,8 @@ export const recordImports = driverSchema.table(
     effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
     status: text('status').notNull().default('PENDING'),
     failureReason: text('failure_reason'),
+    /** The failure in Japanese for the counter (R-CHAR-2): the item and, for a length, the length at fault; never the value. */
+    failureMessage: text('failure_message'),
     appliedAt: timestamp('applied_at', tz),
     resolvedAt: timestamp('resolved_at', tz),
     createdAt: timestamp('created_at', tz).notNull().defaultNow(),

@@ -310,7 +310,9 @@ export type QueryRecordImportsArgs = {
 export type RecordImport = {
   __typename?: 'RecordImport';
   effectiveOn: Scalars['Date']['output'];
-  /** A code: ADDRESS_TOO_LONG, CHARACTER_NOT_IN_JIS_X_0208, INVALID_BIRTH_DATE or EMPTY_VALUE. */
+  /** The failure in Japanese for the counter (R-CHAR-2): the item, and for a length the length at fault and what the record holds; never the value. */
+  failureMessage: Maybe<Scalars['String']['output']>;
+  /** A code: ADDRESS_TOO_LONG, NAME_TOO_LONG, HONSEKI_TOO_LONG, CHARACTER_NOT_IN_JIS_X_0208, INVALID_BIRTH_DATE or EMPTY_VALUE. */
   failureReason: Maybe<Scalars['String']['output']>;
   filedOn: Maybe<Scalars['Date']['output']>;
   holder: Holder;
@@ -767,6 +769,7 @@ export type QueryResolvers<ContextType = DriverContext, ParentType extends Resol
 export type RecordImportResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['RecordImport'] = ResolversParentTypes['RecordImport'], FederationReferenceType extends FederationReferenceTypes['RecordImport'] = FederationReferenceTypes['RecordImport']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['RecordImport']> | FederationReferenceType, FederationReferenceType, ContextType>;
   effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  failureMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   filedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   holder?: Resolver<ResolversTypes['Holder'], ParentType, ContextType>;

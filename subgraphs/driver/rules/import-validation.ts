@@ -1,19 +1,78 @@
 import { sameName, sameText } from '../../../lib/characters/names.js';
-import { isValidIsoDate } from '../../../lib/japan-date.js';
+import { EARLIEST_DATE, isDateInRange, isValidIsoDate, type IsoDate } from '../../../lib/japan-date.js';
 import { firstUnrepresentable } from '../../../lib/jis-x-0208.js';
 
 export type RecordItem = 'HONSEKI' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE';
 
 /** Why an import cannot be written into the record (R-IMP-1); staff resolve it by hand (R-IMP-2). */
-export type ImportFailure = 'ADDRESS_TOO_LONG' | 'CHARACTER_NOT_IN_JIS_X_0208' | 'INVALID_BIRTH_DATE' | 'EMPTY_VALUE';
+export type ImportFailure =
+  | 'ADDRESS_TOO_LONG'
+  | 'NAME_TOO_LONG'
+  | 'HONSEKI_TOO_LONG'
+  | 'CHARACTER_NOT_IN_JIS_X_0208'
+  | 'INVALID_BIRTH_DATE'
+  | 'EMPTY_VALUE';
+
+/** What the record can hold of each text item, in characters (MAX_*_LENGTH), and the day a birth date may not pass. */
+export interface RecordLimits {
+  maxAddressLength: number;
+  maxNameLength: number;
+  maxHonsekiLength: number;
+  today: IsoDate;
+}
+
+const TOO_LONG = { ADDRESS: 'ADDRESS_TOO_LONG', NAME: 'NAME_TOO_LONG', HONSEKI: 'HONSEKI_TOO_LONG' } as const;
+const maxLength = (item: Exclude<RecordItem, 'BIRTH_DATE'>, limits: RecordLimits) =>
+  item === 'ADDRESS' ? limits.maxAddressLength : item === 'NAME' ? limits.maxNameLength : limits.maxHonsekiLength;
+
+/** Characters as the record counts them: code points of the NFC form, so が is one whether it came composed or not. */
+const length = (value: string) => [...value.normalize('NFC')].length;
 
 /** R-IMP-1: a value the record can hold, or the reason it cannot. */
-export function importFailure(item: RecordItem, value: string, limits: { maxAddressLength: number }): ImportFailure | null {
-  if (value.trim().length === 0) return 'EMPTY_VALUE';
-  if (item === 'BIRTH_DATE') return isValidIsoDate(value) ? null : 'INVALID_BIRTH_DATE';
-  if (item === 'ADDRESS' && [...value].length > limits.maxAddressLength) return 'ADDRESS_TOO_LONG';
-  if (firstUnrepresentable(value) !== null) return 'CHARACTER_NOT_IN_JIS_X_0208';
+export function importFailure(item: RecordItem, value: string, limits: RecordLimits): ImportFailure | null {
+  const v = value.normalize('NFC');
+  if (v.trim().length === 0) return 'EMPTY_VALUE';
+  if (item === 'BIRTH_DATE') return isDateInRange(v) && v <= limits.today ? null : 'INVALID_BIRTH_DATE';
+  if (length(v) > maxLength(item, limits)) return TOO_LONG[item];
+  if (firstUnrepresentable(v) !== null) return 'CHARACTER_NOT_IN_JIS_X_0208';
   return null;
+}
+
+/** The items as the notice names them (本籍等). */
+export const ITEM_LABEL: Record<RecordItem, string> = { HONSEKI: '本籍', ADDRESS: '住所', NAME: '氏名', BIRTH_DATE: '生年月日' };
+
+/**
+ * R-IMP-1, R-CHAR-2: the failure as the counter reads it, in the notice's terms: which item, and for a length the
+ * length at fault and what the record holds; for a character its position. Never the value itself.
+ */
+export function importFailureMessage(failure: ImportFailure, item: RecordItem, value: string, limits: RecordLimits): string {
+  const label = ITEM_LABEL[item];
+  const v = value.normalize('NFC');
+  switch (failure) {
+    case 'ADDRESS_TOO_LONG':
+    case 'NAME_TOO_LONG':
+    case 'HONSEKI_TOO_LONG':
+      return `${label}の文字数（${length(v)}文字）が運転者管理システムで管理可能な文字数（${maxLength(item as Exclude<RecordItem, 'BIRTH_DATE'>, limits)}文字）を超えています`;
+    case 'CHARACTER_NOT_IN_JIS_X_0208': {
+      const at = [...v].indexOf(firstUnrepresentable(v) ?? '') + 1;
+      return `${label}の${at}文字目に運転者管理システムで管理できない文字（JIS X 0208にない文字）があります`;
+    }
+    case 'INVALID_BIRTH_DATE':
+      return `${label}が${EARLIEST_DATE}から本日までの正しい日付ではありません`;
+    case 'EMPTY_VALUE':
+      return `${label}が空です`;
+  }
+}
+
+/**
+ * Every item of a new or changed record checked as an import is (R-IMP-1): `registerHolder` and
+ * `registerRecordChange` refuse what an import would fail with, each with its Japanese message.
+ */
+export function recordValueProblems(values: Partial<Record<RecordItem, string>>, limits: RecordLimits): { item: RecordItem; failure: ImportFailure; message: string }[] {
+  return (Object.entries(values) as [RecordItem, string][]).flatMap(([item, value]) => {
+    const failure = importFailure(item, value, limits);
+    return failure ? [{ item, failure, message: importFailureMessage(failure, item, value, limits) }] : [];
+  });
 }
 
 /** The column of the record each item writes. */

@@ -1,0 +1,1 @@
+ALTER TABLE "driver"."record_imports" ADD COLUMN "failure_message" text;
