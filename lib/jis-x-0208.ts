@@ -18,8 +18,11 @@ for (let code = 0x20; code <= 0x7e; code++) chars.add(String.fromCharCode(code))
 
 export const JIS_X_0208_SIZE = chars.size;
 
-/** The first character of `value` the record cannot hold, or null when it holds them all. */
-export function firstUnrepresentable(value: string): string | null {
-  for (const c of value) if (!chars.has(c)) return c;
+/**
+ * The first character of `value` the record cannot hold, or null when it holds them all. `alsoHeld` widens the set
+ * for entries made by hand, which may register external characters (外字).
+ */
+export function firstUnrepresentable(value: string, alsoHeld?: (c: string) => boolean): string | null {
+  for (const c of value) if (!chars.has(c) && !alsoHeld?.(c)) return c;
   return null;
 }

@@ -62,9 +62,17 @@ describe('R-IMP-1: 氏名 and 本籍 have maxima too (16.11)', () => {
     expect(importFailure('NAME', `${decomposed}か`, limits)).toBe('NAME_TOO_LONG');
     expect(differsFromRecord({ name: 'が', address: '', honseki: '', birthDate: '' }, 'NAME', 'か\u3099')).toBe(false);
   });
+  it('R-CHAR-1: staff may register an external character the 代替文字 table knows, an import may not', () => {
+    for (const name of ['髙橋 一郎', '山﨑 花子', '𠮷田 学', '渡邉 悟', '葛\u{E0100}飾 一郎', '\uFA19田 一郎']) {
+      expect(recordValueProblems({ NAME: name }, limits), name).toEqual([]);
+    }
+    expect(importFailure('NAME', '髙橋 一郎', limits)).toBe('CHARACTER_NOT_IN_JIS_X_0208');
+    for (const name of ['①橋 一郎', '山田 😀', 'ﾔﾏﾀﾞ 一郎']) expect(recordValueProblems({ NAME: name }, limits)[0]?.failure, name).toBe('CHARACTER_NOT_IN_JIS_X_0208');
+  });
   it('R-CHAR-2: every failure has a Japanese message naming the item, never the value', () => {
-    expect(recordValueProblems({ NAME: '髙橋 一郎', ADDRESS: ' ', BIRTH_DATE: '0000-01-01', HONSEKI: '東京都千代田区千代田1番' }, limits)).toEqual([
-      { item: 'NAME', failure: 'CHARACTER_NOT_IN_JIS_X_0208', message: '氏名の1文字目に運転者管理システムで管理できない文字（JIS X 0208にない文字）があります' },
+    expect(importFailureMessage('CHARACTER_NOT_IN_JIS_X_0208', 'NAME', '髙橋 一郎', limits)).toBe('氏名の1文字目に運転者管理システムで管理できない文字（JIS X 0208にない文字）があります');
+    expect(recordValueProblems({ NAME: '①橋 一郎', ADDRESS: ' ', BIRTH_DATE: '0000-01-01', HONSEKI: '東京都千代田区千代田1番' }, limits)).toEqual([
+      { item: 'NAME', failure: 'CHARACTER_NOT_IN_JIS_X_0208', message: '氏名の1文字目に運転者管理システムで管理できない文字（JIS X 0208にも外字として登録できる文字にもない文字）があります' },
       { item: 'ADDRESS', failure: 'EMPTY_VALUE', message: '住所が空です' },
       { item: 'BIRTH_DATE', failure: 'INVALID_BIRTH_DATE', message: '生年月日が1900-01-01から本日までの正しい日付ではありません' },
     ]);

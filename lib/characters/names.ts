@@ -13,6 +13,12 @@ for (const line of ALTERNATE_PAIRS) {
   for (let i = 0; i + 1 < chars.length; i += 2) REPRESENTATIVE.set(chars[i]!, chars[i + 1]!);
 }
 
+/**
+ * Whether the table knows `c` as a character written with a 代替文字 elsewhere: a character of the resident records
+ * (MJ) that the driver record holds as an external character (外字) when staff register it by hand (R-CHAR-1).
+ */
+export const hasAlternate = (c: string): boolean => REPRESENTATIVE.has(c);
+
 /** `text` with every character replaced by the representative of its class: equal folds mean "the same but for 代替文字". */
 export function foldText(text: string): string {
   let out = '';

@@ -1,4 +1,5 @@
-import { sameName, sameText } from '../../../lib/characters/names.js';
+import { hasAlternate, sameName, sameText } from '../../../lib/characters/names.js';
+import { normalForm } from '../../../lib/characters/normal-form.js';
 import { EARLIEST_DATE, isDateInRange, isValidIsoDate, type IsoDate } from '../../../lib/japan-date.js';
 import { firstUnrepresentable } from '../../../lib/jis-x-0208.js';
 
@@ -28,15 +29,35 @@ const maxLength = (item: Exclude<RecordItem, 'BIRTH_DATE'>, limits: RecordLimits
 /** Characters as the record counts them: code points of the NFC form, so が is one whether it came composed or not. */
 const length = (value: string) => [...value.normalize('NFC')].length;
 
+/**
+ * How a value reaches the record: an import, written by the system from J-LIS or the family register, holds JIS X
+ * 0208 only; an entry staff make by hand (registerHolder, registerRecordChange) may also register an external
+ * character (外字) for a resident-record character the 代替文字 table knows — 髙 in 髙橋 — as the record of a person
+ * may hold the original (R-CHAR-1), and as a failed import is resolved (R-IMP-2).
+ */
+export type EntryKind = 'IMPORT' | 'BY_HAND';
+
+/**
+ * What staff may register beyond JIS X 0208: a character the table knows, a compatibility form of a held character
+ * (神 U+FA19), and the variation selector that picks a glyph of the character before it.
+ */
+function registrableByHand(c: string): boolean {
+  const n = normalForm(c);
+  return n === '' || hasAlternate(n) || (COMPATIBILITY_IDEOGRAPH.test(c) && firstUnrepresentable(n) === null);
+}
+const COMPATIBILITY_IDEOGRAPH = /^[\uF900-\uFAFF\u{2F800}-\u{2FA1F}]$/u;
+
 /** R-IMP-1: a value the record can hold, or the reason it cannot. */
-export function importFailure(item: RecordItem, value: string, limits: RecordLimits): ImportFailure | null {
+export function importFailure(item: RecordItem, value: string, limits: RecordLimits, entry: EntryKind = 'IMPORT'): ImportFailure | null {
   const v = value.normalize('NFC');
   if (v.trim().length === 0) return 'EMPTY_VALUE';
   if (item === 'BIRTH_DATE') return isDateInRange(v) && v <= limits.today ? null : 'INVALID_BIRTH_DATE';
   if (length(v) > maxLength(item, limits)) return TOO_LONG[item];
-  if (firstUnrepresentable(v) !== null) return 'CHARACTER_NOT_IN_JIS_X_0208';
+  if (unheldCharacter(v, entry) !== null) return 'CHARACTER_NOT_IN_JIS_X_0208';
   return null;
 }
+
+const unheldCharacter = (v: string, entry: EntryKind) => firstUnrepresentable(v, entry === 'BY_HAND' ? registrableByHand : undefined);
 
 /** The items as the notice names them (本籍等). */
 export const ITEM_LABEL: Record<RecordItem, string> = { HONSEKI: '本籍', ADDRESS: '住所', NAME: '氏名', BIRTH_DATE: '生年月日' };
@@ -45,7 +66,7 @@ export const ITEM_LABEL: Record<RecordItem, string> = { HONSEKI: '本籍', ADDRE
  * R-IMP-1, R-CHAR-2: the failure as the counter reads it, in the notice's terms: which item, and for a length the
  * length at fault and what the record holds; for a character its position. Never the value itself.
  */
-export function importFailureMessage(failure: ImportFailure, item: RecordItem, value: string, limits: RecordLimits): string {
+export function importFailureMessage(failure: ImportFailure, item: RecordItem, value: string, limits: RecordLimits, entry: EntryKind = 'IMPORT'): string {
   const label = ITEM_LABEL[item];
   const v = value.normalize('NFC');
   switch (failure) {
@@ -54,8 +75,10 @@ export function importFailureMessage(failure: ImportFailure, item: RecordItem, v
     case 'HONSEKI_TOO_LONG':
       return `${label}の文字数（${length(v)}文字）が運転者管理システムで管理可能な文字数（${maxLength(item as Exclude<RecordItem, 'BIRTH_DATE'>, limits)}文字）を超えています`;
     case 'CHARACTER_NOT_IN_JIS_X_0208': {
-      const at = [...v].indexOf(firstUnrepresentable(v) ?? '') + 1;
-      return `${label}の${at}文字目に運転者管理システムで管理できない文字（JIS X 0208にない文字）があります`;
+      const at = [...v].indexOf(unheldCharacter(v, entry) ?? '') + 1;
+      return entry === 'IMPORT'
+        ? `${label}の${at}文字目に運転者管理システムで管理できない文字（JIS X 0208にない文字）があります`
+        : `${label}の${at}文字目に運転者管理システムで管理できない文字（JIS X 0208にも外字として登録できる文字にもない文字）があります`;
     }
     case 'INVALID_BIRTH_DATE':
       return `${label}が${EARLIEST_DATE}から本日までの正しい日付ではありません`;
@@ -65,13 +88,13 @@ export function importFailureMessage(failure: ImportFailure, item: RecordItem, v
 }
 
 /**
- * Every item of a new or changed record checked as an import is (R-IMP-1): `registerHolder` and
- * `registerRecordChange` refuse what an import would fail with, each with its Japanese message.
+ * Every item of a record entered by hand (`registerHolder`, `registerRecordChange`), checked as an import is
+ * (R-IMP-1) but for the external characters staff may register; each problem with its Japanese message.
  */
 export function recordValueProblems(values: Partial<Record<RecordItem, string>>, limits: RecordLimits): { item: RecordItem; failure: ImportFailure; message: string }[] {
   return (Object.entries(values) as [RecordItem, string][]).flatMap(([item, value]) => {
-    const failure = importFailure(item, value, limits);
-    return failure ? [{ item, failure, message: importFailureMessage(failure, item, value, limits) }] : [];
+    const failure = importFailure(item, value, limits, 'BY_HAND');
+    return failure ? [{ item, failure, message: importFailureMessage(failure, item, value, limits, 'BY_HAND') }] : [];
   });
 }
 
