@@ -105,7 +105,7 @@ export async function startSubgraph<C extends SubgraphContext>(
 ): Promise<RunningService> {
   const log = createLogger(`subgraph-${definition.name}`);
   const verifyGateway = await createGatewayTokenVerifier(opts.deps.gatewayKeys, definition.name);
-  const accessLog = new AccessLogWriter(opts.deps.db, { ...opts.deps.accessLog, log }).start();
+  const accessLog = await new AccessLogWriter(opts.deps.db, { ...opts.deps.accessLog, log }).start();
   const metrics = new ServiceMetrics(`subgraph-${definition.name}`, opts.deps.http.metricsToken, definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined);
   const server = new ApolloServer<C>({
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.

@@ -93,13 +93,13 @@ export class AccessLogWriter {
   ) {}
 
   /**
-   * Registers the chain in the checkpoint list at once, off any request's path (a first request would otherwise wait
-   * for it), and starts the periodic checkpoints: a heartbeat even while no record is written, so a cut list shows as
-   * stale.
+   * Registers the chain in the checkpoint list before the service listens (a first request would otherwise wait for
+   * it, and a statement written after the service reported ready would land in the middle of a request's work), and
+   * starts the periodic checkpoints: a heartbeat even while no record is written, so a cut list shows as stale.
    */
-  start(): this {
+  async start(): Promise<this> {
     if (this.timer) return this;
-    void this.checkpoint().catch((e: unknown) => this.checkpointFailed(e));
+    await this.checkpoint().catch((e: unknown) => this.checkpointFailed(e));
     this.timer = setInterval(() => void this.checkpoint().catch((e: unknown) => this.checkpointFailed(e)), this.opts.checkpointIntervalMs);
     this.timer.unref();
     return this;
