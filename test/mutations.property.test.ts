@@ -144,13 +144,14 @@ function quiet(r: GqlResponse, variables: Record<string, unknown>) {
 }
 
 describe('every mutation under arbitrary input', () => {
-  it.each(MUTATIONS)('%s: never a 500, never an echoed value, nothing changed when refused', async (name, caller, variables, args, answer, arb) => {
+  it.each(MUTATIONS)('%s: never a 500, never an echoed value, nothing changed when refused, every refusal in Japanese (R-CHAR-2)', async (name, caller, variables, args, answer, arb) => {
     await fc.assert(
       fc.asyncProperty(arb, async (vars) => {
         const before = await snapshot();
         const r = await gql(graph.gatewayUrl, caller, `mutation(${variables}) { ${name}(${args}) { ${answer} userErrors { code message field } } }`, vars);
         quiet(r, vars);
-        const payload = r.data?.[name] as { userErrors?: { code: string }[] } | undefined;
+        const payload = r.data?.[name] as { userErrors?: { code: string; message: string }[] } | undefined;
+        for (const e of payload?.userErrors ?? []) expect(e.message, e.code).toMatch(/[\u3041-\u30ff\u4e00-\u9fff]/);
         const refused = !payload || (payload.userErrors?.length ?? 0) > 0;
         if (refused) expect(await snapshot()).toBe(before);
       }),

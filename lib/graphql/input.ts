@@ -3,7 +3,7 @@ import { isPrefectureCode } from '../identity/roles.js';
 
 /** Myna Portal pseudonyms are opaque tokens; this bounds their shape so junk never reaches a query. */
 export const PSEUDONYM_RE = /^[A-Za-z0-9_-]{8,128}$/;
-export const PSEUDONYM_RULE = 'must be 8–128 letters, digits, _ or -';
+export const PSEUDONYM_RULE = 'マイナポータルの仮名は、英数字、「_」又は「-」の8～128文字です';
 /** A certificate serial number (発行番号) as J-LIS and the certificates write it. */
 export const SERIAL_RE = /^[0-9A-Fa-f]{1,40}$/;
 /** Identifiers given by other systems (J-LIS notification ids, terms versions): 1–64 visible ASCII characters. */

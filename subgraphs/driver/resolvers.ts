@@ -141,7 +141,7 @@ export const resolvers: Resolvers = {
         const { identity } = ctx.access;
         if (identity.role === 'SUPERVISOR' && identity.prefecture !== input.residencePrefecture) {
           throw new UserErrorException([
-            userError('FORBIDDEN', "a supervisor registers holders of the supervisor's own prefecture only", ['input', 'residencePrefecture']),
+            userError('FORBIDDEN', '自らの都道府県に住所を有する運転者のみ登録できます', ['input', 'residencePrefecture']),
           ]);
         }
         try {
@@ -160,7 +160,7 @@ export const resolvers: Resolvers = {
           return { holder };
         } catch (e) {
           if ((e as { code?: string; cause?: { code?: string } }).cause?.code === '23505' || (e as { code?: string }).code === '23505') {
-            throw new UserErrorException([userError('LICENSE_NUMBER_TAKEN', 'a holder with this licence number exists', ['input', 'licenseNumber'])]);
+            throw new UserErrorException([userError('LICENSE_NUMBER_TAKEN', 'この免許証番号の運転者は既に運転者管理システムに記録されています', ['input', 'licenseNumber'])]);
           }
           throw e;
         }
@@ -185,16 +185,16 @@ export const resolvers: Resolvers = {
       requireRole(ctx.access, STAFF_WRITERS, 'changeCards');
       requireHolderPurpose(ctx.access);
       return inMutation(() => ctx.db.transaction(async (tx) => {
-        const check = new InputCheck().require(isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)');
+        const check = new InputCheck().require(isUuid(input.holderId), 'holderId', '運転者のID（UUID）を指定してください');
         const cardIssue = cardsProblem(input.cards);
         check.require(cardIssue === null, 'cards', cardIssue ?? '');
         check.done();
         const current = await lockHolder(tx, input.holderId.toLowerCase());
-        if (!current) throw new UserErrorException([userError('HOLDER_NOT_FOUND', 'no holder has this id', ['input', 'holderId'])]);
+        if (!current) throw new UserErrorException([userError('HOLDER_NOT_FOUND', '指定された運転者は運転者管理システムに記録されていません', ['input', 'holderId'])]);
         authorizeHolder(ctx, current, 'cards', 'WRITE');
         if (holdsLicence(input.cards) && !current.licenseNumber) {
           throw new UserErrorException([
-            userError('INVALID_INPUT', 'cards: a licence card needs a licence number on the record', ['input', 'cards']),
+            userError('INVALID_INPUT', 'cards: 運転免許証を記録するには免許証番号の記録が必要です', ['input', 'cards']),
           ]);
         }
         // R-CARD-1/2: only the cards change; M1, M2 and consent live in their own subgraphs and are left as they are.

@@ -22,7 +22,7 @@ import {
   saveLink,
 } from './repository.js';
 import type { HonsekiChangeRequestRow, PortalLinkRow, SignatureCertificateRow } from './tables.js';
-import { honsekiRefusal, isIdentifierCode, retryDelayMs } from './rules/honseki.js';
+import { HONSEKI_REFUSAL_MESSAGES, honsekiRefusal, isIdentifierCode, retryDelayMs } from './rules/honseki.js';
 
 
 /**
@@ -60,7 +60,7 @@ export async function submitSignatureCertificate(
   ctx: PortalLinkContext,
   input: { holderId: string; certificatePem: string; checks: { faceMatched: boolean; cardValid: boolean; addressMatched: boolean } },
 ): Promise<{ signatureCertificate: SignatureCertificateRow }> {
-  new InputCheck().require(isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)').done();
+  new InputCheck().require(isUuid(input.holderId), 'holderId', '運転者のID（UUID）を指定してください').done();
   const failed: UserError[] = COUNTER_CHECKS.filter(([key]) => !input.checks[key]).map(([key, code, message]) =>
     userError(code, message, ['input', 'checks', key]),
   );
@@ -148,12 +148,12 @@ export async function submitHonsekiIdentifierCode(
 ): Promise<{ request: HonsekiChangeRequestRow }> {
   new InputCheck()
     .require(PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', PSEUDONYM_RULE)
-    .require(isIdentifierCode(input.identifierCode), 'identifierCode', 'must be 16 digits')
+    .require(isIdentifierCode(input.identifierCode), 'identifierCode', '識別符号は16桁の数字です')
     .done();
   const holder = await lookupHolder(ctx.deps.graph, ctx.forward, { pseudonym: input.pseudonym });
-  if (!holder) throw new UserErrorException([userError('PORTAL_NOT_LINKED', 'no holder is linked to this pseudonym', ['input', 'pseudonym'])]);
+  if (!holder) throw new UserErrorException([userError('PORTAL_NOT_LINKED', 'この仮名でマイナポータルと連携している者はいません', ['input', 'pseudonym'])]);
   const refusal = honsekiRefusal(holder);
-  if (refusal) throw new UserErrorException([userError(refusal, '本籍 online change is not available to this holder (R-ELIG-2)', ['input', 'pseudonym'])]);
+  if (refusal) throw new UserErrorException([userError(refusal, HONSEKI_REFUSAL_MESSAGES[refusal] ?? '本籍のオンライン変更を利用できない者です', ['input', 'pseudonym'])]);
   return ctx.db.transaction(async (tx) => {
     const existing = await findRequestWithCode(tx, holder.id, input.identifierCode);
     if (existing) return { request: existing };
@@ -180,14 +180,14 @@ export async function settleHonsekiRequest(
   input: { id: string; settlement: 'APPLIED' | 'FAILED' | 'RETRY'; reason?: string | null },
 ): Promise<{ request: HonsekiChangeRequestRow }> {
   new InputCheck()
-    .require(isUuid(input.id), 'id', 'must be a request id (a UUID)')
-    .require(input.reason == null || /^[A-Z_]{1,64}$/.test(input.reason), 'reason', 'must be an upper-case code')
-    .require(input.settlement !== 'FAILED' || !!input.reason, 'reason', 'is required for FAILED')
+    .require(isUuid(input.id), 'id', '請求のID（UUID）を指定してください')
+    .require(input.reason == null || /^[A-Z_]{1,64}$/.test(input.reason), 'reason', '理由は英大文字及び「_」のコードで指定してください')
+    .require(input.settlement !== 'FAILED' || !!input.reason, 'reason', 'FAILED には理由のコードが必要です')
     .done();
   return ctx.db.transaction(async (tx) => {
     const current = await lockHonsekiRequest(tx, input.id.toLowerCase());
     if (!current || current.status !== 'FETCHING') {
-      throw new UserErrorException([userError('REQUEST_NOT_LEASED', 'the request is not being fetched', ['input', 'id'])]);
+      throw new UserErrorException([userError('REQUEST_NOT_LEASED', 'この請求は取得処理中ではありません', ['input', 'id'])]);
     }
     const set =
       input.settlement === 'RETRY'
