@@ -2,7 +2,6 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { serveApollo, type HttpSettings } from '../lib/http-server.js';
 import { subgraphsReady } from './readiness.js';
 import { formatApiError } from '../lib/graphql/format-error.js';
@@ -15,7 +14,7 @@ import { ServiceMetrics } from '../lib/metrics.js';
 import { requestMetricsPlugin } from '../lib/graphql/request-metrics-plugin.js';
 import { traceHeaders } from '../lib/tracing.js';
 import type { RunningService } from '../lib/subgraph-server.js';
-import { sandboxInitialState } from './landing-page.js';
+import type { ExplorerOptions } from './explorer.js';
 import { gatewayEndpoint, type GatewayRequestLimits } from './endpoint.js';
 import { holderIdsApolloPlugin, limitRules, type Limits } from './limits.js';
 import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
@@ -101,6 +100,8 @@ export interface GatewayOptions {
   http?: HttpSettings;
   /** Body, variables and CORS (`gatewayRequestLimits`); the configuration's defaults without. */
   requests?: GatewayRequestLimits;
+  /** Development: what the explorer at `/graphql` opens with (gateway/explorer.ts). */
+  explorer?: ExplorerOptions;
 }
 
 /**
@@ -126,9 +127,8 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
       requestMetricsPlugin<GatewayContext>(metrics, log, (c) => c.access?.requestId),
       requestScopePlugin(pseudonymResolver({ url: opts.urls['portal-link'], sign: opts.sign, timeoutMs: opts.subgraphTimeoutMs ?? 10_000 })),
       holderIdsApolloPlugin<GatewayContext>(opts.limits),
-      opts.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxInitialState() }),
+      // A browser's page load is answered before Apollo, by the explorer both engines serve (gateway/explorer.ts).
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   const http = await serveApollo(server, {

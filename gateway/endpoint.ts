@@ -1,5 +1,6 @@
 import { DEFAULT_GATEWAY_MAX_BODY_BYTES, DEFAULT_GATEWAY_MAX_VARIABLES, DEVELOPMENT_CORS_ORIGINS, type Config } from '../lib/config.js';
 import type { GraphQLEndpoint } from '../lib/http-server.js';
+import { serveExplorer, type ExplorerOptions } from './explorer.js';
 
 /** Where the gateway serves the API: the only path it answers besides the probes and `/metrics`. */
 export const GATEWAY_PATH = '/graphql';
@@ -19,10 +20,10 @@ export const gatewayRequestLimits = (cfg: Pick<Config, 'GATEWAY_MAX_BODY_BYTES' 
 
 /**
  * The gateway's endpoint, the same on both engines: `/graphql` only, CORS for the allowed origins, the body and its
- * variables within the limits; in development `/` leads to the landing page. A gateway started without limits of its
+ * variables within the limits; in development a browser gets the explorer there, and `/` leads to it. A gateway started without limits of its
  * own (a test's) gets the configuration's defaults, and no CORS origin in production.
  */
-export function gatewayEndpoint(opts: { requests?: GatewayRequestLimits; production: boolean }): GraphQLEndpoint {
+export function gatewayEndpoint(opts: { requests?: GatewayRequestLimits; production: boolean; explorer?: ExplorerOptions }): GraphQLEndpoint {
   const requests = opts.requests ?? {
     maxBodyBytes: DEFAULT_GATEWAY_MAX_BODY_BYTES,
     maxVariables: DEFAULT_GATEWAY_MAX_VARIABLES,
@@ -33,5 +34,6 @@ export function gatewayEndpoint(opts: { requests?: GatewayRequestLimits; product
     body: { maxBytes: requests.maxBodyBytes, maxVariables: requests.maxVariables },
     corsOrigins: requests.corsOrigins,
     landing: !opts.production,
+    ...(opts.production ? {} : { page: (req, res) => serveExplorer(req, res, opts.explorer ?? {}) }),
   };
 }

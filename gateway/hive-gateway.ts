@@ -13,7 +13,6 @@ import { createLogger, type Logger } from '../lib/log.js';
 import type { RunningService } from '../lib/subgraph-server.js';
 import type { GatewayOptions } from './apollo-gateway.js';
 import { GATEWAY_PATH, gatewayEndpoint } from './endpoint.js';
-import { sandboxHtml } from './landing-page.js';
 import { limitPlugins } from './limits.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { pseudonymResolver } from './holder-scope.js';
@@ -100,7 +99,6 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
   setMaxListeners(64);
   const log = createLogger('gateway');
   const metrics = new ServiceMetrics('gateway', opts.http?.metricsToken);
-  const landing = !opts.production;
   const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
   const runtime = createGatewayRuntime({
     supergraph: loadSupergraph(opts.urls),
@@ -149,13 +147,6 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     if (await metricsRoute(req, res, metrics)) return;
     const admitted = await admitGraphQLRequest(req, res, endpoint);
     if (!admitted) return;
-    if (landing && req.method === 'GET' && req.headers.accept?.includes('text/html')) {
-      // Rendered per request: the page carries a fresh CSP nonce each time.
-      const html = await sandboxHtml();
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(html);
-      return;
-    }
     try {
       const access = await readRequestAccess(req.headers, opts.verify);
       req.headers[HEADER.requestId] = access.requestId;

@@ -1,5 +1,6 @@
 import type { Config } from '../lib/config.js';
 import { httpSettings } from '../lib/http-server.js';
+import { signDevToken } from '../lib/identity/tokens.js';
 import type { GatewayOptions } from './apollo-gateway.js';
 import { gatewayRequestLimits } from './endpoint.js';
 
@@ -15,4 +16,10 @@ export const gatewayOptionsFrom = (cfg: Config, own: Pick<GatewayOptions, 'urls'
   http: httpSettings(cfg),
   requests: gatewayRequestLimits(cfg),
   host: cfg.HOST,
+  // The explorer opens with a development token only where the gateway trusts the development key.
+  explorer: cfg.NODE_ENV !== 'production' && !cfg.JWT_JWKS_URL ? { devToken: () => explorerToken(cfg) } : {},
 });
+
+/** A SUPERVISOR of Tokyo for 8 hours, as README's own example: enough to try the HolderCard and the mutations. */
+const explorerToken = (cfg: Config) =>
+  signDevToken({ role: 'SUPERVISOR', prefecture: '13', subject: 'explorer-dev' }, { issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE, expiresIn: '8h', nodeEnv: cfg.NODE_ENV });

@@ -56,6 +56,8 @@ export interface GraphQLEndpoint {
   corsOrigins?: readonly string[];
   /** Development: `/` sends a browser on to the landing page at `path`. */
   landing?: boolean;
+  /** Development: answers a browser's page load at `path` (the explorer); false for a GraphQL request. */
+  page?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 const pathOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0]!;
@@ -79,6 +81,7 @@ export async function admitGraphQLRequest(req: IncomingMessage, res: ServerRespo
     answerRefusal(req, res, { status: 404, code: 'NOT_FOUND', message: `nothing is served at this path; the API is at ${endpoint.path}`, close: hasBody(req) });
     return null;
   }
+  if (endpoint.page && (await endpoint.page(req, res))) return null;
   if (endpoint.corsOrigins && applyCors(req, res, endpoint.corsOrigins)) return null;
   const read = await readGraphQLBody(req, endpoint.body);
   if (read.ok) return { body: read.body };
