@@ -2,7 +2,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * Resolver types per subgraph (federation-aware, parents mapped to the drizzle rows the resolvers really pass) and
- * typed documents for every operation in schema/operations, generated against the public API schema.
+ * typed documents for every operation in schema/operations, generated against the public API schema into the
+ * integrator kit (packages/client).
  */
 const scalars = { Date: 'string', DateTime: { input: 'Date', output: 'Date | string' } };
 
@@ -51,7 +52,8 @@ const config: CodegenConfig = {
       HonsekiChangeRequest: '../models.js#HonsekiChangeRequestRow',
       MyAccessLogEntry: '../models.js#AccessRecordRow',
     }),
-    'lib/generated/operations.ts': {
+    // The integrator kit's typed documents (packages/client); the graph's own clients import them through lib/generated.
+    'packages/client/src/operations.ts': {
       schema: 'schema/api.graphql',
       documents: 'schema/operations/*.graphql',
       plugins: [

@@ -38,11 +38,11 @@ const HTTP_STATUS_BY_CODE: Record<string, number> = {
  */
 const TRUSTED_DOCUMENT_ERRORS = {
   persistedQueryOnly: {
-    message: 'this gateway runs trusted documents only: send documentId "sha256:<id>" of a document in schema/trusted-documents.json instead of its text',
+    message: 'this gateway runs trusted documents only: send extensions.persistedQuery.sha256Hash (or documentId "sha256:<hash>") of a document of the integrator kit (packages/client, docs/integrators.md) instead of its text',
     extensions: { code: 'PERSISTED_QUERY_ONLY' },
   },
   keyNotFound: {
-    message: 'no document named: send documentId "sha256:<id>" of a document in schema/trusted-documents.json',
+    message: 'no document named: send extensions.persistedQuery.sha256Hash (or documentId "sha256:<hash>") of a document of the integrator kit (packages/client, docs/integrators.md)',
     extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' },
   },
   notFound: { message: 'no trusted document has this id', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
