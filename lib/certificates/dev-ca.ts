@@ -17,7 +17,8 @@ const toPem = (der: ArrayBuffer, label: string) =>
 
 async function importKey(pem: string): Promise<CryptoKey> {
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-  return webcrypto.subtle.importKey('pkcs8', der, RSA_SHA256, false, ['sign']);
+  // Node's key type knows key usages the DOM's does not yet; the key is the same object either way.
+  return webcrypto.subtle.importKey('pkcs8', der, RSA_SHA256, false, ['sign']) as Promise<CryptoKey>;
 }
 
 export async function createDevCa(): Promise<DevCa> {
