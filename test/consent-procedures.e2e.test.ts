@@ -118,6 +118,18 @@ describe('R-ONE-1: a signed consent is accepted once (issue 15.2)', () => {
     expect(await consentRows(id)).toBe(1);
   });
 
+  it('R-ONE-1: a retry of the same request with its Idempotency-Key gets the first answer, not a refusal', async () => {
+    const p = person();
+    const id = await registerHolder(graph, p);
+    const cert = await certFor(graph.ca, p);
+    const input = atCentre(id, cert, ['ADDRESS']);
+    const send = () => gql(graph.gatewayUrl, clerk, GRANT, { input }, { 'idempotency-key': `consent-retry-${people}` });
+    const first = await send();
+    expect(codes(first)).toEqual([]);
+    expect(await send()).toEqual(first);
+    expect(await consentRows(id)).toBe(1);
+  });
+
   it('R-ONE-1: signedAt must be an ISO 8601 instant with Z or an offset (CONSENT_DOCUMENT_MISMATCH naming document.signedAt)', async () => {
     const p = person();
     const id = await registerHolder(graph, p);
