@@ -32,20 +32,13 @@ afterAll(async () => {
 
 const codes = (r: { data?: Record<string, { userErrors: { code: string }[] }> }) => Object.values(r.data ?? {})[0]!.userErrors.map((e) => e.code);
 const state = async (n: number) => (await gql(graph.gatewayUrl, admin, STATE, { id: demoId(n) })).data.holder;
-const grantAtCentre = (n: number, cert: { certPem: string; keyPem: string }, items: string[], over: object = {}, tamper = {}) =>
+const grantAtCentre = (n: number, cert: { certPem: string; keyPem: string }, items: string[], over: object = {}, tamper = {}, signedAt = graph.clock.now().toISOString()) =>
   gql(graph.gatewayUrl, clerk, GRANT, {
-    input: { holderId: demoId(n), items, termsVersion: 'v1', signedConsent: signedConsent(cert, { subject: demoId(n), items, signedAt: graph.clock.now().toISOString() }, tamper), ...over },
+    input: { holderId: demoId(n), items, termsVersion: 'v1', signedConsent: signedConsent(cert, { subject: demoId(n), items, signedAt }, tamper), ...over },
   });
 
-describe('R-ONE-1: consent at a centre, signed with the M1 certificate', () => {
-  it('R-ONE-1: without M1 the consent is refused (SIGNATURE_CERTIFICATE_NOT_SUBMITTED)', async () => {
-    const r = await grantAtCentre(6, itoCert, ['ADDRESS']);
-    expect(codes(r)).toEqual(['SIGNATURE_CERTIFICATE_NOT_SUBMITTED']);
-    expect((await state(6)).addressOneStopConsent).toBeNull();
-  });
-
-  it('R-ONE-1 and R-ONE-2: after M1 the signed consent is recorded for ten years and the chosen items apply', async () => {
-    expect(codes(await gql(graph.gatewayUrl, clerk, M1, { input: { holderId: demoId(6), certificatePem: itoCert.certPem, checks } }))).toEqual([]);
+describe("R-ONE-1: consent at a centre, signed with the holder's own card certificate", () => {
+  it('R-ONE-1 and R-ONE-2: without M1 (別紙2①) the signed consent is recorded for ten years and the chosen items apply', async () => {
     const r = await grantAtCentre(6, itoCert, ['ADDRESS', 'BIRTH_DATE']);
     expect(codes(r)).toEqual([]);
     expect(r.data.grantAddressOneStopConsent.consent).toMatchObject({
@@ -61,7 +54,7 @@ describe('R-ONE-1: consent at a centre, signed with the M1 certificate', () => {
     const otherCa = await createDevCa();
     const stranger = await certFor(otherCa, ito);
     const expired = await certFor(graph.ca, ito, { notBefore: new Date('2019-01-01'), notAfter: new Date('2024-01-01') });
-    const another = await certFor(graph.ca, ito);
+    const someoneElse = await certFor(graph.ca, { name: '伊藤 健太', birthDate: ito.birthDate });
     const cases: [Promise<any>, string][] = [
       [grantAtCentre(6, itoCert, ['ADDRESS'], {}, { document: (d: string) => d.replace('ADDRESS', 'NAME') }), 'CONSENT_DOCUMENT_MISMATCH'],
       [grantAtCentre(6, itoCert, ['ADDRESS'], { items: ['ADDRESS', 'NAME'] }), 'CONSENT_DOCUMENT_MISMATCH'],
@@ -69,12 +62,19 @@ describe('R-ONE-1: consent at a centre, signed with the M1 certificate', () => {
       [grantAtCentre(6, { ...itoCert, certPem: 'not a pem' }, ['ADDRESS']), 'CERTIFICATE_INVALID'],
       [grantAtCentre(6, stranger, ['ADDRESS']), 'CERTIFICATE_UNTRUSTED'],
       [grantAtCentre(6, expired, ['ADDRESS']), 'CERTIFICATE_EXPIRED'],
-      [grantAtCentre(6, another, ['ADDRESS']), 'CERTIFICATE_MISMATCH'],
+      [grantAtCentre(6, someoneElse, ['ADDRESS']), 'CERTIFICATE_HOLDER_MISMATCH'],
+      [grantAtCentre(6, itoCert, ['ADDRESS'], {}, {}, 'Apr 01 2026 00:00:00 GMT'), 'CONSENT_DOCUMENT_MISMATCH'],
       [grantAtCentre(6, itoCert, [], {}), 'INVALID_INPUT'],
       [grantAtCentre(2, itoCert, ['ADDRESS']), 'NOT_COVERED'],
     ];
     for (const [request, code] of cases) expect(codes(await request), code).toEqual([code]);
     expect(await state(6)).toEqual(before);
+  });
+
+  it('R-ONE-1: M1 afterwards changes nothing of the consent', async () => {
+    const before = (await state(6)).addressOneStopConsent;
+    expect(codes(await gql(graph.gatewayUrl, clerk, M1, { input: { holderId: demoId(6), certificatePem: itoCert.certPem, checks } }))).toEqual([]);
+    expect((await state(6)).addressOneStopConsent).toEqual(before);
   });
 
   it('R-ONE-1: a centre names the holder id; a pseudonym from staff is INVALID_INPUT', async () => {
@@ -109,8 +109,10 @@ describe('R-ONE-3 and R-ONE-4: re-grant and revoke', () => {
   });
 
   it('R-ONE-3/4: concurrent grants and revokes for one holder end in one consistent state', async () => {
+    // Each grant a document of its own (signed a second apart): one document is accepted once (R-ONE-1).
+    const signedAt = (i: number) => new Date(graph.clock.now().getTime() - i * 1000).toISOString();
     const requests = Array.from({ length: 8 }, (_, i) =>
-      i % 2 === 0 ? grantAtCentre(6, itoCert, ['ADDRESS']) : gql(graph.gatewayUrl, clerk, REVOKE, { input: { holderId: demoId(6) } }),
+      i % 2 === 0 ? grantAtCentre(6, itoCert, ['ADDRESS'], {}, {}, signedAt(i)) : gql(graph.gatewayUrl, clerk, REVOKE, { input: { holderId: demoId(6) } }),
     );
     const answers = await Promise.all(requests);
     for (const a of answers) expect(a.errors).toBeUndefined();

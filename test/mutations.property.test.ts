@@ -19,7 +19,7 @@ afterAll(async () => {
 
 const DOMAIN_TABLES = [
   ['driver', 'driver.holders'], ['driver', 'driver.record_imports'], ['driver', 'driver.record_changes'],
-  ['consent', 'consent.consents'], ['consent', 'consent.jlis_notifications'], ['consent', 'consent.record_change_outbox'],
+  ['consent', 'consent.consents'], ['consent', 'consent.jlis_notifications'], ['consent', 'consent.record_change_outbox'], ['consent', 'consent.used_signed_consents'],
   ['portal-link', 'portal_link.signature_certificates'], ['portal-link', 'portal_link.portal_links'], ['portal-link', 'portal_link.honseki_change_requests'],
 ] as const;
 

@@ -2,7 +2,15 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-or
 import { executeRows, type Db } from '../../lib/db/database.js';
 import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/db/array-rows.js';
 import type { WorkCount } from '../../lib/metrics.js';
-import { consents, jlisNotifications, recordChangeOutbox, revokedCertificates, type ConsentRow, type RecordChangeOutboxRow } from './tables.js';
+import {
+  consents,
+  jlisNotifications,
+  recordChangeOutbox,
+  revokedCertificates,
+  usedSignedConsents,
+  type ConsentRow,
+  type RecordChangeOutboxRow,
+} from './tables.js';
 
 /** The latest consent of each holder, one statement for any number of holders. */
 export const findLatestConsents = (db: Db, holderIds: readonly string[]): Promise<ConsentRow[]> =>
@@ -73,6 +81,37 @@ export async function insertConsent(db: Db, values: typeof consents.$inferInsert
 export async function updateConsent(db: Db, id: string, set: Partial<typeof consents.$inferInsert>): Promise<ConsentRow> {
   const [row] = await db.update(consents).set(set).where(eq(consents.id, id)).returning();
   return row!;
+}
+
+/**
+ * Claims a signed consent document for a consent (R-ONE-1); false when it was used before. Inside the grant's
+ * transaction: a concurrent claim of the same digest waits on the primary key and then finds it taken, or takes it
+ * when the first transaction rolled back.
+ */
+export async function claimSignedConsent(db: Db, claim: { documentDigest: string; consentId: string; usedAt: Date }): Promise<boolean> {
+  const rows = await db.insert(usedSignedConsents).values(claim).onConflictDoNothing().returning({ d: usedSignedConsents.documentDigest });
+  return rows.length === 1;
+}
+
+/**
+ * Whether a consent of this holder was moved to this certificate serial by a J-LIS renewal (R-ONE-6): the serial is
+ * then the successor J-LIS issued to the holder of the certificate the consent followed. A consent's serial changes
+ * only by a renewal (jlis.ts records the notification with the consent it moved), so a consent that follows the
+ * serial and has a renewal recorded follows it because of one.
+ */
+export async function followsRenewedSerial(db: Db, holderId: string, serialNumber: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: consents.id })
+    .from(consents)
+    .where(
+      and(
+        eq(consents.holderId, holderId),
+        eq(consents.certificateSerial, serialNumber),
+        sql`exists (select 1 from ${jlisNotifications} n where n.consent_id = ${consents.id} and n.kind = 'CERTIFICATE_RENEWED')`,
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
 }
 
 export async function isRevokedSerial(db: Db, serialNumber: string): Promise<boolean> {

@@ -51,8 +51,23 @@ export const jlisNotifications = consentSchema.table(
     reason: text('reason'),
     receivedAt: timestamp('received_at', tz).notNull().defaultNow(),
   },
-  (t) => [check('jlis_notifications_outcome_known', sql`${t.outcome} in ('SCHEDULED','NO_CHANGE','SKIPPED')`)],
+  (t) => [
+    check('jlis_notifications_outcome_known', sql`${t.outcome} in ('SCHEDULED','NO_CHANGE','SKIPPED')`),
+    // Which renewals moved a consent: the successor check of a consent's certificate (R-ONE-1, R-ONE-6).
+    index('jlis_notifications_consent_idx').on(t.consentId).where(sql`${t.consentId} is not null`),
+  ],
 );
+
+/**
+ * Every signed consent document accepted, by the SHA-256 of its UTF-8 bytes (rules/signed-consent.ts): claimed in the
+ * grant's transaction, so a document makes one consent only — a replay, also after a revocation, also sent twice at
+ * once or by the other channel, finds its digest here (R-ONE-1).
+ */
+export const usedSignedConsents = consentSchema.table('used_signed_consents', {
+  documentDigest: text('document_digest').primaryKey(),
+  consentId: uuid('consent_id').notNull(),
+  usedAt: timestamp('used_at', tz).notNull(),
+});
 
 /** Certificates J-LIS reported revoked: R-CERT-2's "revocation known to the system" for consent signatures. */
 export const revokedCertificates = consentSchema.table('revoked_certificates', {
