@@ -13,7 +13,9 @@ interface Profile {
 function summarise(file: string, top = 20): void {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const timeOf = new Map<number, number>();
-  p.samples.forEach((id, i) => timeOf.set(id, (timeOf.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  p.samples.forEach((id, i) => {
+    timeOf.set(id, (timeOf.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
   const total = [...timeOf.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();

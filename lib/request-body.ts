@@ -38,7 +38,7 @@ export const REFUSALS = {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** `application/json`, with or without parameters (`; charset=utf-8`). */
-const isJson = (contentType: string | undefined) => contentType?.split(';')[0]!.trim().toLowerCase() === 'application/json';
+const isJson = (contentType: string | undefined) => (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
 
 /**
  * The body as it arrives, up to `max` bytes: null when it is larger (reading stops there, the rest is never taken

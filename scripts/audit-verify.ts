@@ -26,7 +26,7 @@ function where(b: ChainBreak): string {
   return 'in the checkpoint list';
 }
 
-let cfg;
+let cfg: ReturnType<typeof config>;
 try {
   cfg = config();
 } catch (e) {

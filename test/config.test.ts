@@ -48,7 +48,7 @@ describe('configuration is parsed once and a bad value names its variable', () =
   });
   it('a scrape token is 32–256 visible characters', () => {
     expect(() => parseConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
-    expect(() => parseConfig({ METRICS_TOKEN: 'x'.repeat(31) + ' ' })).toThrow(/METRICS_TOKEN/);
+    expect(() => parseConfig({ METRICS_TOKEN: `${'x'.repeat(31)} ` })).toThrow(/METRICS_TOKEN/);
     expect(parseConfig({ METRICS_TOKEN: 'x'.repeat(32) }).METRICS_TOKEN).toBe('x'.repeat(32));
   });
 

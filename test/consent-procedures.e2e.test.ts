@@ -27,7 +27,6 @@ const admin: Caller = { role: 'NPA_ADMIN' };
 const feed: Caller = { role: 'JLIS_FEED', purpose: 'SYSTEM' };
 const checks = { faceMatched: true, cardValid: true, addressMatched: true };
 type Cert = Awaited<ReturnType<typeof certFor>>;
-type Signed = ReturnType<typeof signedConsent>;
 
 let graph: TestGraph;
 beforeAll(async () => {

@@ -10,7 +10,6 @@ const op = (f: string) => readFileSync(new URL(`../schema/operations/${f}.graphq
 const GRANT = op('GrantAddressOneStopConsent');
 const REVOKE = op('RevokeAddressOneStopConsent');
 const M1 = `mutation($input: SubmitSignatureCertificateInput!) { submitSignatureCertificate(input: $input) { userErrors { code } } }`;
-const M2 = `mutation($input: LinkMynaPortalInput!) { linkMynaPortal(input: $input) { userErrors { code } } }`;
 const STATE = `query($id: ID!) { holder(id: $id) { address addressOneStopConsent { id items status expiresOn channel revokedVia followedCertificate { serialNumber } }
   eligibility { addressOneStop { eligible reasons { code } } } } }`;
 

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../lib/identity/tokens.js';
 import { parseConfig } from '../lib/config.js';
-import { demoId } from '../seeds/demo-holders.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 /**

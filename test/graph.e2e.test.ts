@@ -128,7 +128,7 @@ describe('identity and scope (API.md Requests)', () => {
 
   it('NPA_ADMIN and AUDITOR see every prefecture', async () => {
     for (const caller of [admin, { role: 'AUDITOR' as const, purpose: 'AUDIT' }]) {
-      const r = await ask(caller, '{holder(id:"' + demoId(12) + '"){residencePrefecture}}');
+      const r = await ask(caller, `{holder(id:"${demoId(12)}"){residencePrefecture}}`);
       expect(r.data.holder.residencePrefecture).toBe('27');
     }
   });
@@ -138,7 +138,7 @@ describe('identity and scope (API.md Requests)', () => {
       p: 'demo-pseudonym-0012',
     });
     expect(r.data.holderByPseudonym).toEqual({ id: demoId(12), portalLink: { pseudonym: 'demo-pseudonym-0012' }, addressOneStopConsent: { status: 'ACTIVE' } });
-    const byId = await ask(portal, '{holder(id:"' + demoId(12) + '"){id}}');
+    const byId = await ask(portal, `{holder(id:"${demoId(12)}"){id}}`);
     expect(byId.data.holder).toBeNull();
     expect(codesOf(byId)).toEqual(['FORBIDDEN']);
     const none = await ask(portal, '{holderByPseudonym(pseudonym:"no-such-pseudonym"){id}}');

@@ -6,7 +6,7 @@ import { REASONS, type ReasonCode } from '../subgraphs/driver/rules/eligibility.
 import { HONSEKI_REFUSAL_MESSAGES } from '../subgraphs/portal-link/rules/honseki.js';
 
 /** Kana or kanji: a message a clerk reads is written in them, however many codes or digits it also names. */
-export const JAPANESE = /[\u3041-\u30ff\u4e00-\u9fff]/;
+const JAPANESE = /[\u3041-\u30ff\u4e00-\u9fff]/;
 /** The notice writes of a person as 者; 方 (honorific) and English words do not belong in a clerk's message. */
 const NOT_NOTICE_TERMS = /(する|有する|保有する|の)方|[A-Za-z]{4,}(?<!JIS)/;
 

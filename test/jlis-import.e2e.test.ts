@@ -42,7 +42,7 @@ function writeFeed() {
   }
   lines.push('');
   lines.push('["an array"]');
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
 /** Runs `npm run jlis:import` against a graph; `killAfter` progress lines, SIGKILL. */

@@ -108,7 +108,7 @@ describe('a subgraph that does not answer', () => {
       attempts = 0;
       const writer = await gatewayWith({ driver: silent.url });
       try {
-        const m = await gql(writer.url, { ...supervisor, purpose: 'COUNTER_PROCEDURE' }, 'mutation { changeCards(input: { holderId: "' + demoId(3) + '", cards: [LICENSE_CARD] }) { userErrors { code } } }');
+        const m = await gql(writer.url, { ...supervisor, purpose: 'COUNTER_PROCEDURE' }, `mutation { changeCards(input: { holderId: "${demoId(3)}", cards: [LICENSE_CARD] }) { userErrors { code } } }`);
         expect(m.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
         expect(attempts).toBe(1);
       } finally {

@@ -94,7 +94,10 @@ const run = promisify(execFile);
 async function listening(port: number): Promise<boolean> {
   for (let i = 0; i < 20; i++) {
     const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => (socket.destroy(), resolve(true)));
+      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (!open) return false;

@@ -54,7 +54,7 @@ async function settleOne(
   headers: Record<string, string>,
   r: { id: string; holderId: string; identifierCode: string },
 ): Promise<Settlement> {
-  let cert;
+  let cert: Awaited<ReturnType<typeof deps.registry.fetchCertificate>>;
   try {
     cert = await deps.registry.fetchCertificate(r.identifierCode);
   } catch (e) {

@@ -38,7 +38,9 @@ export async function recordingProxies(urls: Record<string, string>): Promise<{ 
     servers.push(server);
     proxied[name] = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
   }
-  return { urls: proxied, calls, close: () => servers.forEach((s) => s.close()) };
+  return { urls: proxied, calls, close: () => {
+    for (const s of servers) s.close();
+  } };
 }
 
 /** Groups recorded calls into stages: a call that started before every call of the stage ended ran beside them. */

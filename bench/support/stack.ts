@@ -44,7 +44,12 @@ export async function startBenchSubgraphs(db: BenchDatabase, bulk: number): Prom
   }
   const urls: Record<string, string> = {};
   const pids: Record<string, number> = {};
-  for (const s of started) for (const [name, url] of Object.entries(s.ready.urls)) ((urls[name] = url), (pids[name] = s.pid));
+  for (const s of started) {
+    for (const [name, url] of Object.entries(s.ready.urls)) {
+      urls[name] = url;
+      pids[name] = s.pid;
+    }
+  }
   return {
     urls,
     pids,

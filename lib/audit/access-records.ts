@@ -132,7 +132,7 @@ export class AccessLogWriter {
     const chain = this.chain;
     const head = this.head;
     const prevOfChain = this.lastCheckpoint?.chain === chain ? this.lastCheckpoint.n : null;
-    let result;
+    let result: Awaited<ReturnType<typeof appendCheckpoint>>;
     try {
       result = await appendCheckpoint(this.db, this.opts.signer, { chain, ...head, prevOfChain }, new Date());
     } catch (e) {

@@ -35,7 +35,7 @@ export async function createDevCa(): Promise<DevCa> {
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
     ],
   });
-  return { certPem: cert.toString('pem') + '\n', keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };
+  return { certPem: `${cert.toString('pem')}\n`, keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };
 }
 
 export const devCaPaths = (dataDir: string) => ({ dir: join(dataDir, 'dev-ca'), cert: join(dataDir, 'dev-ca', 'ca.pem'), key: join(dataDir, 'dev-ca', 'ca-key.pem') });
@@ -97,5 +97,5 @@ export async function mintSignatureCertificate(ca: DevCa, req: CertificateReques
     signingAlgorithm: RSA_SHA256,
     extensions,
   });
-  return { certPem: cert.toString('pem') + '\n', keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };
+  return { certPem: `${cert.toString('pem')}\n`, keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };
 }

@@ -11,6 +11,7 @@ import { preparingStatements } from './prepared-statements.js';
 
 /** A drizzle handle or a transaction on it: repositories take either, so handlers decide where transactions start. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: one handle type for PGlite and postgres.js, whose schema types differ
 export type Db = PgDatabase<PgQueryResultHKT, any>;
 
 /**
@@ -79,13 +80,13 @@ export async function openPostgres(url: string, opts: { max?: number; preparedSt
       // whole migration, makes migration a one-at-a-time step.
       const reserved = await sql.reserve();
       try {
-        await reserved`select pg_advisory_lock(hashtext(${'renkei-migrate:' + schema}))`;
+        await reserved`select pg_advisory_lock(hashtext(${`renkei-migrate:${schema}`}))`;
         await migratePostgres(drizzlePostgres(sql), {
           migrationsFolder: folder,
           ...journal(schema),
         });
       } finally {
-        await reserved`select pg_advisory_unlock(hashtext(${'renkei-migrate:' + schema}))`.catch(() => {});
+        await reserved`select pg_advisory_unlock(hashtext(${`renkei-migrate:${schema}`}))`.catch(() => {});
         reserved.release();
       }
       void db;

@@ -30,7 +30,7 @@ function itemsIn(value: ValueNode | undefined, variables: Record<string, unknown
  */
 export function holderIdsRequested(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): number {
   const operation = getOperationAST(document, operationName ?? undefined);
-  if (!operation || operation.operation !== 'query') return 0;
+  if (operation?.operation !== 'query') return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const defaults = new Map<string, ValueNode>();

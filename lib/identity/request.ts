@@ -43,7 +43,7 @@ export async function readRequestAccess(headers: HeaderSource, verify: TokenVeri
   const auth = header(headers, HEADER.authorization);
   const match = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
   if (!match?.[1]) throw unauthenticated('an Authorization: Bearer token is required');
-  let identity;
+  let identity: Awaited<ReturnType<TokenVerifier>>;
   try {
     identity = await verify(match[1]);
   } catch (e) {

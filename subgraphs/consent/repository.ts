@@ -59,7 +59,7 @@ export async function findConsentsExpiring(
 
 /** Serialises every consent change of one holder (grant, revoke, J-LIS) inside the current transaction. */
 export async function lockHolderConsents(db: Db, holderId: string): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'consent:' + holderId}, 0))`);
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`consent:${holderId}`}, 0))`);
 }
 
 export async function latestConsentForUpdate(db: Db, holderId: string): Promise<ConsentRow | null> {

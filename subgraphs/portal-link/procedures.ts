@@ -186,7 +186,7 @@ export async function settleHonsekiRequest(
     .done();
   return ctx.db.transaction(async (tx) => {
     const current = await lockHonsekiRequest(tx, input.id.toLowerCase());
-    if (!current || current.status !== 'FETCHING') {
+    if (current?.status !== 'FETCHING') {
       throw new UserErrorException([userError('REQUEST_NOT_LEASED', 'この請求は取得処理中ではありません', ['input', 'id'])]);
     }
     const set =

@@ -41,7 +41,7 @@ export async function certWithExtensions(ca: DevCa, person: { name: string; birt
     signingAlgorithm: RSA_SHA256,
     extensions,
   });
-  return cert.toString('pem') + '\n';
+  return `${cert.toString('pem')}\n`;
 }
 
 /** What Myna Portal or the centre terminal does: sign the consent document with the certificate's key. */
