@@ -204,8 +204,8 @@ describe('identity and scope (API.md Requests)', () => {
 });
 
 describe('the gateway', () => {
-  it('serves Apollo Sandbox in development with the HolderCard operation and its headers pre-filled', async () => {
-    const res = await fetch(graph.gatewayUrl, { headers: { accept: 'text/html' } });
+  it('serves Apollo Sandbox in development, one click from the explorer, with the HolderCard operation and its headers pre-filled', async () => {
+    const res = await fetch(`${graph.gatewayUrl}?explorer=sandbox`, { headers: { accept: 'text/html' } });
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(html).toContain('embeddable-sandbox');

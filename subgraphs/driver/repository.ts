@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-
 import type { WorkCount } from '../../lib/metrics.js';
 import type { Db } from '../../lib/db/database.js';
 import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/db/array-rows.js';
+import { isUniqueViolation } from '../../lib/db/unique-violation.js';
 import { holders, recordChanges, recordImports, type HolderRow, type RecordImportRow } from './tables.js';
 
 /** Data access of the driver subgraph: statements only, no rules and no authorization. */
@@ -24,9 +25,15 @@ export const findImportsByIds = (db: Db, ids: readonly string[]): Promise<Record
 
 export type NewHolder = typeof holders.$inferInsert;
 
-export async function insertHolder(db: Db, values: NewHolder): Promise<HolderRow> {
-  const [row] = await db.insert(holders).values(values).returning();
-  return row!;
+/** Null when the licence number is already on a holder (the unique index answers, also for two at once). */
+export async function insertHolder(db: Db, values: NewHolder): Promise<HolderRow | null> {
+  try {
+    const [row] = await db.insert(holders).values(values).returning();
+    return row!;
+  } catch (e) {
+    if (isUniqueViolation(e)) return null;
+    throw e;
+  }
 }
 
 export async function updateHolderCards(db: Db, id: string, cards: string[], now: Date): Promise<HolderRow | null> {

@@ -1,21 +1,22 @@
-import { UserErrorException, invalidArgument, userError } from '../../lib/errors.js';
+import { invalidArgument } from '../../lib/errors.js';
 import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
-import { isLicenseNumber, isUuid, parseId, parseLicenseNumber, parsePrefecture } from '../../lib/graphql/input.js';
-import { InputCheck, inMutation } from '../../lib/graphql/mutation.js';
+import { isUuid, parseId, parseLicenseNumber, parsePrefecture } from '../../lib/graphql/input.js';
+import { inMutation } from '../../lib/graphql/mutation.js';
 import { applyDueRecordImports, registerRecordChange, scheduleRecordImports } from './imports.js';
+import { changeCards, registerHolder } from './procedures.js';
 import { scalarResolvers } from '../../lib/graphql/scalars.js';
 import { authorizeHolder, holderAccessError } from '../../lib/holder-access.js';
 import { selectedFields } from '../../lib/graphql/selected-fields.js';
 import { MAX_HOLDER_IDS_PER_REQUEST } from '../../lib/graphql/holder-ids.js';
 import { findAccessRecords } from '../../lib/audit/queries.js';
 import { requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
-import { isPrefectureCode, STAFF_ROLES } from '../../lib/identity/roles.js';
+import { STAFF_ROLES } from '../../lib/identity/roles.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { holderParent, type HolderParent, type HolderRow, type RequiredByEligibility } from './models.js';
 import type { DriverContext } from './context.js';
-import { insertHolder, lockHolder, searchImports, updateHolderCards } from './repository.js';
+import { searchImports } from './repository.js';
 import { eligibility } from './rules/eligibility.js';
-import { importFailureMessage, ITEM_COLUMN, recordValueProblems, type ImportFailure, type RecordItem } from './rules/import-validation.js';
+import { importFailureMessage, type ImportFailure, type RecordItem } from './rules/import-validation.js';
 import { japanDate } from '../../lib/japan-date.js';
 import { CARD_KINDS, holdingForm, holdsLicence } from './rules/holding-form.js';
 
@@ -31,16 +32,6 @@ function readError(ctx: DriverContext, row: HolderRow, fields: readonly string[]
 /** Staff, and the service identity for the steps of procedures that need the record (the 本籍 worker). */
 const HOLDER_READERS = [...STAFF_ROLES, 'SERVICE' as const];
 const STAFF_WRITERS = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN'] as const;
-
-/** Card sets a person can hold: a licence and a history certificate exclude each other. */
-function cardsProblem(cards: readonly string[]): string | null {
-  if (new Set(cards).size !== cards.length) return '同じ種類の免許証等が重複しています';
-  const licence = cards.includes('LICENSE_CARD') || cards.includes('MYNA_LICENSE');
-  const history = cards.includes('HISTORY_CARD') || cards.includes('MYNA_HISTORY');
-  if (licence && history) return '運転免許証と運転経歴証明書を同時に有することはできません';
-  if (cards.includes('MYNA_LICENSE') && cards.includes('MYNA_HISTORY')) return '一枚の個人番号カードに免許情報と運転経歴情報の両方は記録されません';
-  return null;
-}
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -121,50 +112,10 @@ export const resolvers: Resolvers = {
     actor: (r) => r.subject,
   },
   Mutation: {
-    async registerHolder(_root, { input }, ctx) {
+    registerHolder(_root, { input }, ctx) {
       requireRole(ctx.access, ['SUPERVISOR', 'NPA_ADMIN'], 'registerHolder');
       requireHolderPurpose(ctx.access);
-      return inMutation(() => ctx.db.transaction(async (tx) => {
-        // As strict as an import or a 記載事項変更の登録: what the record cannot hold is refused here, not stored.
-        const values = { NAME: input.name.trim(), ADDRESS: input.address.trim(), HONSEKI: input.honseki.trim(), BIRTH_DATE: input.birthDate };
-        const check = new InputCheck();
-        for (const p of recordValueProblems(values, { ...ctx.recordLimits, today: japanDate(ctx.now) })) {
-          check.errors.push(userError('INVALID_INPUT', `${ITEM_COLUMN[p.item]}: ${p.message}`, ['input', ITEM_COLUMN[p.item]]));
-        }
-        check.require(isPrefectureCode(input.residencePrefecture), 'residencePrefecture', '住所地公安委員会の都道府県コード（"01"～"47"）を指定してください');
-        const cardIssue = cardsProblem(input.cards);
-        check.require(cardIssue === null, 'cards', cardIssue ?? '');
-        const licenseNumber = input.licenseNumber ?? null;
-        if (licenseNumber !== null) check.require(isLicenseNumber(licenseNumber), 'licenseNumber', '免許証番号は12桁の数字です');
-        check.require(!holdsLicence(input.cards) || licenseNumber !== null, 'licenseNumber', '運転免許を受けた者には免許証番号が必要です');
-        check.done();
-        const { identity } = ctx.access;
-        if (identity.role === 'SUPERVISOR' && identity.prefecture !== input.residencePrefecture) {
-          throw new UserErrorException([
-            userError('FORBIDDEN', '自らの都道府県に住所を有する運転者のみ登録できます', ['input', 'residencePrefecture']),
-          ]);
-        }
-        try {
-          const holder = await insertHolder(tx, {
-            licenseNumber,
-            name: values.NAME,
-            birthDate: input.birthDate,
-            address: values.ADDRESS,
-            honseki: values.HONSEKI,
-            residencePrefecture: input.residencePrefecture,
-            cards: [...input.cards],
-            createdAt: ctx.now,
-            updatedAt: ctx.now,
-          });
-          ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', ['licenseNumber', 'name', 'birthDate', 'address', 'honseki', 'residencePrefecture', 'cards']);
-          return { holder };
-        } catch (e) {
-          if ((e as { code?: string; cause?: { code?: string } }).cause?.code === '23505' || (e as { code?: string }).code === '23505') {
-            throw new UserErrorException([userError('LICENSE_NUMBER_TAKEN', 'この免許証番号の運転者は既に運転者管理システムに記録されています', ['input', 'licenseNumber'])]);
-          }
-          throw e;
-        }
-      }));
+      return inMutation(() => registerHolder(ctx, input));
     },
     registerRecordChange(_root, { input }, ctx) {
       requireRole(ctx.access, STAFF_WRITERS, 'registerRecordChange');
@@ -181,26 +132,10 @@ export const resolvers: Resolvers = {
       if (!Number.isInteger(n) || n < 1 || n > 5000) throw invalidArgument('limit', 'must be between 1 and 5000');
       return inMutation(() => applyDueRecordImports(ctx, n), { applied: 0, failed: 0 });
     },
-    async changeCards(_root, { input }, ctx) {
+    changeCards(_root, { input }, ctx) {
       requireRole(ctx.access, STAFF_WRITERS, 'changeCards');
       requireHolderPurpose(ctx.access);
-      return inMutation(() => ctx.db.transaction(async (tx) => {
-        const check = new InputCheck().require(isUuid(input.holderId), 'holderId', '運転者のID（UUID）を指定してください');
-        const cardIssue = cardsProblem(input.cards);
-        check.require(cardIssue === null, 'cards', cardIssue ?? '');
-        check.done();
-        const current = await lockHolder(tx, input.holderId.toLowerCase());
-        if (!current) throw new UserErrorException([userError('HOLDER_NOT_FOUND', '指定された運転者は運転者管理システムに記録されていません', ['input', 'holderId'])]);
-        authorizeHolder(ctx, current, 'cards', 'WRITE');
-        if (holdsLicence(input.cards) && !current.licenseNumber) {
-          throw new UserErrorException([
-            userError('INVALID_INPUT', 'cards: 運転免許証を記録するには免許証番号の記録が必要です', ['input', 'cards']),
-          ]);
-        }
-        // R-CARD-1/2: only the cards change; M1, M2 and consent live in their own subgraphs and are left as they are.
-        const holder = await updateHolderCards(tx, current.id, [...input.cards], ctx.now);
-        return { holder };
-      }));
+      return inMutation(() => changeCards(ctx, input));
     },
   },
   Holder: {

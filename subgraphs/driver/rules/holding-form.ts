@@ -11,5 +11,15 @@ export function holdingForm(cards: readonly string[]): HoldingForm {
   return 'OTHER';
 }
 
+/** Card sets a person can hold: a licence and a history certificate exclude each other. Null when possible. */
+export function cardsProblem(cards: readonly string[]): string | null {
+  if (new Set(cards).size !== cards.length) return '同じ種類の免許証等が重複しています';
+  const licence = cards.includes('LICENSE_CARD') || cards.includes('MYNA_LICENSE');
+  const history = cards.includes('HISTORY_CARD') || cards.includes('MYNA_HISTORY');
+  if (licence && history) return '運転免許証と運転経歴証明書を同時に有することはできません';
+  if (cards.includes('MYNA_LICENSE') && cards.includes('MYNA_HISTORY')) return '一枚の個人番号カードに免許情報と運転経歴情報の両方は記録されません';
+  return null;
+}
+
 /** A licence holder has a licence card or a マイナ免許証; a history-certificate holder has neither. */
 export const holdsLicence = (cards: readonly string[]) => cards.includes('LICENSE_CARD') || cards.includes('MYNA_LICENSE');
