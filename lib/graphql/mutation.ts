@@ -1,4 +1,4 @@
-import { UserErrorException, type UserError } from '../errors.js';
+import { UserErrorException, userError, type UserError } from '../errors.js';
 
 /** Collects every malformed field of an input before refusing, so a form can mark them all at once. */
 export class InputCheck {
@@ -15,6 +15,17 @@ export class InputCheck {
     if (this.errors.length > 0) throw new UserErrorException(this.errors);
   }
 }
+
+/**
+ * A subgraph's refusal: one userError with a code of the subgraph's own union (subgraphs/<name>/refusals.ts), so a
+ * code no caller was told of cannot be written by mistake. Nothing is written when a procedure refuses.
+ */
+export type Refuse<Code extends string> = (code: Code, message: string, field?: string[]) => never;
+export const refusalsOf =
+  <Code extends string>(): Refuse<Code> =>
+  (code, message, field) => {
+    throw new UserErrorException([userError(code, message, field)]);
+  };
 
 /**
  * Runs a procedure that opens its own transaction(s) and may call other subgraphs first; a refusal becomes the

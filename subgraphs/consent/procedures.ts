@@ -1,6 +1,5 @@
 import { sameSubject } from '../../lib/certificates/subject-digest.js';
 import { CERTIFICATE_MESSAGES, verifyDocumentSignature, verifySignatureCertificate, type VerifiedCertificate } from '../../lib/certificates/verify.js';
-import { UserErrorException, userError } from '../../lib/errors.js';
 import { ScheduleRecordImportsDocument } from '../../lib/generated/operations.js';
 import { serviceHeaders } from '../../lib/graph-client.js';
 import { EXTERNAL_ID_RE, isUuid, PSEUDONYM_RE } from '../../lib/graphql/input.js';
@@ -9,6 +8,7 @@ import { lookupHolder, type HolderFacts } from '../../lib/holder-lookup.js';
 import { addDays, compareDates, japanDate } from '../../lib/japan-date.js';
 import { createLogger } from '../../lib/log.js';
 import type { ConsentContext } from './context.js';
+import { refuse } from './refusals.js';
 import {
   claimSignedConsent,
   countPendingOutbox,
@@ -29,10 +29,6 @@ import type { ConsentRow, RecordChangeOutboxRow } from './tables.js';
 const log = createLogger('subgraph-consent');
 const CONSENT_ITEMS = ['ADDRESS', 'NAME', 'BIRTH_DATE'] as const;
 type Item = (typeof CONSENT_ITEMS)[number];
-
-const refuse = (code: string, message: string, field?: string[]): never => {
-  throw new UserErrorException([userError(code, message, field)]);
-};
 
 /** What the clerk or the holder reads for each refusal of a consent procedure (R-CHAR-2); the codes stay English. */
 const MESSAGES = {

@@ -2,6 +2,7 @@ import { sameSubject, subjectDigest, subjectDigests } from '../../lib/certificat
 import { CERTIFICATE_MESSAGES, verifySignatureCertificate, type VerifiedCertificate } from '../../lib/certificates/verify.js';
 import type { CertificateKind } from '../../lib/certificates/x509.js';
 import { UserErrorException, userError, type UserError } from '../../lib/errors.js';
+import { refuse } from './refusals.js';
 import { isUuid, PSEUDONYM_RE, PSEUDONYM_RULE } from '../../lib/graphql/input.js';
 import { InputCheck } from '../../lib/graphql/mutation.js';
 import { lookupHolder } from '../../lib/holder-lookup.js';
@@ -36,10 +37,10 @@ export async function verifyPresentedCertificate(
 ): Promise<VerifiedCertificate> {
   const field = ['input', 'certificatePem'];
   const check = verifySignatureCertificate(pem, { trust: ctx.deps.trust, now: ctx.now, kinds });
-  if (!check.ok) throw new UserErrorException([userError(check.code, check.message, field)]);
+  if (!check.ok) return refuse(check.code, check.message, field);
   const serials = [check.certificate.serialNumber, check.certificate.linkedCardSerial].filter((s): s is string => s !== null);
   for (const serial of serials) {
-    if (await isSerialRevoked(ctx.db, serial)) throw new UserErrorException([userError('CERTIFICATE_REVOKED', CERTIFICATE_MESSAGES.CERTIFICATE_REVOKED, field)]);
+    if (await isSerialRevoked(ctx.db, serial)) refuse('CERTIFICATE_REVOKED', CERTIFICATE_MESSAGES.CERTIFICATE_REVOKED, field);
   }
   return check.certificate;
 }
@@ -67,22 +68,18 @@ export async function submitSignatureCertificate(
   if (failed.length > 0) throw new UserErrorException(failed);
   const cert = await verifyPresentedCertificate(ctx, input.certificatePem);
   const holder = await lookupHolder(ctx.deps.graph, ctx.forward, { id: input.holderId.toLowerCase() });
-  if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', '指定された運転者は運転者管理システムに記録されていません', ['input', 'holderId'])]);
+  if (!holder) return refuse('HOLDER_NOT_FOUND', '指定された運転者は運転者管理システムに記録されていません', ['input', 'holderId']);
   if (holder.holdingForm === 'LICENSE_CARD_ONLY' || holder.holdingForm === 'OTHER') {
-    throw new UserErrorException([userError('NOT_MYNA_CARD_HOLDER', 'マイナ免許証又はマイナ経歴証明書を保有していない者です', ['input', 'holderId'])]);
+    refuse('NOT_MYNA_CARD_HOLDER', 'マイナ免許証又はマイナ経歴証明書を保有していない者です', ['input', 'holderId']);
   }
   // The name as the certificate carries it may use 代替文字 where the record holds the original (R-CHAR-1).
   if (!sameSubject(cert, holder)) {
-    throw new UserErrorException([
-      userError('CERTIFICATE_HOLDER_MISMATCH', '署名用電子証明書の氏名又は生年月日が運転者管理システムの記録と一致しません', ['input', 'certificatePem']),
-    ]);
+    refuse('CERTIFICATE_HOLDER_MISMATCH', '個人番号カード用署名用電子証明書の氏名又は生年月日が運転者管理システムの記録と一致しません', ['input', 'certificatePem']);
   }
   const row = await ctx.db.transaction(async (tx) => {
     // One certificate is one person's: a serial already submitted for another holder is refused, whoever asks first wins.
     if ((await claimCertificateSerial(tx, cert.serialNumber, holder.id, ctx.now)) !== holder.id) {
-      throw new UserErrorException([
-        userError('CERTIFICATE_SERIAL_IN_USE', 'この署名用電子証明書は既に他の者の署名用電子証明書として提出されています', ['input', 'certificatePem']),
-      ]);
+      refuse('CERTIFICATE_SERIAL_IN_USE', 'この署名用電子証明書は既に他の者の署名用電子証明書として提出されています', ['input', 'certificatePem']);
     }
     return insertCertificate(tx, {
       holderId: holder.id,
@@ -114,21 +111,18 @@ export async function linkMynaPortal(ctx: PortalLinkContext, input: { certificat
   const holders = await findHoldersWithCurrentSerial(ctx.db, cardSerial);
   if (holders.length !== 1) {
     const didM1Otherwise = holders.length === 0 && (await anyCertificateWithSubject(ctx.db, subjectDigests(cert.name, cert.birthDate)));
-    throw new UserErrorException([
-      didM1Otherwise
-        ? userError('CERTIFICATE_MISMATCH', '免許センター等で提出された署名用電子証明書と異なる署名用電子証明書です', ['input', 'certificatePem'])
-        : userError('SIGNATURE_CERTIFICATE_NOT_SUBMITTED', '先に免許センター等で署名用電子証明書を提出してください', ['input', 'certificatePem']),
-    ]);
+    if (didM1Otherwise) refuse('CERTIFICATE_MISMATCH', '免許センター等で提出された個人番号カード用署名用電子証明書と異なる署名用電子証明書です', ['input', 'certificatePem']);
+    refuse('SIGNATURE_CERTIFICATE_NOT_SUBMITTED', '先に免許センター等で個人番号カード用署名用電子証明書を提出してください（利用開始手続）', ['input', 'certificatePem']);
   }
   const holderId = holders[0]!;
   return ctx.db.transaction(async (tx) => {
     const byPseudonym = await findLinkByPseudonymForUpdate(tx, input.pseudonym);
     if (byPseudonym && byPseudonym.holderId !== holderId) {
-      throw new UserErrorException([userError('PSEUDONYM_TAKEN', 'この仮名は既に他の者と連携されています', ['input', 'pseudonym'])]);
+      refuse('PSEUDONYM_TAKEN', 'この仮名は既に他の者と連携されています', ['input', 'pseudonym']);
     }
     const existing = await findLinkByHolderIdForUpdate(tx, holderId);
     if (existing && existing.pseudonym !== input.pseudonym) {
-      throw new UserErrorException([userError('ALREADY_LINKED', 'この者は既に別の仮名でマイナポータルと連携されています', ['input', 'pseudonym'])]);
+      refuse('ALREADY_LINKED', 'この者は既に別の仮名でマイナポータルと連携されています', ['input', 'pseudonym']);
     }
     const portalLink = await saveLink(tx, {
       holderId,
@@ -151,9 +145,9 @@ export async function submitHonsekiIdentifierCode(
     .require(isIdentifierCode(input.identifierCode), 'identifierCode', '識別符号は16桁の数字です')
     .done();
   const holder = await lookupHolder(ctx.deps.graph, ctx.forward, { pseudonym: input.pseudonym });
-  if (!holder) throw new UserErrorException([userError('PORTAL_NOT_LINKED', 'この仮名でマイナポータルと連携している者はいません', ['input', 'pseudonym'])]);
+  if (!holder) refuse('PORTAL_NOT_LINKED', 'この仮名でマイナポータルと連携している者はいません', ['input', 'pseudonym']);
   const refusal = honsekiRefusal(holder);
-  if (refusal) throw new UserErrorException([userError(refusal, HONSEKI_REFUSAL_MESSAGES[refusal] ?? '本籍のオンライン変更を利用できない者です', ['input', 'pseudonym'])]);
+  if (refusal) refuse(refusal, HONSEKI_REFUSAL_MESSAGES[refusal], ['input', 'pseudonym']);
   return ctx.db.transaction(async (tx) => {
     const existing = await findRequestWithCode(tx, holder.id, input.identifierCode);
     if (existing) return { request: existing };
@@ -187,7 +181,7 @@ export async function settleHonsekiRequest(
   return ctx.db.transaction(async (tx) => {
     const current = await lockHonsekiRequest(tx, input.id.toLowerCase());
     if (current?.status !== 'FETCHING') {
-      throw new UserErrorException([userError('REQUEST_NOT_LEASED', 'この請求は取得処理中ではありません', ['input', 'id'])]);
+      refuse('REQUEST_NOT_LEASED', 'この請求は取得処理中ではありません', ['input', 'id']);
     }
     const set =
       input.settlement === 'RETRY'

@@ -3,7 +3,9 @@ export const isIdentifierCode = (code: string) => /^[0-9]{16}$/.test(code);
 
 /** R-HON-1 / R-ELIG-2: who may submit a code, as the refusal code for those who may not (null: may). */
 /** What the holder is told on Myna Portal for each refusal of M3 (R-CHAR-2). */
-export const HONSEKI_REFUSAL_MESSAGES: Record<string, string> = {
+export type HonsekiRefusal = 'HISTORY_CERTIFICATE_NOT_COVERED' | 'HOLDS_LICENSE_CARD' | 'NOT_MYNA_CARD_HOLDER' | 'SIGNATURE_CERTIFICATE_NOT_SUBMITTED' | 'PORTAL_NOT_LINKED';
+
+export const HONSEKI_REFUSAL_MESSAGES: Record<HonsekiRefusal, string> = {
   HISTORY_CERTIFICATE_NOT_COVERED: 'マイナ経歴証明書のみを保有する者は、本籍のオンライン変更を利用できません。本籍の変更は住所地公安委員会に届け出てください',
   HOLDS_LICENSE_CARD: '運転免許証（カード）を保有する者は、本籍のオンライン変更を利用できません。本籍の変更は住所地公安委員会に届け出てください',
   NOT_MYNA_CARD_HOLDER: 'マイナ免許証を保有していない者は、本籍のオンライン変更を利用できません',
@@ -11,7 +13,7 @@ export const HONSEKI_REFUSAL_MESSAGES: Record<string, string> = {
   PORTAL_NOT_LINKED: 'マイナポータルとの連携が行われていません。マイナポータルで連携の手続を行ってください',
 };
 
-export function honsekiRefusal(holder: { holdingForm: string; signatureCertificate: unknown; portalLink: unknown }): string | null {
+export function honsekiRefusal(holder: { holdingForm: string; signatureCertificate: unknown; portalLink: unknown }): HonsekiRefusal | null {
   if (holder.holdingForm === 'MYNA_HISTORY_ONLY') return 'HISTORY_CERTIFICATE_NOT_COVERED';
   if (holder.holdingForm === 'BOTH' || holder.holdingForm === 'LICENSE_CARD_ONLY') return 'HOLDS_LICENSE_CARD';
   if (holder.holdingForm !== 'MYNA_LICENSE_ONLY') return 'NOT_MYNA_CARD_HOLDER';

@@ -1,0 +1,20 @@
+import type { CertificateFailure } from '../../lib/certificates/verify.js';
+import { refusalsOf, type Refuse } from '../../lib/graphql/mutation.js';
+
+/** Every code a consent mutation refuses with: granting and revoking the address one-stop consent. */
+export type ConsentRefusal =
+  | CertificateFailure
+  | 'HOLDER_NOT_FOUND'
+  | 'PORTAL_NOT_LINKED'
+  | 'NOT_COVERED'
+  | 'SIGNATURE_CERTIFICATE_NOT_SUBMITTED'
+  | 'CERTIFICATE_HOLDER_MISMATCH'
+  | 'CONSENT_DOCUMENT_MISMATCH'
+  | 'SIGNATURE_INVALID'
+  | 'SIGNED_CONSENT_ALREADY_USED'
+  | 'NO_CONSENT'
+  | 'CONSENT_REVOKED'
+  | 'CONSENT_EXPIRED';
+
+// Typed where declared, so that TypeScript knows a call ends the procedure (`if (!x) refuse(…)` narrows x).
+export const refuse: Refuse<ConsentRefusal> = refusalsOf<ConsentRefusal>();
