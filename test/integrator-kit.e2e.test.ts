@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../lib/identity/tokens.js';
-import { DOCUMENT_HASHES, HolderCardDocument, persistedRequestBody } from '../packages/client/src/index.js';
+import { buildSchema } from 'graphql';
+import { DOCUMENT_HASHES, HolderCardDocument, LinkMynaPortalDocument, persistedRequestBody, RenkeiClient, SubmitSignatureCertificateDocument } from '../packages/client/src/index.js';
+import { certFor } from './support/certificates.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
@@ -35,6 +37,30 @@ describe('issue 17.2: the integrator kit', () => {
     expect(readFileSync(join(root, 'packages/client/schema.graphql'), 'utf8')).toBe(readFileSync(join(root, 'schema/api.graphql'), 'utf8'));
     const body = JSON.parse(persistedRequestBody(HolderCardDocument, { id: demoId(1) })) as { extensions: { persistedQuery: { sha256Hash: string } } };
     expect(manifest[body.extensions.persistedQuery.sha256Hash]).toMatch(/^query HolderCard/);
+  });
+
+  it('covers every query and mutation of the API, so that production can run each (M1 and M2 were missing)', () => {
+    const api = buildSchema(readFileSync(join(root, 'schema/api.graphql'), 'utf8'));
+    const documents = Object.values(JSON.parse(readFileSync(join(root, 'schema/trusted-documents.json'), 'utf8')) as Record<string, string>).join('\n');
+    const missing = ['Query', 'Mutation'].flatMap((type) =>
+      Object.keys((type === 'Query' ? api.getQueryType() : api.getMutationType())!.getFields()).filter((field) => !new RegExp(`\\b${field}\\s*[({]`).test(documents)).map((f) => `${type}.${f}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('M1 at a centre and M2 on Myna Portal run against a production gateway, by hash', async () => {
+    const holder = { name: '伊藤 健', birthDate: '2001-08-15' };
+    const cert = await certFor(graph.ca, holder);
+    const centre = new RenkeiClient({ url: production, token: await signDevToken({ role: 'SUPERVISOR', prefecture: '13' }), purpose: 'COUNTER_PROCEDURE' });
+    const m1 = await centre.request(SubmitSignatureCertificateDocument, {
+      input: { holderId: demoId(6), certificatePem: cert.certPem, checks: { faceMatched: true, cardValid: true, addressMatched: true } },
+    });
+    expect(m1.data.submitSignatureCertificate.userErrors).toEqual([]);
+    expect(m1.data.submitSignatureCertificate.signatureCertificate?.serialNumber).toBe(cert.serial);
+    const portal = new RenkeiClient({ url: production, token: await signDevToken({ role: 'MYNA_PORTAL' }), purpose: 'COUNTER_PROCEDURE' });
+    const m2 = await portal.request(LinkMynaPortalDocument, { input: { certificatePem: cert.certPem, pseudonym: 'kit-pseudonym-0006' } });
+    expect(m2.data.linkMynaPortal.userErrors).toEqual([]);
+    expect(m2.data.linkMynaPortal.portalLink?.pseudonym).toBe('kit-pseudonym-0006');
   });
 
   it('builds to JavaScript with declarations, and its types refuse a wrong variable', async () => {

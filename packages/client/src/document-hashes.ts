@@ -18,6 +18,7 @@ export const DOCUMENT_HASHES = {
   HolderInScope: '14f595a51de15ed36fa47c089fbcdfa86fb66a3b86df2f0a394c666ac8ef1c28',
   Holders: '6d5b14038f3b978cae3c14ce953b66ac4ba2a09def31aa617326d19685af7d30',
   IngestJlisNotifications: 'ebbb882af8d2dc4860590d178c2cde83f4a20f2b6ef448201d7b66d55ad91234',
+  LinkMynaPortal: 'f060e6a4d0b3e9cf02f83c1136585bd361446f175ed48b8f9a3a59f91a53fe69',
   MyAccessLog: '765f5a2064526e37c20bb8ba8dd09b0a7f16bb19c8fe7805dcf7a0491845346a',
   RecordCertificateRevocations: 'e0c60b080a8cded7f71d1b84a64ef11325a1583a6b835f5abfba457bb8e1281f',
   RecordImports: 'd784af82ff1a6b75e37b1734f33eb0eda2d58c97b9bb67a0ce54ece3120c6155',
@@ -27,5 +28,6 @@ export const DOCUMENT_HASHES = {
   ScheduleRecordImports: '0a6f9f97e2f0b5a0a8dc26274812b9aa9f6a614eac1c735ee99325d6bc625b39',
   SettleHonsekiRequest: 'a11c136849886b68c7dc4b785ac730d27ad95ca61df6525c25741a18fb836357',
   SubmitHonsekiIdentifierCode: '4dc64c2790cfd73b5da0a45cf4839abc8dee49837b199b0d46b0f5ad4d9b6525',
+  SubmitSignatureCertificate: '5bd9a6ce759b9d9a1bbd847eda34417b156f2dff3b11ed3113736956c89dc71e',
 } as const;
 export type OperationName = keyof typeof DOCUMENT_HASHES;
