@@ -157,6 +157,15 @@ const ConfigSchema = z
     if (c.NODE_ENV === 'production' && c.JWT_JWKS_URL && new URL(c.JWT_JWKS_URL).protocol !== 'https:') {
       ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'must be an https URL in production: keys fetched in the clear could be replaced on the way' });
     }
+    // Production's protections (trusted documents only, no introspection, no explorer, the service role only with
+    // the service key) follow NODE_ENV alone: an identity provider of real callers without it would switch them off.
+    if (c.NODE_ENV !== 'production' && c.JWT_JWKS_URL && new URL(c.JWT_JWKS_URL).protocol === 'https:') {
+      ctx.addIssue({ code: 'custom', path: ['NODE_ENV'], message: 'must be production when JWT_JWKS_URL names an https identity provider: its callers are real, and production\'s protections are off otherwise' });
+    }
+    // With an identity provider the development key is no longer trusted, so the workers' service token needs its own.
+    if (c.NODE_ENV !== 'production' && c.JWT_JWKS_URL && !c.SERVICE_SIGNING_JWK) {
+      ctx.addIssue({ code: 'custom', path: ['SERVICE_SIGNING_JWK'], message: 'is needed with JWT_JWKS_URL: the workers sign their service token with it, and the development key is not trusted then' });
+    }
     if (c.HTTP_HEADERS_TIMEOUT_S > c.HTTP_REQUEST_TIMEOUT_S) {
       ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_S'], message: 'must not be longer than HTTP_REQUEST_TIMEOUT_S, which covers the headers too' });
     }

@@ -107,6 +107,24 @@ export async function healthRoute(req: IncomingMessage, res: ServerResponse, rea
 }
 
 /** Listens, and on close stops taking connections, lets in-flight requests finish, then drops idle keep-alives. */
+/**
+ * The connection limit, kept from being filled by connections that only sit idle between rare requests (one client
+ * can hold thousands and wait out the keep-alive timeout): near the limit, and when a connection was dropped at it,
+ * the idle keep-alive connections are closed, so that a caller with a request gets a place. A client whose idle
+ * connection is closed opens another when it has something to send.
+ */
+function reclaimIdleConnections(server: Server, maxConnections: number): void {
+  server.maxConnections = maxConnections;
+  const threshold = Math.max(1, maxConnections - Math.max(1, Math.floor(maxConnections / 16)));
+  let open = 0;
+  server.on('connection', (socket) => {
+    open++;
+    socket.once('close', () => open--);
+    if (open >= threshold) server.closeIdleConnections();
+  });
+  server.on('drop', () => server.closeIdleConnections());
+}
+
 export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   opts: { port: number; host: string; path?: string; service: string; http?: HttpSettings },
@@ -129,7 +147,7 @@ export async function listen(
   // Node times a keep-alive connection's next request headers on their own timer (headersTimeout runs from the
   // request's first byte, not from the idle start), so a short headers timeout does not shorten the idle one.
   server.keepAliveTimeout = opts.http?.keepAliveTimeoutMs ?? DEFAULT_HTTP_KEEP_ALIVE_S * 1000;
-  if (opts.http) server.maxConnections = opts.http.maxConnections;
+  if (opts.http) reclaimIdleConnections(server, opts.http.maxConnections);
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   return {

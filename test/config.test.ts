@@ -56,7 +56,13 @@ describe('configuration is parsed once and a bad value names its variable', () =
     const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x' };
     expect(() => parseConfig({ ...production, JWT_JWKS_URL: 'http://idp.example.jp/jwks' })).toThrow(/JWT_JWKS_URL: must be an https URL/);
     expect(() => parseConfig({ ...production, JWT_JWKS_URL: 'https://idp.example.jp/jwks' })).not.toThrow(/JWT_JWKS_URL/);
-    expect(parseConfig({ JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks' }).JWT_JWKS_URL).toBe('http://127.0.0.1:8080/jwks');
+    const serviceKey = productionEnv().SERVICE_SIGNING_JWK!;
+    expect(parseConfig({ JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks', SERVICE_SIGNING_JWK: serviceKey }).JWT_JWKS_URL).toBe('http://127.0.0.1:8080/jwks');
+  });
+
+  it('security: an https identity provider outside production is refused, and a JWKS URL needs the service key', () => {
+    expect(() => parseConfig({ JWT_JWKS_URL: 'https://idp.example.jp/jwks', SERVICE_SIGNING_JWK: productionEnv().SERVICE_SIGNING_JWK! })).toThrow(/NODE_ENV: must be production/);
+    expect(() => parseConfig({ JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks' })).toThrow(/SERVICE_SIGNING_JWK: is needed with JWT_JWKS_URL/);
   });
 
   it.each([
