@@ -23,6 +23,23 @@ export const REQUEST_TOO_LARGE = 'REQUEST_TOO_LARGE';
 export const TOO_MANY_VARIABLES = 'TOO_MANY_VARIABLES';
 export const UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE';
 export const BAD_REQUEST = 'BAD_REQUEST';
+/**
+ * How deep a request body may nest. The deepest input of the API is some six levels under `variables`; a body nested
+ * thousands deep would exhaust the stack of whatever walks it later (a validator, the engine) and answer 500.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `max`, walked without recursion. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 /** The fixed answers: the same on every engine, naming what is wrong and echoing nothing of the body. */
 export const REFUSALS = {
@@ -33,6 +50,7 @@ export const REFUSALS = {
   notJson: { status: 400, code: BAD_REQUEST, message: 'the request body is not JSON' },
   notObject: { status: 400, code: BAD_REQUEST, message: 'the request body must be one JSON object naming the operation (batching is off)' },
   tooManyVariables: { status: 400, code: TOO_MANY_VARIABLES, message: 'the request has too many variables' },
+  tooDeep: { status: 400, code: BAD_REQUEST, message: `the request body nests deeper than ${MAX_JSON_DEPTH} levels` },
 } satisfies Record<string, Refusal>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -71,14 +89,14 @@ function readUpTo(req: IncomingMessage, max: number): Promise<Buffer | null | 'a
 const variablesCount = (variables: unknown): number =>
   variables !== null && typeof variables === 'object' && !Array.isArray(variables) ? Object.keys(variables).length : 0;
 
-/** `variables` of a GET request's query string, counted when they are a JSON object (the engine judges the rest). */
-function queryStringVariables(req: IncomingMessage): number {
+/** `variables` of a GET request's query string when they are JSON (the engine judges anything else). */
+function queryStringVariables(req: IncomingMessage): unknown {
   const raw = new URL(req.url ?? '/', 'http://x').searchParams.get('variables');
-  if (!raw) return 0;
+  if (!raw) return undefined;
   try {
-    return variablesCount(JSON.parse(raw));
+    return JSON.parse(raw);
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
@@ -89,7 +107,9 @@ function queryStringVariables(req: IncomingMessage): number {
  */
 export async function readGraphQLBody(req: IncomingMessage, limits: BodyLimits): Promise<BodyRead> {
   if (req.method !== 'POST') {
-    if (limits.maxVariables !== undefined && queryStringVariables(req) > limits.maxVariables) return { ok: false, refusal: REFUSALS.tooManyVariables };
+    const variables = queryStringVariables(req);
+    if (nestsDeeperThan(variables, MAX_JSON_DEPTH)) return { ok: false, refusal: REFUSALS.tooDeep };
+    if (limits.maxVariables !== undefined && variablesCount(variables) > limits.maxVariables) return { ok: false, refusal: REFUSALS.tooManyVariables };
     return { ok: true, body: undefined };
   }
   if (!isJson(req.headers['content-type'])) return { ok: false, refusal: REFUSALS.mediaType };
@@ -113,6 +133,7 @@ export async function readGraphQLBody(req: IncomingMessage, limits: BodyLimits):
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length === 0) return { ok: false, refusal: REFUSALS.notObject };
   const request = body as Record<string, unknown>;
+  if (nestsDeeperThan(request, MAX_JSON_DEPTH)) return { ok: false, refusal: REFUSALS.tooDeep };
   if (limits.maxVariables !== undefined && variablesCount(request.variables) > limits.maxVariables) return { ok: false, refusal: REFUSALS.tooManyVariables };
   return { ok: true, body: request };
 }

@@ -1,4 +1,6 @@
 import { invalidArgument } from '../errors.js';
+import { isDateInRange } from '../japan-date.js';
+import { isUuid } from './input.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -17,11 +19,23 @@ export function encodeCursor(key: readonly string[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined, length: number): string[] | null {
+/** What each part of a list's sort key is: a row sequence number, a Japan date, a row id. */
+export type CursorPart = 'seq' | 'date' | 'uuid';
+const PART_OK: Record<CursorPart, (v: string) => boolean> = {
+  seq: (v) => /^[0-9]{1,18}$/.test(v),
+  date: (v) => isDateInRange(v),
+  uuid: (v) => isUuid(v),
+};
+
+/**
+ * The sort key a cursor carries, each part checked against what the list sorts by: a cursor is the client's to
+ * send back, so one made up (a date that is not one, a number past bigint) is refused here, not by the database.
+ */
+export function decodeCursor(cursor: string | null | undefined, shape: readonly CursorPart[]): string[] | null {
   if (cursor === null || cursor === undefined) return null;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === length && key.every((k) => typeof k === 'string')) return key as string[];
+    if (Array.isArray(key) && key.length === shape.length && key.every((k, i) => typeof k === 'string' && PART_OK[shape[i]!](k))) return key as string[];
   } catch {
     /* fall through to the error below */
   }

@@ -41,7 +41,7 @@ export const resolvers: Resolvers = {
       requireRole(ctx.access, ['NPA_ADMIN', 'MYNA_PORTAL'], 'consentsExpiring');
       requireHolderPurpose(ctx.access);
       const size = pageSize(first);
-      const cursor = decodeCursor(after, 2);
+      const cursor = decodeCursor(after, ['date', 'uuid']);
       const today = japanDate(ctx.now);
       if (before <= today) throw invalidArgument('before', 'must be a day after today');
       const rows = await findConsentsExpiring(ctx.db, {

@@ -75,7 +75,7 @@ export const resolvers: Resolvers = {
       requireHolderPurpose(ctx.access);
       const id = parseId(holderId, 'holderId');
       const size = pageSize(first);
-      const cursor = decodeCursor(after, 1);
+      const cursor = decodeCursor(after, ['seq']);
       const holder = await ctx.loaders.holderById.load(id);
       if (!holder) return toConnection([], size, () => []);
       // Reading who accessed a holder is itself an access to that holder, and is recorded as one.
@@ -96,7 +96,7 @@ export const resolvers: Resolvers = {
         prefecture = identity.prefecture;
       }
       const size = pageSize(first);
-      const cursor = decodeCursor(after, 2);
+      const cursor = decodeCursor(after, ['date', 'uuid']);
       const rows = await searchImports(ctx.db, {
         status: filter.status ?? null,
         prefecture,

@@ -43,7 +43,7 @@ export const resolvers: Resolvers = {
       requireHolderPurpose(ctx.access);
       if (!PSEUDONYM_RE.test(pseudonym)) throw invalidArgument('pseudonym', PSEUDONYM_RULE);
       const size = pageSize(first);
-      const cursor = decodeCursor(after, 1);
+      const cursor = decodeCursor(after, ['seq']);
       const link = await ctx.loaders.linkByPseudonym.load(pseudonym);
       if (!link) return toConnection([], size, () => []);
       authorizeHolder(ctx, { id: link.holderId, residencePrefecture: null }, 'myAccessLog');
