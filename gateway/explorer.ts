@@ -39,6 +39,13 @@ const SANDBOX_LINK =
   '<a id="renkei-sandbox-link" href="?explorer=sandbox" style="position:fixed;right:12px;bottom:8px;z-index:10;font:12px sans-serif;color:#888">' +
   'Apollo Sandbox（オンライン）</a>';
 
+/** `localhost` or an IP literal: a name other sites cannot make resolve to this host for a page of theirs. */
+export function addressedDirectly(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.replace(/:\d+$/, '').toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/.test(name);
+}
+
 /** Some 9 MB of inline assets: rendered once per process, the token put in per request. */
 let template: Promise<string> | null = null;
 
@@ -69,6 +76,12 @@ async function renderTemplate(): Promise<string> {
  */
 export async function serveExplorer(req: IncomingMessage, res: ServerResponse, opts: ExplorerOptions): Promise<boolean> {
   if (req.method !== 'GET' || !req.headers.accept?.includes('text/html')) return false;
+  if (!addressedDirectly(req.headers.host)) {
+    // A page of another site whose name was made to resolve here (DNS rebinding) would read the development token.
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    res.end('The explorer is served at localhost or an IP address only.\n');
+    return true;
+  }
   const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
   if (query.get('explorer') === 'sandbox') {
     // Rendered per request: the page carries a fresh CSP nonce each time.

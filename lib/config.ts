@@ -71,6 +71,8 @@ const ConfigSchema = z
     APP_NOW: z.iso.datetime({ offset: true }).optional(),
     JWT_ISSUER: z.string().default('renkei-dev'),
     JWT_AUDIENCE: z.string().default('renkei'),
+    /** The longest a caller's token may still run when it arrives: a token for years is a key that was never meant to be one. */
+    JWT_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
     /** The identity provider's JWKS; https in production (a key set fetched in the clear could be replaced). */
     JWT_JWKS_URL: z.string().url().optional(),
     GATEWAY_ENGINE: z.enum(['hive', 'apollo']).default('hive'),

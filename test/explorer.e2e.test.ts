@@ -58,6 +58,22 @@ describe('issue 17.1: an explorer that works offline', () => {
     expect(gql.headers.get('content-type')).toMatch(/json/);
   });
 
+  it('security: is served to localhost and IP addresses only, not to a name another site could rebind to this host', async () => {
+    const port = new URL(graph.gatewayUrl).port;
+    const { request } = await import('node:http');
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/graphql', headers: { host, accept: 'text/html' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject).end();
+      });
+    expect(await statusFor(`attacker.example:${port}`)).toBe(403);
+    expect(await statusFor(`localhost:${port}`)).toBe(200);
+    expect(await statusFor(`127.0.0.1:${port}`)).toBe(200);
+    expect(await statusFor(`[::1]:${port}`)).toBe(200);
+  });
+
   it('is not served in production', async () => {
     const production = await graph.addGateway('hive', { production: true });
     const r = await page(production);

@@ -84,6 +84,14 @@ describe('secrets and keys come from config; production refuses the dev keys', (
     await expect(verify(await idpToken({ role: 'NPA_ADMIN' }, now - CLOCK_TOLERANCE_S - 2))).rejects.toThrow(InvalidTokenError);
   });
 
+  it('security: a token that runs longer than JWT_MAX_LIFETIME_S (a day by default) is refused', async () => {
+    const verify = createTokenVerifier({ NODE_ENV: 'production', JWT_ISSUER: 'renkei-dev', JWT_AUDIENCE: 'renkei', JWT_JWKS_URL: jwksUrl });
+    const now = Math.floor(Date.now() / 1000);
+    await expect(verify(await idpToken({ role: 'NPA_ADMIN' }, now + 100 * 365 * 86_400))).rejects.toThrow(InvalidTokenError);
+    await expect(verify(await idpToken({ role: 'NPA_ADMIN' }, now + 86_400 + 60))).rejects.toThrow(InvalidTokenError);
+    await expect(verify(await idpToken({ role: 'NPA_ADMIN' }, now + 12 * 3600))).resolves.toMatchObject({ role: 'NPA_ADMIN' });
+  });
+
   it('in production callers are verified against the JWKS, the service role only with the service key, the dev key never', async () => {
     const SERVICE_SIGNING_JWK = await serviceKey();
     const cfg = { NODE_ENV: 'production' as const, JWT_ISSUER: 'renkei-dev', JWT_AUDIENCE: 'renkei', JWT_JWKS_URL: jwksUrl, SERVICE_SIGNING_JWK };

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { documentProblem, parseInstant, signedConsentDigest } from '../subgraphs/consent/rules/signed-consent.js';
+import { documentProblem, hasDuplicateKey, parseInstant, signedConsentDigest } from '../subgraphs/consent/rules/signed-consent.js';
 
 const now = new Date('2026-04-01T00:00:00Z');
 const claim = { subject: 'holder-1', items: ['ADDRESS'], termsVersion: 'v1', now };
 const doc = (signedAt: unknown) => JSON.stringify({ subject: 'holder-1', items: ['ADDRESS'], termsVersion: 'v1', signedAt });
 
 describe('R-ONE-1: the signed consent document (pure rule)', () => {
+  it('R-ONE-1: a document naming a key twice is refused — JSON.parse keeps the last, a signer\'s screen may show the first', () => {
+    const twice = `{"subject":"holder-0","subject":"holder-1","items":["ADDRESS"],"termsVersion":"v1","signedAt":"2026-04-01T00:00:00Z"}`;
+    expect(documentProblem(twice, claim)).toMatchObject({ field: 'document' });
+    expect(hasDuplicateKey('{"a":{"b":1,"b":2}}')).toBe(true);
+    expect(hasDuplicateKey('{"a":[{"b":1},{"b":2}],"c":"\\"b\\":"}')).toBe(false);
+    expect(hasDuplicateKey('{"a\\u0062":1,"ab":2}')).toBe(true);
+    expect(documentProblem(doc('2026-04-01T00:00:00Z'), claim)).toBeNull();
+  });
+
   it('R-ONE-1: signedAt is an ISO 8601 instant with Z or an offset, to the second, an optional fraction', () => {
     expect(parseInstant('2026-04-01T09:00:00+09:00')).toBe(now.getTime());
     expect(parseInstant('2026-04-01T00:00:00Z')).toBe(now.getTime());

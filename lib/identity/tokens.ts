@@ -35,7 +35,7 @@ export type TokenVerifier = (token: string) => Promise<Identity>;
 
 /** Verifies bearer JWTs: the JWKS URL in production, the committed dev key otherwise. */
 export function createTokenVerifier(
-  cfg: Pick<Config, 'NODE_ENV' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_JWKS_URL'> & { SERVICE_SIGNING_JWK?: string },
+  cfg: Pick<Config, 'NODE_ENV' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_JWKS_URL'> & { SERVICE_SIGNING_JWK?: string; JWT_MAX_LIFETIME_S?: number },
 ): TokenVerifier {
   const callers: JWTVerifyGetKey = cfg.JWT_JWKS_URL
     ? createRemoteJWKSet(new URL(cfg.JWT_JWKS_URL))
@@ -72,6 +72,10 @@ export function createTokenVerifier(
     } catch {
       throw new InvalidTokenError('token rejected');
     }
+    const exp = (payload as { exp?: unknown }).exp;
+    if (typeof exp === 'number' && exp * 1000 - Date.now() > (cfg.JWT_MAX_LIFETIME_S ?? 86_400) * 1000) {
+      throw new InvalidTokenError('token runs longer than JWT_MAX_LIFETIME_S');
+    }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw new InvalidTokenError('token claims are not a Renkei identity');
     const { sub, role, prefecture } = claims.data;
@@ -82,7 +86,6 @@ export function createTokenVerifier(
       throw new InvalidTokenError(`role ${role} needs a prefecture claim`);
     }
     const identity: Identity = { subject: sub, role, prefecture: prefecture ?? null };
-    const exp = (payload as { exp?: unknown }).exp;
     if (typeof exp === 'number') verified.set(token, identity, exp * 1000);
     return identity;
   };

@@ -65,6 +65,10 @@ export function documentProblem(document: string, claim: ConsentClaim): Document
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { field: 'document', message: '同意データ（document）が JSON のオブジェクトではありません' };
   }
+  // JSON.parse keeps the last of two equal keys; the signer's screen may have shown the first.
+  if (hasDuplicateKey(document)) {
+    return { field: 'document', message: '同意データ（document）に同じ項目名が重複しています' };
+  }
   const d = parsed as Record<string, unknown>;
   if (d.subject !== claim.subject) {
     return { field: 'document.subject', message: '同意データの対象者（document.subject）が申請の対象者と一致しません' };
@@ -95,4 +99,34 @@ export function documentProblem(document: string, claim: ConsentClaim): Document
  */
 export function signedConsentDigest(document: string): string {
   return createHash('sha256').update(document, 'utf8').digest('hex');
+}
+
+/**
+ * Whether an object of a valid JSON text names one key twice, at any depth. A scan of the text: the parsed value has
+ * already kept only one of them.
+ */
+export function hasDuplicateKey(json: string): boolean {
+  const frames: { keys: Set<string> | null; expectKey: boolean }[] = [];
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (end < json.length && json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      const top = frames.at(-1);
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(json.slice(i, end + 1)) as string;
+        if (top.keys.has(key)) return true;
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+      i = end;
+    } else if (c === '{') frames.push({ keys: new Set(), expectKey: true });
+    else if (c === '[') frames.push({ keys: null, expectKey: false });
+    else if (c === '}' || c === ']') frames.pop();
+    else if (c === ',') {
+      const top = frames.at(-1);
+      if (top?.keys) top.expectKey = true;
+    }
+  }
+  return false;
 }
