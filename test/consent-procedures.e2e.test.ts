@@ -60,6 +60,20 @@ let people = 0;
 /** A person of their own for each test, so no test leans on another's consents. */
 const person = (name = '伊藤 健') => ({ name, birthDate: `1990-01-${String(++people).padStart(2, '0')}` });
 
+describe('R-CERT-2: a certificate the M1 record knows revoked signs no consent', () => {
+  it('R-CERT-2: revoked on the M1 record only (not yet in the consent ledger), it is CERTIFICATE_REVOKED and nothing is written', async () => {
+    const p = person();
+    const id = await registerHolder(graph, p);
+    const cert = await certFor(graph.ca, p);
+    expect((await gql(graph.gatewayUrl, clerk, M1, { input: { holderId: id, certificatePem: cert.certPem, checks } })).data.submitSignatureCertificate.userErrors).toEqual([]);
+    const revoked = await gql(graph.gatewayUrl, { role: 'SERVICE', purpose: 'SYSTEM' }, `mutation($s: [String!]!, $at: DateTime!) { recordCertificateRevocations(serialNumbers: $s, revokedAt: $at) { revoked userErrors { code } } }`, { s: [cert.serial], at: now() });
+    expect(revoked.data.recordCertificateRevocations.revoked).toBe(1);
+    const refused = await grant(clerk, atCentre(id, cert, ['ADDRESS']));
+    expect(codes(refused)).toEqual(['CERTIFICATE_REVOKED']);
+    expect(await consentRows(id)).toBe(0);
+  });
+});
+
 describe('R-ONE-1: a signed consent is accepted once (issue 15.2)', () => {
   it('R-ONE-1: the same document and signature after a revocation is SIGNED_CONSENT_ALREADY_USED, and no new ten years start', async () => {
     const p = person();

@@ -126,6 +126,10 @@ export async function grantConsent(
   // M1 and M2 are needed on Myna Portal only (別紙2①②): a centre takes the consent whether or not M1 was done, and
   // whichever certificate M1 used, once the certificate is the holder's own.
   const m1 = holder.signatureCertificate;
+  // The M1 record learns of a revocation too (portal-link): a certificate revoked there signs nothing here either.
+  if (m1 && m1.serialNumber.toUpperCase() === cert.serialNumber.toUpperCase() && m1.status === 'REVOKED') {
+    refuse('CERTIFICATE_REVOKED', CERTIFICATE_MESSAGES.CERTIFICATE_REVOKED, ['input', 'signedConsent', 'certificatePem']);
+  }
   if (channel === 'MYNA_PORTAL') {
     if (!m1) refuse('SIGNATURE_CERTIFICATE_NOT_SUBMITTED', MESSAGES.SIGNATURE_CERTIFICATE_NOT_SUBMITTED, ['input']);
     if (!holder.portalLink) refuse('PORTAL_NOT_LINKED', MESSAGES.PORTAL_NOT_LINKED, ['input', 'pseudonym']);
