@@ -30,9 +30,24 @@ describe('authorization of every entry point, role by role', () => {
   it.each(ENTRY_POINTS)('%s answers exactly its roles', async (_name, query, allowed) => {
     for (const role of ROLES) {
       const prefecture = role === 'COUNTER_STAFF' || role === 'SUPERVISOR' ? '13' : null;
-      const r = await gql(graph.gatewayUrl, { role, prefecture, subject: `roles-${role}`, purpose: 'AUDIT' }, query);
+      // Each role with a purpose it may name (lib/identity/roles.ts): the role decides here, not the purpose.
+      const purpose = ['AUDITOR', 'SUPERVISOR', 'NPA_ADMIN'].includes(role) ? 'AUDIT' : role === 'COUNTER_STAFF' ? 'COUNTER_PROCEDURE' : 'SYSTEM';
+      const r = await gql(graph.gatewayUrl, { role, prefecture, subject: `roles-${role}`, purpose }, query);
       const forbidden = (r.errors ?? []).some((e) => e.extensions?.code === 'FORBIDDEN');
       expect(forbidden, `${role}`).toBe(!allowed.includes(role));
     }
   });
 });
+
+describe('R-INQ-1: a purpose is one the role may name', () => {
+  it('security: a clerk naming SYSTEM or AUDIT (to read without the identity verification) is FORBIDDEN, reading nothing', async () => {
+    for (const purpose of ['SYSTEM', 'AUDIT']) {
+      const r = await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', purpose }, `{ holder(id: "11111111-1111-4111-8111-000000000001") { honseki } }`);
+      expect(r.data?.holder ?? null, purpose).toBeNull();
+      expect(r.errors?.[0]?.extensions?.code, purpose).toBe('FORBIDDEN');
+    }
+    const mp = await gql(graph.gatewayUrl, { role: 'MYNA_PORTAL', purpose: 'AUDIT' }, `{ holderByPseudonym(pseudonym: "demo-pseudonym-0001") { id } }`);
+    expect(mp.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+

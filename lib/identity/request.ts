@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { apiError, unauthenticated } from '../errors.js';
-import { PURPOSES, type Purpose, type RequestAccess } from './roles.js';
+import { apiError, forbidden, unauthenticated } from '../errors.js';
+import { PURPOSES, purposeAllowed, type Purpose, type RequestAccess } from './roles.js';
 import { InvalidTokenError, type TokenVerifier } from './tokens.js';
 import { InvalidGatewayTokenError, type GatewayTokenVerifier } from './gateway-token.js';
 
@@ -58,6 +58,9 @@ export async function readRequestAccess(headers: HeaderSource, verify: TokenVeri
       throw apiError('INVALID_INPUT', `header "${HEADER.purpose}" must be one of ${PURPOSES.join(', ')}`, { header: HEADER.purpose });
     }
     purpose = rawPurpose as Purpose;
+    if (!purposeAllowed(identity.role, purpose)) {
+      throw forbidden(`purpose ${purpose} is not one role ${identity.role} may name in "${HEADER.purpose}"`);
+    }
   }
   const rawVerification = header(headers, HEADER.identityVerification);
   if (rawVerification && !VERIFICATION_RE.test(rawVerification)) {

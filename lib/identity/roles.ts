@@ -13,6 +13,17 @@ export type Role = (typeof ROLES)[number];
 export const PURPOSES = ['HOLDER_INQUIRY', 'COUNTER_PROCEDURE', 'IMPORT_CORRECTION', 'AUDIT', 'SYSTEM'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
+/**
+ * Who may name which purpose. A person at a counter reads a holder for an inquiry (with the identity verification
+ * R-INQ-1 asks for), a procedure or an import correction; AUDIT is the auditors', the supervisors' and the agency's;
+ * SYSTEM is the systems' (and the agency's). A clerk naming SYSTEM or AUDIT would read without the verification.
+ */
+const PURPOSE_ROLES: Partial<Record<Purpose, readonly Role[]>> = {
+  AUDIT: ['AUDITOR', 'SUPERVISOR', 'NPA_ADMIN'],
+  SYSTEM: ['MYNA_PORTAL', 'JLIS_FEED', 'SERVICE', 'GATEWAY', 'NPA_ADMIN'],
+};
+export const purposeAllowed = (role: Role, purpose: Purpose): boolean => PURPOSE_ROLES[purpose]?.includes(role) ?? true;
+
 /** Staff of a licence centre or the NPA: the roles that read holders by id. */
 export const STAFF_ROLES: readonly Role[] = ['COUNTER_STAFF', 'SUPERVISOR', 'NPA_ADMIN', 'AUDITOR'];
 /** Staff who carry out counter procedures (write). */
