@@ -14,6 +14,8 @@ const isoDate = z.string().refine(isDateInRange, `must be YYYY-MM-DD from ${EARL
 const text = (max: number) =>
   z.string().min(1).max(max).refine((s) => !hasForbiddenCharacter(s), 'must not hold control characters, bidirectional formatting characters or unpaired surrogates');
 const serial = z.string().regex(SERIAL_RE, 'must be a hexadecimal serial number');
+/** J-LIS's Ed25519 signature of the line, base64; passed on as it is, checked by the graph (a missing one is a bad line). */
+const signature = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, "must be J-LIS's Ed25519 signature in base64");
 
 export const JlisLine = z.discriminatedUnion('kind', [
   z.object({
@@ -27,12 +29,14 @@ export const JlisLine = z.discriminatedUnion('kind', [
     address: text(1000).optional(),
     birthDate: isoDate.optional(),
     filedOn: isoDate,
+    signature,
   }),
   z.object({
     notificationId: z.string().regex(EXTERNAL_ID_RE),
     kind: z.literal('CERTIFICATE_REVOKED'),
     previousSerial: serial,
     filedOn: isoDate,
+    signature,
   }),
 ]);
 export type JlisLine = z.infer<typeof JlisLine>;

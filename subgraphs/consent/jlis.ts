@@ -1,4 +1,6 @@
-import { apiError } from '../../lib/errors.js';
+import { apiError, UserErrorException, userError } from '../../lib/errors.js';
+import { checkJlisSignature } from '../../lib/certificates/jlis-feed.js';
+import { createLogger } from '../../lib/log.js';
 import { japanDate } from '../../lib/japan-date.js';
 import { RecordCertificateRevocationsDocument, ScheduleRecordImportsDocument } from '../../lib/generated/operations.js';
 import { GraphUnavailableError, serviceHeaders } from '../../lib/graph-client.js';
@@ -16,6 +18,8 @@ import {
 import { decide, renewalOutcome, type Decision, type FollowingConsent, type JlisNotification } from './rules/jlis-decision.js';
 
 export const MAX_JLIS_BATCH = 1000;
+
+const log = createLogger('subgraph-consent');
 
 export interface JlisResult {
   notificationId: string;
@@ -46,6 +50,32 @@ function checkBatch(input: readonly JlisNotification[], today: string): void {
 }
 
 /**
+ * Issue 15.7: a notification rewrites names and addresses, so the feed's bearer token is not enough. Every line must
+ * carry J-LIS's signature by a key of JLIS_FEED_PUBLIC_KEYS_FILE, checked on the fields as received (before serials
+ * are put in capitals); one that is missing or does not verify refuses the whole batch, naming each such line, and
+ * nothing of it is recorded: J-LIS resends a batch whole, and a forged line skipped quietly would hide an attack.
+ */
+async function checkSignatures(ctx: ConsentContext, input: readonly JlisNotification[]): Promise<void> {
+  const checks = await Promise.all(input.map((n) => checkJlisSignature(n, n.signature, ctx.deps.jlisFeedKeys)));
+  const errors = checks.flatMap((c, i) =>
+    c === 'VALID'
+      ? []
+      : [userError(
+          'JLIS_SIGNATURE_INVALID',
+          c === 'MISSING'
+            ? `${i + 1}件目の通知に地方公共団体情報システム機構（J-LIS）の署名（signature）がありません。このバッチは処理していません。`
+            : `${i + 1}件目の通知の署名（signature）を、信頼する地方公共団体情報システム機構（J-LIS）の鍵で検証できません（内容の改ざん、または信頼していない鍵による署名）。このバッチは処理していません。`,
+          ['input', String(i), 'signature'],
+        )],
+  );
+  if (errors.length > 0) {
+    // Who sent what is in the access log; here only how many lines failed, never their content.
+    log.warn('J-LIS batch refused: signature check failed', { lines: errors.length, batch: input.length, requestId: ctx.access.requestId });
+    throw new UserErrorException(errors);
+  }
+}
+
+/**
  * Serials compared in capitals, absent fields as null. Spelt out rather than spread: V8's generic object copy took
  * some 3 µs a notification, longer than deciding it.
  */
@@ -63,6 +93,7 @@ const normalised = (n: JlisNotification): JlisNotification => ({
 export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly JlisNotification[]): Promise<{ results: JlisResult[] }> {
   const input = raw.map(normalised);
   checkBatch(input, japanDate(ctx.now));
+  await checkSignatures(ctx, raw);
   const seen = await seenNotificationIds(ctx.db, input.map((n) => n.notificationId));
   const following = new Map<string, FollowingConsent>(
     (await latestConsentsFollowing(ctx.db, [...new Set(input.map((n) => n.previousSerial))])).map((c) => [c.certificateSerial, c]),

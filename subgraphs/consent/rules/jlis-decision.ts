@@ -14,6 +14,8 @@ export interface JlisNotification {
   address?: string | null;
   birthDate?: string | null;
   filedOn: string;
+  /** J-LIS's signature of the fields above (lib/certificates/jlis-feed.ts); checked before anything is decided. */
+  signature?: string | null;
 }
 
 export interface FollowingConsent {
