@@ -93,11 +93,14 @@ const normalised = (n: JlisNotification): JlisNotification => ({
 export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly JlisNotification[]): Promise<{ results: JlisResult[] }> {
   const input = raw.map(normalised);
   checkBatch(input, japanDate(ctx.now));
-  await checkSignatures(ctx, raw);
+  // The signatures are checked in the thread pool while the ledger and the consents are read (reads only: a refused
+  // batch has changed nothing); nothing is decided before every signature has verified.
+  const signatures = checkSignatures(ctx, raw);
+  signatures.catch(() => {}); // awaited below; this only keeps a refusal from counting as unhandled meanwhile
   const seen = await seenNotificationIds(ctx.db, input.map((n) => n.notificationId));
-  const following = new Map<string, FollowingConsent>(
-    (await latestConsentsFollowing(ctx.db, [...new Set(input.map((n) => n.previousSerial))])).map((c) => [c.certificateSerial, c]),
-  );
+  const followingRows = await latestConsentsFollowing(ctx.db, [...new Set(input.map((n) => n.previousSerial))]);
+  await signatures;
+  const following = new Map<string, FollowingConsent>(followingRows.map((c) => [c.certificateSerial, c]));
 
   // Decide in file order, letting a renewal earlier in the batch move its consent to the new serial.
   const decisions = new Map<string, Decision>();

@@ -89,13 +89,13 @@ const MAX_SCHEDULE_BATCH = 1000;
  * the same record waits its turn.
  */
 export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly ScheduleInput[]) {
-  const check = new InputCheck().require(inputs.length > 0 && inputs.length <= MAX_SCHEDULE_BATCH, 'input', `must hold 1–${MAX_SCHEDULE_BATCH} items`);
+  const check = new InputCheck().require(inputs.length > 0 && inputs.length <= MAX_SCHEDULE_BATCH, 'input', `1件から${MAX_SCHEDULE_BATCH}件までの取込みを送ってください。`);
   inputs.forEach((i, n) => {
     check
-      .require(isUuid(i.holderId), `${n}.holderId`, 'must be a holder id (a UUID)')
-      .require(/^[\x21-\x7e]{1,128}$/.test(i.sourceRef), `${n}.sourceRef`, 'must be 1–128 visible ASCII characters')
-      .require(isValidIsoDate(i.effectiveOn), `${n}.effectiveOn`, 'must be a date')
-      .require(i.newValue.length <= 1000, `${n}.newValue`, 'must be at most 1000 characters');
+      .require(isUuid(i.holderId), `${n}.holderId`, `${n + 1}件目の運転者のID（holderId）がUUIDの形式ではありません。`)
+      .require(/^[\x21-\x7e]{1,128}$/.test(i.sourceRef), `${n}.sourceRef`, `${n + 1}件目の取込元の番号（sourceRef）は1〜128文字の半角英数記号としてください。`)
+      .require(isValidIsoDate(i.effectiveOn), `${n}.effectiveOn`, `${n + 1}件目の効力発生日（effectiveOn）が正しい日付ではありません。`)
+      .require(i.newValue.length <= 1000, `${n}.newValue`, `${n + 1}件目の新しい値（newValue）は1000文字以内としてください。`);
   });
   check.done();
   const today = japanDate(ctx.now);
@@ -259,22 +259,22 @@ export async function registerRecordChange(
   ctx: DriverContext,
   input: { holderId: string; item: RecordItem; value: string; resolvesImportId?: string | null },
 ) {
-  const check = new InputCheck().require(isUuid(input.holderId), 'holderId', 'must be a holder id (a UUID)');
-  if (input.resolvesImportId != null) check.require(isUuid(input.resolvesImportId), 'resolvesImportId', 'must be an import id (a UUID)');
+  const check = new InputCheck().require(isUuid(input.holderId), 'holderId', '運転者のID（holderId）がUUIDの形式ではありません。');
+  if (input.resolvesImportId != null) check.require(isUuid(input.resolvesImportId), 'resolvesImportId', '解消する取込みのID（resolvesImportId）がUUIDの形式ではありません。');
   for (const p of recordValueProblems({ [input.item]: input.value }, { ...ctx.recordLimits, today: japanDate(ctx.now) })) {
     check.errors.push(userError('INVALID_INPUT', `value: ${p.message}`, ['input', 'value']));
   }
   check.done();
   return ctx.db.transaction(async (tx) => {
     const holder = await lockHolder(tx, input.holderId.toLowerCase());
-    if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', 'no holder has this id', ['input', 'holderId'])]);
+    if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', '指定された運転者のID（holderId）の者は運転者管理システムに登録されていません。', ['input', 'holderId'])]);
     authorizeHolder(ctx, holder, [ITEM_COLUMN[input.item]], 'WRITE');
     let resolves: RecordImportRow | null = null;
     if (input.resolvesImportId) {
       resolves = await lockImport(tx, input.resolvesImportId.toLowerCase());
       if (!resolves || resolves.holderId !== holder.id || resolves.item !== input.item || resolves.status !== 'FAILED') {
         throw new UserErrorException([
-          userError('IMPORT_NOT_RESOLVABLE', 'resolvesImportId must name a FAILED import of this holder and item', ['input', 'resolvesImportId']),
+          userError('IMPORT_NOT_RESOLVABLE', '解消する取込み（resolvesImportId）には、この者の同じ項目の取込みで、取込みに失敗したもの（FAILED）を指定してください。', ['input', 'resolvesImportId']),
         ]);
       }
     }
