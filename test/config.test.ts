@@ -141,20 +141,23 @@ describe('configuration is parsed once and a bad value names its variable', () =
 });
 
 describe("the J-LIS feed's keys (issue 15.7)", () => {
-  it('security: the configured keys are trusted, the dev key only outside production; a key that is not Ed25519 is refused', async () => {
+  it('security: the configured keys are trusted, the dev key only outside production; a key neither RSA of 2048 bits or more nor Ed25519 is refused', async () => {
     const { createJlisFeedKey, loadJlisFeedKeys, devJlisFeedKeyPaths } = await import('../lib/certificates/jlis-feed.js');
     const { mkdtempSync, writeFileSync, existsSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'renkei-jlis-keys-'));
     const file = join(dir, 'feed.pem');
-    writeFileSync(file, createJlisFeedKey().publicKeyPem + createJlisFeedKey().publicKeyPem);
+    const ed25519 = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    writeFileSync(file, createJlisFeedKey().publicKeyPem + ed25519);
     expect(loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toHaveLength(2);
     expect(existsSync(devJlisFeedKeyPaths(dir).key)).toBe(false);
     expect(loadJlisFeedKeys({ NODE_ENV: 'development', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toHaveLength(3);
     expect(existsSync(devJlisFeedKeyPaths(dir).key)).toBe(true);
     writeFileSync(file, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
-    expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(/Ed25519/);
+    expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(/RSA public key of 2048–4096 bits or an Ed25519/);
+    writeFileSync(file, generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(/2048–4096 bits/);
     writeFileSync(file, '');
     expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(/JLIS_FEED_PUBLIC_KEYS_FILE/);
   });

@@ -127,7 +127,8 @@ describe('R-ONE-7: every notification exactly once', () => {
 });
 
 describe('R-ONE-5: only notifications J-LIS signed are taken (issue 15.7)', () => {
-  const untrusted = generateKeyPairSync('ed25519').privateKey;
+  // A key of J-LIS's kind that the system does not trust.
+  const untrusted = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const refusal = async (input: object[]): Promise<{ results: unknown[]; errors: string[][] }> => {
     const r = await ingest(input);
     return { results: r.results, errors: r.userErrors.map((e: { code: string; field: string[]; message: string }) => [e.code, e.field.join('.'), e.message] as string[]) };

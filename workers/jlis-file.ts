@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JLIS_SIGNATURE_RE } from '../lib/certificates/jlis-feed.js';
 import { EARLIEST_DATE, isDateInRange, LATEST_DATE } from '../lib/japan-date.js';
 import { EXTERNAL_ID_RE, SERIAL_RE } from '../lib/graphql/input.js';
 import { isDateTimeInRange } from '../lib/graphql/scalars.js';
@@ -14,8 +15,8 @@ const isoDate = z.string().refine(isDateInRange, `must be YYYY-MM-DD from ${EARL
 const text = (max: number) =>
   z.string().min(1).max(max).refine((s) => !hasForbiddenCharacter(s), 'must not hold control characters, bidirectional formatting characters or unpaired surrogates');
 const serial = z.string().regex(SERIAL_RE, 'must be a hexadecimal serial number');
-/** J-LIS's Ed25519 signature of the line, base64; passed on as it is, checked by the graph (a missing one is a bad line). */
-const signature = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, "must be J-LIS's Ed25519 signature in base64");
+/** J-LIS's signature of the line, base64; passed on as it is, checked by the graph (a missing one is a bad line). */
+const signature = z.string().regex(JLIS_SIGNATURE_RE, "must be J-LIS's signature in base64");
 
 export const JlisLine = z.discriminatedUnion('kind', [
   z.object({

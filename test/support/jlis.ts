@@ -2,8 +2,8 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { signedJlisLine, type SignedJlisFields } from '../../lib/certificates/jlis-feed.js';
 
 let key: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
-/** The test's own stand-in for J-LIS's feed key: the only one the test graph trusts (startTestGraph). */
-export const testJlisFeedKey = () => (key ??= generateKeyPairSync('ed25519'));
+/** The test's own stand-in for J-LIS's feed key (RSA 2048, as J-LIS's): the only one the test graph trusts (startTestGraph). */
+export const testJlisFeedKey = () => (key ??= generateKeyPairSync('rsa', { modulusLength: 2048 }));
 
 /** A notification signed as J-LIS signs it (API.md, J-LIS file). */
 export const signed = <T extends SignedJlisFields>(n: T) => signedJlisLine(n, testJlisFeedKey().privateKey);
