@@ -91,7 +91,7 @@ const ConfigSchema = z
     /** PEM bundle of the J-LIS certification authorities; development trusts its own dev CA under DATA_DIR. */
     JLIS_TRUST_ANCHORS_FILE: z.string().optional(),
     /**
-     * PEM file of the Ed25519 public keys (one or more PUBLIC KEY blocks) whose signature a J-LIS notification must
+     * PEM file of the J-LIS feed's public keys (one or more PUBLIC KEY blocks, RSA 2048–4096 or Ed25519) whose signature a J-LIS notification must
      * carry; development also trusts its dev key under DATA_DIR (`npm run dev:jlis-sign`).
      */
     JLIS_FEED_PUBLIC_KEYS_FILE: z.string().optional(),

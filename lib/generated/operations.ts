@@ -108,7 +108,7 @@ export type JlisNotificationInput = {
   previousSerial: string;
   serial?: string | null | undefined;
   /**
-   * J-LIS's Ed25519 signature of the notification, base64 (API.md, J-LIS file: over the canonical JSON of the fields
+   * J-LIS's signature of the notification (RSA PKCS#1 v1.5 SHA-256, or Ed25519), base64 (over the canonical JSON of the fields
    * above). Required: a notification without one, or whose signature no key of JLIS_FEED_PUBLIC_KEYS_FILE verifies,
    * refuses the whole batch with JLIS_SIGNATURE_INVALID naming it. Nullable only so that the refusal names the line.
    */
