@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { signJlisNotificationAsync, type SignedJlisFields } from '../lib/certificates/jlis-feed.js';
 import { japanDate } from '../lib/japan-date.js';
 import { bulkSerial } from '../seeds/bulk-holders.js';
 import { fixed, jsonLine, table } from './support/report.js';
@@ -18,19 +20,29 @@ interface Summary {
 
 /**
  * A J-LIS file as the feed sends it, filed today (so the changes fall due in two days, R-ONE-5): a renewal with a
- * new address for each of `holders`, a revocation of every 100th new certificate, two bad lines.
+ * new address for each of `holders`, a revocation of every 100th new certificate, two bad lines. Every good line is
+ * signed as J-LIS signs it, with the run's feed key (BENCH_JLIS_FEED_KEY_FILE, bench/support/production.ts).
  */
-export function writeJlisFile(path: string, holders: number, lines: number): void {
+export async function writeJlisFile(path: string, holders: number, lines: number, keyFile = process.env.BENCH_JLIS_FEED_KEY_FILE): Promise<void> {
   const filedOn = japanDate(new Date());
-  const out: string[] = [];
-  for (let i = 0; out.length < lines - 2; i++) {
+  if (!keyFile) throw new Error('BENCH_JLIS_FEED_KEY_FILE is not set: the J-LIS file cannot be signed');
+  const key = createPrivateKey(readFileSync(keyFile, 'utf8'));
+  const notifications: SignedJlisFields[] = [];
+  for (let i = 0; notifications.length < lines - 2; i++) {
     const h = i % holders;
     const serial = `D${String(i).padStart(9, '0')}`;
-    out.push(JSON.stringify({
+    notifications.push({
       notificationId: `J-${String(i).padStart(8, '0')}`, kind: 'CERTIFICATE_RENEWED', previousSerial: bulkSerial(h), serial,
       notBefore: '2026-03-18T00:00:00+09:00', notAfter: '2031-03-18T00:00:00+09:00', address: `東京都港区芝${(h % 9) + 1}-${h}`, filedOn,
-    }));
-    if (i % 100 === 50 && out.length < lines - 2) out.push(JSON.stringify({ notificationId: `R-${i}`, kind: 'CERTIFICATE_REVOKED', previousSerial: serial, filedOn }));
+    });
+    if (i % 100 === 50 && notifications.length < lines - 2) notifications.push({ notificationId: `R-${i}`, kind: 'CERTIFICATE_REVOKED', previousSerial: serial, filedOn });
+  }
+  // Signed in the thread pool, a thousand at a time: an RSA signature takes a millisecond or so.
+  const out: string[] = [];
+  for (let i = 0; i < notifications.length; i += 1000) {
+    const chunk = notifications.slice(i, i + 1000);
+    const signatures = await Promise.all(chunk.map((n) => signJlisNotificationAsync(n, key)));
+    chunk.forEach((n, j) => out.push(JSON.stringify({ ...n, signature: signatures[j] })));
   }
   out.push('{not json', JSON.stringify({ notificationId: 'J-BAD', kind: 'CERTIFICATE_RENEWED', previousSerial: 'C0', filedOn: '2026-03-18' }));
   writeFileSync(path, `${out.join('\n')}\n`);
@@ -63,7 +75,7 @@ function importFile(file: string, gatewayUrl: string): Promise<{ seconds: number
  */
 export async function jlisIngestBench(subgraphs: BenchSubgraphs, opts: { holders: number; lines: number; databaseUrl?: string }) {
   const file = join(mkdtempSync(join(tmpdir(), 'renkei-bench-jlis-')), 'feed.jsonl');
-  writeJlisFile(file, opts.holders, opts.lines);
+  await writeJlisFile(file, opts.holders, opts.lines);
   const counts = async () => {
     if (!opts.databaseUrl) return null;
     const sql = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });

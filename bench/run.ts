@@ -19,7 +19,7 @@ import { CARD_HOLDERS, holderCardBench } from './holder-card.js';
 import { jlisIngestBench } from './jlis-ingest.js';
 import { multiCoreBench } from './multi-core.js';
 import { benchDatabase } from './support/data.js';
-import { productionSettings } from './support/production.js';
+import { jlisFeedKeyFiles, productionSettings } from './support/production.js';
 import { stopAll } from './support/processes.js';
 import { machine } from './support/report.js';
 import { startBenchSubgraphs, startOurGateway } from './support/stack.js';
@@ -46,7 +46,7 @@ async function main() {
   const keysDir = mkdtempSync(join(tmpdir(), 'renkei-bench-'));
   const production = db.kind === 'postgres' && process.env.BENCH_PRODUCTION !== '0' ? await productionSettings(keysDir) : null;
   // Every process started from here inherits the run's environment.
-  Object.assign(process.env, production?.env ?? { NODE_ENV: 'test' });
+  Object.assign(process.env, production?.env ?? { NODE_ENV: 'test', ...jlisFeedKeyFiles(keysDir) });
   try {
     const bulk = Math.max(CARD_HOLDERS, run.has('jlis-ingest') ? jlisLines : 0);
     console.log(

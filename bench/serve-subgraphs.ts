@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { loadTrustStore } from '../lib/certificates/trust-config.js';
+import { loadJlisFeedKeys } from '../lib/certificates/jlis-feed.js';
 import { clockFromConfig } from '../lib/clock.js';
 import { parseConfig } from '../lib/config.js';
 import { openSqlClient, QueryCounter } from '../lib/db/database.js';
@@ -25,6 +26,7 @@ if (values.prepare) await prepareBenchData(client, Number(values.bulk));
 
 const gatewayUrl = cfg.GATEWAY_URL ?? '';
 const trust = await loadTrustStore(cfg);
+const jlisFeedKeys = loadJlisFeedKeys(cfg);
 const counters: Record<string, QueryCounter> = {};
 const urls: Record<string, string> = {};
 const running: RunningService[] = [];
@@ -33,7 +35,7 @@ for (const name of values.names!.split(',').filter(Boolean)) {
   if (!definition) throw new Error(`no subgraph named ${name}`);
   counters[name] = new QueryCounter();
   const db = client.drizzle(counters[name]);
-  const deps = subgraphDeps(cfg, { db, clock: clockFromConfig(cfg.APP_NOW), trust, graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }) });
+  const deps = subgraphDeps(cfg, { db, clock: clockFromConfig(cfg.APP_NOW), trust, jlisFeedKeys, graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }) });
   const service = await startSubgraph(definition as never, { deps, port: 0 });
   running.push(service);
   urls[name] = service.url;

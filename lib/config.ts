@@ -92,6 +92,11 @@ const ConfigSchema = z
     AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
     /** PEM bundle of the J-LIS certification authorities; development trusts its own dev CA under DATA_DIR. */
     JLIS_TRUST_ANCHORS_FILE: z.string().optional(),
+    /**
+     * PEM file of the J-LIS feed's public keys (one or more PUBLIC KEY blocks, RSA 2048–4096 or Ed25519) whose signature a J-LIS notification must
+     * carry; development also trusts its dev key under DATA_DIR (`npm run dev:jlis-sign`).
+     */
+    JLIS_FEED_PUBLIC_KEYS_FILE: z.string().optional(),
     /** Where subgraphs and workers reach the gateway; defaults to this machine's gateway port. */
     GATEWAY_URL: z.string().url().optional(),
     /** The gateway's private JWK (JSON) for its per-subgraph tokens; subgraphs get the public one. */
@@ -208,6 +213,9 @@ const ConfigSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.JLIS_TRUST_ANCHORS_FILE) {
       ctx.addIssue({ code: 'custom', path: ['JLIS_TRUST_ANCHORS_FILE'], message: 'production needs the J-LIS trust anchors; the dev CA is refused' });
+    }
+    if (c.NODE_ENV === 'production' && !c.JLIS_FEED_PUBLIC_KEYS_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['JLIS_FEED_PUBLIC_KEYS_FILE'], message: "production needs the J-LIS feed's public keys; the dev key is refused" });
     }
     if (c.NODE_ENV === 'production' && !c.METRICS_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'production needs a scrape token for /metrics, which is served on the same port as the API' });

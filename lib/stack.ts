@@ -15,7 +15,9 @@ import { IDEMPOTENCY_MIGRATIONS } from './idempotency/migrations.js';
 import { createGatewayTokenSigner } from './identity/gateway-token.js';
 import { subgraphDeps } from './subgraph-deps.js';
 import { createGraphClient, sendsTrustedDocuments } from './graph-client.js';
+import type { KeyObject } from 'node:crypto';
 import { loadTrustStore } from './certificates/trust-config.js';
+import { loadJlisFeedKeys } from './certificates/jlis-feed.js';
 import type { TrustStore } from './certificates/verify.js';
 import { startSubgraph, type RunningService } from './subgraph-server.js';
 
@@ -68,11 +70,14 @@ export async function startStack(opts: {
   engine?: 'apollo' | 'hive';
   /** Overrides the configured J-LIS trust anchors (tests use a CA of their own). */
   trust?: TrustStore;
+  /** Overrides the configured J-LIS feed keys (tests sign with a key of their own). */
+  jlisFeedKeys?: readonly KeyObject[];
 }): Promise<Stack> {
   const { client, clock, config } = opts;
   const verify = createTokenVerifier(config);
   const sign = await createGatewayTokenSigner(config);
   const trust = opts.trust ?? (await loadTrustStore(config));
+  const jlisFeedKeys = opts.jlisFeedKeys ?? loadJlisFeedKeys(config);
   // Subgraphs start before the gateway; the URL is read when a nested request is made.
   let gatewayUrl = config.GATEWAY_URL ?? '';
   const graph = createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(config) });
@@ -85,7 +90,7 @@ export async function startStack(opts: {
     const bySubgraph = {} as Record<keyof SubgraphUrls, RunningService>;
     const serve = async (d: (typeof SUBGRAPH_DEFINITIONS)[number], port: number) => {
       const service = await startSubgraph(d as never, {
-        deps: subgraphDeps(config, { db: dbs[d.name], clock, trust, graph }),
+        deps: subgraphDeps(config, { db: dbs[d.name], clock, trust, jlisFeedKeys, graph }),
         port,
         host: config.HOST,
       });

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
+import type { KeyObject } from 'node:crypto';
 import type { TrustStore } from './certificates/verify.js';
 import type { GraphClient } from './graph-client.js';
 import { httpSettings } from './http-server.js';
@@ -10,7 +11,7 @@ import { createSubgraphScope } from './identity/subgraph-scope.js';
 import type { SubgraphDeps } from './subgraph-server.js';
 
 /** What every subgraph process needs from its configuration, built the same way wherever a subgraph is started. */
-export function subgraphDeps(cfg: Config, io: { db: Db; clock: Clock; trust: TrustStore; graph: GraphClient }): SubgraphDeps {
+export function subgraphDeps(cfg: Config, io: { db: Db; clock: Clock; trust: TrustStore; jlisFeedKeys: readonly KeyObject[]; graph: GraphClient }): SubgraphDeps {
   return {
     ...io,
     gatewayKeys: cfg,

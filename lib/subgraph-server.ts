@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { sql } from 'drizzle-orm';
@@ -50,6 +51,8 @@ export interface SubgraphDeps {
   /** What the subgraphs vouch for to each other within a request (a holder's prefecture, a consent's holder). */
   scope: SubgraphScope;
   trust: TrustStore;
+  /** The J-LIS feed's public keys (JLIS_FEED_PUBLIC_KEYS_FILE): a notification must carry a signature by one of them. */
+  jlisFeedKeys: readonly KeyObject[];
   /** The gateway, for the steps of a procedure that read another subgraph's data. */
   graph: GraphClient;
   serviceToken: () => Promise<string>;

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { clockFromConfig } from '../lib/clock.js';
 import { loadTrustStore } from '../lib/certificates/trust-config.js';
+import { loadJlisFeedKeys } from '../lib/certificates/jlis-feed.js';
 import { config } from '../lib/config.js';
 import { openPostgres } from '../lib/db/database.js';
 import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
@@ -25,7 +26,7 @@ await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, `renkei-${definition.name}`);
 const client = await openPostgres(cfg.DATABASE_URL, { preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
 const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
 const service = await startSubgraph(definition as never, {
-  deps: subgraphDeps(cfg, { db: client.drizzle(), clock: clockFromConfig(cfg.APP_NOW), trust: await loadTrustStore(cfg), graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }) }),
+  deps: subgraphDeps(cfg, { db: client.drizzle(), clock: clockFromConfig(cfg.APP_NOW), trust: await loadTrustStore(cfg), jlisFeedKeys: loadJlisFeedKeys(cfg), graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }) }),
   port: Number(values.port ?? 0),
   host: cfg.HOST,
 });

@@ -11,7 +11,7 @@ function productionEnv(): Record<string, string> {
   const jwk = () => JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }));
   return {
     NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', JWT_JWKS_URL: 'https://idp.example.jp/jwks', JLIS_TRUST_ANCHORS_FILE: '/dev/null',
-    METRICS_TOKEN: 'm'.repeat(32), GATEWAY_SIGNING_JWK: jwk(), GATEWAY_VERIFY_JWK: jwk(), SERVICE_SIGNING_JWK: jwk(), SUBGRAPH_SCOPE_KEY: 's'.repeat(32),
+    JLIS_FEED_PUBLIC_KEYS_FILE: '/dev/null', METRICS_TOKEN: 'm'.repeat(32), GATEWAY_SIGNING_JWK: jwk(), GATEWAY_VERIFY_JWK: jwk(), SERVICE_SIGNING_JWK: jwk(), SUBGRAPH_SCOPE_KEY: 's'.repeat(32),
     AUDIT_LOG_KEY: 'a'.repeat(48),
   };
 }
@@ -45,6 +45,7 @@ describe('configuration is parsed once and a bad value names its variable', () =
     expect(message).toMatch(/JWT_JWKS_URL/);
     expect(message).toMatch(/DATABASE_URL/);
     expect(message).toMatch(/METRICS_TOKEN/);
+    expect(message).toMatch(/JLIS_FEED_PUBLIC_KEYS_FILE: production needs the J-LIS feed's public keys/);
   });
   it('a scrape token is 32–256 visible characters', () => {
     expect(() => parseConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
@@ -142,5 +143,28 @@ describe('configuration is parsed once and a bad value names its variable', () =
     expect(runtimeRole(parseConfig({ DATABASE_URL: 'postgres://renkei_app@db/renkei' }))).toBeNull();
     expect(runtimeRole(parseConfig({ DATABASE_URL: 'postgres://a@db/r', DATABASE_OWNER_URL: 'postgres://a@db/r' }))).toBeNull();
     expect(runtimeRole(parseConfig({ DATABASE_RUNTIME_ROLE: 'renkei_runtime' }))).toBe('renkei_runtime');
+  });
+});
+
+describe("the J-LIS feed's keys (issue 15.7)", () => {
+  it('security: the configured keys are trusted, the dev key only outside production; a key neither RSA of 2048 bits or more nor Ed25519 is refused', async () => {
+    const { createJlisFeedKey, loadJlisFeedKeys, devJlisFeedKeyPaths } = await import('../lib/certificates/jlis-feed.js');
+    const { mkdtempSync, writeFileSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'renkei-jlis-keys-'));
+    const file = join(dir, 'feed.pem');
+    const ed25519 = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    writeFileSync(file, createJlisFeedKey().publicKeyPem + ed25519);
+    expect(loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toHaveLength(2);
+    expect(existsSync(devJlisFeedKeyPaths(dir).key)).toBe(false);
+    expect(loadJlisFeedKeys({ NODE_ENV: 'development', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toHaveLength(3);
+    expect(existsSync(devJlisFeedKeyPaths(dir).key)).toBe(true);
+    writeFileSync(file, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(/RSA public key of 2048–4096 bits or an Ed25519/);
+    writeFileSync(file, generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(/2048–4096 bits/);
+    writeFileSync(file, '');
+    expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(/JLIS_FEED_PUBLIC_KEYS_FILE/);
   });
 });

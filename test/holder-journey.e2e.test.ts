@@ -9,6 +9,7 @@ import { processHonsekiRequests } from '../workers/honseki-worker.js';
 import { certFor } from './support/certificates.js';
 import { signedConsent } from './support/consent.js';
 import { gql, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
+import { signed } from './support/jlis.js';
 
 const op = (f: string) => readFileSync(new URL(`../schema/operations/${f}.graphql`, import.meta.url), 'utf8');
 const supervisor: Caller = { role: 'SUPERVISOR', prefecture: '14', purpose: 'COUNTER_PROCEDURE' };
@@ -60,11 +61,11 @@ describe('one holder through every procedure of the notice, through the gateway'
 
     // The holder moves; the municipality issues a new certificate and J-LIS notifies (R-ONE-5).
     const ingest = await gql(graph.gatewayUrl, feed, op('IngestJlisNotifications'), {
-      input: [{
+      input: [signed({
         notificationId: 'JOURNEY-1', kind: 'CERTIFICATE_RENEWED', previousSerial: cert.serial, serial: 'ABCDEF01',
         notBefore: '2026-04-01T09:00:00+09:00', notAfter: '2031-04-01T00:00:00+09:00', name: person.name,
         address: '神奈川県川崎市川崎区宮本町1', birthDate: person.birthDate, filedOn: '2026-04-01',
-      }],
+      })],
     });
     expect(ingest.data.ingestJlisNotifications.results).toEqual([{ notificationId: 'JOURNEY-1', outcome: 'SCHEDULED', reason: null }]);
     expect((await card(id)).address).toBe(person.address);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, japanDate } from '../lib/japan-date.js';
+import { gql, startTestGraph, TEST_NOW, type Caller, type TestGraph } from './support/graph.js';
 import { registerHolder } from './support/holders.js';
 
 /**
@@ -27,12 +28,17 @@ afterAll(async () => {
 const urlOf = (engine: (typeof ENGINES)[number]) => (engine === 'hive' ? graph.gatewayUrl : graph.oracleUrl);
 let ref = 0;
 /** A J-LIS renewal's item as the consent subgraph schedules it: filed yesterday, due today, so applied at once. */
-const renewal = async (engine: (typeof ENGINES)[number], holderId: string, item: string, newValue: string) =>
-  (
+const renewal = async (engine: (typeof ENGINES)[number], holderId: string, item: string, newValue: string) => {
+  const today = japanDate(graph.clock.now());
+  return (
     await gql(urlOf(engine), service, SCHEDULE, {
-      input: [{ holderId, item, newValue, source: 'ADDRESS_ONE_STOP', sourceRef: `J-alt-${engine}-${++ref}`, filedOn: '2026-03-30', effectiveOn: '2026-04-01' }],
+      input: [{ holderId, item, newValue, source: 'ADDRESS_ONE_STOP', sourceRef: `J-alt-${engine}-${++ref}`, filedOn: addDays(today, -1), effectiveOn: today }],
     })
   ).data.scheduleRecordImports.results[0];
+};
+/** Days pass after a hand change, so that a filing comes after it (R-IMP-2: one filed before it is superseded). */
+const daysLater = (days: number) => graph.clock.set(new Date(graph.clock.now().getTime() + days * 86_400_000).toISOString());
+afterEach(() => graph.clock.set(TEST_NOW));
 const record = async (id: string) => (await gql(graph.gatewayUrl, admin, `{holder(id:"${id}"){name address}}`)).data.holder;
 
 describe('R-CHAR-1: an import that differs only by 代替文字 is NO_CHANGE', () => {
@@ -60,6 +66,7 @@ describe('R-CHAR-1 and R-IMP-2: a failed import resolved by hand is not failed a
     });
     expect(resolved.data.registerRecordChange.userErrors).toEqual([]);
 
+    daysLater(2);
     const next = await renewal(engine, id, 'ADDRESS', long);
     expect(next).toMatchObject({ outcome: 'NO_CHANGE', recordImport: null });
     expect((await record(id)).address).toBe('東京都調布市小島町2-35-1-1203');
@@ -72,6 +79,7 @@ describe('R-CHAR-1 and R-IMP-2: a failed import resolved by hand is not failed a
     const long = `東京都調布市小島町二丁目三十五番一号${'調布ハイツ南棟'.repeat(8)}`;
     const failed = await renewal('hive', id, 'ADDRESS', long);
     await gql(graph.gatewayUrl, clerk, REGISTER_CHANGE, { input: { holderId: id, item: 'ADDRESS', value: '東京都調布市小島町2-35-1-S1203', resolvesImportId: failed.recordImport.id } });
+    daysLater(2);
     expect((await renewal('hive', id, 'ADDRESS', '東京都府中市宮西町2-24')).outcome).toBe('APPLIED');
     expect((await renewal('hive', id, 'ADDRESS', long)).recordImport.failureReason).toBe('ADDRESS_TOO_LONG');
   });

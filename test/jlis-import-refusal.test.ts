@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GraphRefusedError, type GraphClient, type GraphResult } from '../lib/graph-client.js';
 import { importJlisFile } from '../workers/jlis-import.js';
+import { signed } from './support/jlis.js';
 
 const file = join(mkdtempSync(join(tmpdir(), 'renkei-jlis-refusal-')), 'feed.jsonl');
-writeFileSync(file, `${JSON.stringify({ notificationId: 'J-1', kind: 'CERTIFICATE_REVOKED', previousSerial: 'C1', filedOn: '2026-03-18' })}\n`);
+writeFileSync(file, `${JSON.stringify(signed({ notificationId: 'J-1', kind: 'CERTIFICATE_REVOKED', previousSerial: 'C1', filedOn: '2026-03-18' }))}\n`);
 
 /** A gateway that answers each batch with the next of `answers`, counting the batches sent. */
 function answering(...answers: GraphResult<unknown>[]): GraphClient & { sent: number } {
@@ -38,4 +39,11 @@ describe('jlis:import when the gateway answers errors', () => {
     await expect(run(graph)).resolves.toMatchObject({ sent: 1, outcomes: { NO_CHANGE: 1 } });
     expect(graph.sent).toBe(3);
   }, 10_000);
+
+  it('a batch the graph refuses (a line J-LIS did not sign) stops the import, naming the line of the file', async () => {
+    const graph = answering({ data: { ingestJlisNotifications: { results: [], userErrors: [{ code: 'JLIS_SIGNATURE_INVALID', message: '1件目の通知の署名（signature）を…', field: ['input', '0', 'signature'] }] } } });
+    const failure = (await run(graph).catch((e: unknown) => e)) as Error;
+    expect(failure.message).toMatch(/^the batch was refused \(line 1\): JLIS_SIGNATURE_INVALID /);
+    expect(graph.sent).toBe(1);
+  });
 });

@@ -1,7 +1,10 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
+import { signedJlisLine } from '../lib/certificates/jlis-feed.js';
+import { demoSerial as serial, renewal, signed } from './support/jlis.js';
 
 const INGEST = readFileSync(new URL('../schema/operations/IngestJlisNotifications.graphql', import.meta.url), 'utf8');
 const STATE = `query($id: ID!) { holder(id: $id) { name address birthDate signatureCertificate { status }
@@ -21,11 +24,6 @@ afterAll(async () => {
 
 const ingest = async (input: object[]) => (await gql(graph.gatewayUrl, feed, INGEST, { input })).data.ingestJlisNotifications;
 const state = async (n: number) => (await gql(graph.gatewayUrl, admin, STATE, { id: demoId(n) })).data.holder;
-const serial = (n: number) => `DE00${String(n).padStart(4, '0')}`;
-const renewal = (id: string, n: number, over: object = {}) => ({
-  notificationId: id, kind: 'CERTIFICATE_RENEWED', previousSerial: serial(n), serial: `AB${id.replace(/\D/g, '').padStart(6, '0')}`,
-  notBefore: '2026-03-30T00:00:00+09:00', notAfter: '2031-03-30T00:00:00+09:00', filedOn: '2026-03-30', ...over,
-});
 const outcomes = (r: { results: { outcome: string; reason: string | null }[] }) => r.results.map((x) => [x.outcome, x.reason]);
 
 describe('R-ONE-5: consented items that differ are scheduled two days after filing', () => {
@@ -50,7 +48,7 @@ describe('R-ONE-5: consented items that differ are scheduled two days after fili
   });
 
   it('R-CERT-2: a revoked M1 certificate shows REVOKED once J-LIS reports it', async () => {
-    const r = await ingest([{ notificationId: 'J-000005', kind: 'CERTIFICATE_REVOKED', previousSerial: serial(7), filedOn: '2026-03-31' }]);
+    const r = await ingest([signed({ notificationId: 'J-000005', kind: 'CERTIFICATE_REVOKED', previousSerial: serial(7), filedOn: '2026-03-31' })]);
     // Holder 7 did M1 only, no consent: nothing follows the serial, but the M1 record learns of the revocation.
     expect(outcomes(r)).toEqual([['SKIPPED', 'NO_CONSENT_FOR_CERTIFICATE']]);
     expect((await state(7)).signatureCertificate.status).toBe('REVOKED');
@@ -84,7 +82,7 @@ describe('R-ONE-6: when no automatic change happens', () => {
 
   it('R-ELIG-3: a revocation leaves the consent waiting for the new certificate; the renewal that follows resumes it', async () => {
     // Holder 4's consent follows AB000003 since the renewal J-000003 above.
-    const revoked = await ingest([{ notificationId: 'J-000020', kind: 'CERTIFICATE_REVOKED', previousSerial: 'AB000003', filedOn: '2026-03-31' }]);
+    const revoked = await ingest([signed({ notificationId: 'J-000020', kind: 'CERTIFICATE_REVOKED', previousSerial: 'AB000003', filedOn: '2026-03-31' })]);
     expect(outcomes(revoked)).toEqual([['NO_CHANGE', 'CERTIFICATE_REVOKED_AWAITING_NEW']]);
     const waiting = await state(4);
     expect(waiting.eligibility.addressOneStop.reasons.map((x: { code: string }) => x.code)).toEqual(['SIGNATURE_CERTIFICATE_REVOKED_AWAITING_NEW']);
@@ -125,5 +123,49 @@ describe('R-ONE-7: every notification exactly once', () => {
   it('only the J-LIS feed ingests', async () => {
     const r = await gql(graph.gatewayUrl, admin, INGEST, { input: [renewal('J-000050', 1)] });
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('R-ONE-5: only notifications J-LIS signed are taken (issue 15.7)', () => {
+  // A key of J-LIS's kind that the system does not trust.
+  const untrusted = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const refusal = async (input: object[]): Promise<{ results: unknown[]; errors: string[][] }> => {
+    const r = await ingest(input);
+    return { results: r.results, errors: r.userErrors.map((e: { code: string; field: string[]; message: string }) => [e.code, e.field.join('.'), e.message] as string[]) };
+  };
+
+  it('R-ONE-5: a line signed by a key the system does not trust, a tampered line and a line without signature refuse the batch, naming each; nothing is scheduled', async () => {
+    // Holder 12's consent follows AB000002 since J-000002 above.
+    const good = renewal('J-000060', 12, { previousSerial: 'AB000002', address: '大阪府大阪市西区1-1-1' });
+    const foreign = signedJlisLine({ ...renewal('J-000061', 1, { address: '東京都港区六本木9-9-9' }), signature: undefined }, untrusted);
+    const tampered = { ...renewal('J-000062', 4, { address: '東京都世田谷区1-1-1' }), address: '東京都世田谷区9-9-9' };
+    const { signature: _s, ...unsigned } = renewal('J-000063', 1, { name: '山田 花子' });
+    const r = await refusal([good, foreign, tampered, unsigned]);
+    expect(r.results).toEqual([]);
+    expect(r.errors.map(([code, field]) => [code, field])).toEqual([
+      ['JLIS_SIGNATURE_INVALID', 'input.1.signature'],
+      ['JLIS_SIGNATURE_INVALID', 'input.2.signature'],
+      ['JLIS_SIGNATURE_INVALID', 'input.3.signature'],
+    ]);
+    expect(r.errors[0]![2]).toBe(
+      '2件目の通知の署名（signature）を、信頼する地方公共団体情報システム機構（J-LIS）の鍵で検証できません（内容の改ざん、または信頼していない鍵による署名）。このバッチは処理していません。',
+    );
+    expect(r.errors[2]![2]).toBe('4件目の通知に地方公共団体情報システム機構（J-LIS）の署名（signature）がありません。このバッチは処理していません。');
+    // Nothing of the batch was recorded or scheduled: the good line alone is new, and the record is as it was.
+    const s1 = await state(1);
+    expect(s1.recordImports.some((i: { newValue: string }) => i.newValue === '東京都港区六本木9-9-9' || i.newValue === '山田 花子')).toBe(false);
+    expect((await state(4)).recordImports.some((i: { newValue: string }) => i.newValue.startsWith('東京都世田谷区9'))).toBe(false);
+    expect(outcomes(await ingest([good]))).toEqual([['SCHEDULED', null]]);
+  });
+
+  it('R-ONE-5: a signature over other fields, or a signature of another line, does not verify', async () => {
+    const a = renewal('J-000064', 12, { address: '大阪府大阪市西区2-2-2' });
+    const b = renewal('J-000065', 12, { address: '大阪府大阪市西区3-3-3' });
+    const r = await refusal([{ ...a, signature: b.signature }, { ...b, filedOn: '2026-03-31' }, { ...a, signature: 'not base64' }]);
+    expect(r.errors.map(([code, field]) => [code, field])).toEqual([
+      ['JLIS_SIGNATURE_INVALID', 'input.0.signature'],
+      ['JLIS_SIGNATURE_INVALID', 'input.1.signature'],
+      ['JLIS_SIGNATURE_INVALID', 'input.2.signature'],
+    ]);
   });
 });

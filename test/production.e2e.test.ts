@@ -58,7 +58,7 @@ describe.skipIf(testDbKind !== 'postgres')('as deployed, NODE_ENV=production', (
 
   it('R-ONE-5: a J-LIS file reaches the driver record through the nested step, every document sent by its id', async () => {
     const file = join(dir, 'feed.jsonl');
-    writeJlisFile(file, HOLDERS, 30);
+    await writeJlisFile(file, HOLDERS, 30, settings.env.BENCH_JLIS_FEED_KEY_FILE);
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/jlis-import.ts', file], { env: { ...process.env, ...env, LOG_LEVEL: 'error' } });
     const summary = JSON.parse(stdout.split('\n').find((l) => l.startsWith('{"summary"'))!).summary as { sent: number; outcomes: Record<string, number> };
     expect(summary.sent).toBe(28);

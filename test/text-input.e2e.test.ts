@@ -194,7 +194,7 @@ describe('security: dates outside 1900-01-01…2199-12-31 are refused, never a 5
 
   it('security: a birth date after today is refused by registerHolder and registerRecordChange (userErrors in Japanese)', async () => {
     const r = await gql(graph.gatewayUrl, supervisor, REGISTER, { input: holder({ birthDate: '2026-04-02' }) });
-    expect(r.data.registerHolder.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'birthDate'], message: 'birthDate: 生年月日が1900-01-01から本日までの正しい日付ではありません' }]);
+    expect(r.data.registerHolder.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'birthDate'], message: 'birthDate: 生年月日が1900-01-01から本日までの正しい日付ではありません。' }]);
     const c = await gql(graph.gatewayUrl, clerk, CHANGE, { input: { holderId: demoId(1), item: 'BIRTH_DATE', value: '2199-12-31' } });
     expect(c.data.registerRecordChange.userErrors.map((e: { field: string[] }) => e.field)).toEqual([['input', 'value']]);
     // An import of one (J-LIS, a certificate) fails with its reason instead of reaching the database.
@@ -213,13 +213,13 @@ describe('R-IMP-1: 氏名 and 本籍 have maxima the record can hold; every text
     const before = await rowCounts();
     const over = await gql(graph.gatewayUrl, supervisor, REGISTER, { input: holder({ name: kana(MAX_NAME + 1), honseki: kana(MAX_HONSEKI + 1) }) });
     expect(over.data.registerHolder.userErrors).toEqual([
-      { code: 'INVALID_INPUT', field: ['input', 'name'], message: `name: 氏名の文字数（${MAX_NAME + 1}文字）が運転者管理システムで管理可能な文字数（${MAX_NAME}文字）を超えています` },
-      { code: 'INVALID_INPUT', field: ['input', 'honseki'], message: `honseki: 本籍の文字数（${MAX_HONSEKI + 1}文字）が運転者管理システムで管理可能な文字数（${MAX_HONSEKI}文字）を超えています` },
+      { code: 'INVALID_INPUT', field: ['input', 'name'], message: `name: 氏名が運転者管理システムに記録できる長さ（最大${MAX_NAME}文字）を超えています（${MAX_NAME + 1}文字）。` },
+      { code: 'INVALID_INPUT', field: ['input', 'honseki'], message: `honseki: 本籍が運転者管理システムに記録できる長さ（最大${MAX_HONSEKI}文字）を超えています（${MAX_HONSEKI + 1}文字）。` },
     ]);
     expect(await rowCounts()).toBe(before);
     // A character neither in JIS X 0208 nor registrable as an external character is refused too; 髙 is registrable.
     const unheld = await gql(graph.gatewayUrl, supervisor, REGISTER, { input: holder({ name: '①橋 一郎' }) });
-    expect(unheld.data.registerHolder.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'name'], message: 'name: 氏名の1文字目に運転者管理システムで管理できない文字（JIS X 0208にも外字として登録できる文字にもない文字）があります' }]);
+    expect(unheld.data.registerHolder.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'name'], message: 'name: 氏名の1文字目「①」（U+2460）はJIS X 0208になく、外字として登録できる文字でもないため、運転者管理システムに記録できません。' }]);
     const original = await gql(graph.gatewayUrl, supervisor, REGISTER, { input: holder({ name: '髙橋 一郎' }) });
     expect(original.data.registerHolder.userErrors).toEqual([]);
     expect(original.data.registerHolder.holder.name).toBe('髙橋 一郎');
@@ -232,7 +232,7 @@ describe('R-IMP-1: 氏名 and 本籍 have maxima the record can hold; every text
       expect(ok.data.registerRecordChange.holder[column]).toBe(kana(max));
       const over = await gql(graph.gatewayUrl, clerk, CHANGE, { input: { holderId: demoId(6), item, value: `${kana(max)}い` } });
       expect(over.data.registerRecordChange.userErrors).toEqual([
-        { code: 'INVALID_INPUT', field: ['input', 'value'], message: `value: ${item === 'NAME' ? '氏名' : '本籍'}の文字数（${max + 1}文字）が運転者管理システムで管理可能な文字数（${max}文字）を超えています` },
+        { code: 'INVALID_INPUT', field: ['input', 'value'], message: `value: ${item === 'NAME' ? '氏名' : '本籍'}が運転者管理システムに記録できる長さ（最大${max}文字）を超えています（${max + 1}文字）。` },
       ]);
     }
   });
@@ -249,8 +249,8 @@ describe('R-IMP-1: 氏名 and 本籍 have maxima the record can hold; every text
       })
     ).data.scheduleRecordImports;
     expect(s.results.map((r: { outcome: string; recordImport: { failureReason: string | null; failureMessage: string | null } }) => [r.outcome, r.recordImport.failureReason, r.recordImport.failureMessage])).toEqual([
-      ['FAILED', 'NAME_TOO_LONG', `氏名の文字数（${MAX_NAME + 1}文字）が運転者管理システムで管理可能な文字数（${MAX_NAME}文字）を超えています`],
-      ['FAILED', 'HONSEKI_TOO_LONG', `本籍の文字数（${MAX_HONSEKI + 1}文字）が運転者管理システムで管理可能な文字数（${MAX_HONSEKI}文字）を超えています`],
+      ['FAILED', 'NAME_TOO_LONG', `氏名が運転者管理システムに記録できる長さ（最大${MAX_NAME}文字）を超えています（${MAX_NAME + 1}文字）。`],
+      ['FAILED', 'HONSEKI_TOO_LONG', `本籍が運転者管理システムに記録できる長さ（最大${MAX_HONSEKI}文字）を超えています（${MAX_HONSEKI + 1}文字）。`],
       ['APPLIED', null, null],
     ]);
     // The counter finds the same text through 取込状況検索.
@@ -258,7 +258,7 @@ describe('R-IMP-1: 氏名 and 本籍 have maxima the record can hold; every text
     const messages = search.data.recordImports.edges.map((e: { node: { failureReason: string; failureMessage: string } }) => e.node);
     expect(messages).toContainEqual({ failureReason: 'NAME_TOO_LONG', failureMessage: expect.stringContaining(`（${MAX_NAME + 1}文字）`) });
     // Imports failed before messages were stored (the demo's) get one from their code.
-    expect(messages).toContainEqual({ failureReason: 'ADDRESS_TOO_LONG', failureMessage: expect.stringMatching(/^住所の文字数（\d+文字）が運転者管理システムで管理可能な文字数（60文字）を超えています$/) });
+    expect(messages).toContainEqual({ failureReason: 'ADDRESS_TOO_LONG', failureMessage: expect.stringMatching(/^住所が運転者管理システムに記録できる長さ（最大60文字）を超えています（\d+文字）。$/) });
     for (const m of messages) expect(m.failureMessage).not.toContain('渡辺');
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JLIS_SIGNATURE_RE } from '../lib/certificates/jlis-feed.js';
 import { EARLIEST_DATE, isDateInRange, LATEST_DATE } from '../lib/japan-date.js';
 import { EXTERNAL_ID_RE, SERIAL_RE } from '../lib/graphql/input.js';
 import { isDateTimeInRange } from '../lib/graphql/scalars.js';
@@ -14,6 +15,8 @@ const isoDate = z.string().refine(isDateInRange, `must be YYYY-MM-DD from ${EARL
 const text = (max: number) =>
   z.string().min(1).max(max).refine((s) => !hasForbiddenCharacter(s), 'must not hold control characters, bidirectional formatting characters or unpaired surrogates');
 const serial = z.string().regex(SERIAL_RE, 'must be a hexadecimal serial number');
+/** J-LIS's signature of the line, base64; passed on as it is, checked by the graph (a missing one is a bad line). */
+const signature = z.string().regex(JLIS_SIGNATURE_RE, "must be J-LIS's signature in base64");
 
 export const JlisLine = z.discriminatedUnion('kind', [
   z.object({
@@ -27,12 +30,14 @@ export const JlisLine = z.discriminatedUnion('kind', [
     address: text(1000).optional(),
     birthDate: isoDate.optional(),
     filedOn: isoDate,
+    signature,
   }),
   z.object({
     notificationId: z.string().regex(EXTERNAL_ID_RE),
     kind: z.literal('CERTIFICATE_REVOKED'),
     previousSerial: serial,
     filedOn: isoDate,
+    signature,
   }),
 ]);
 export type JlisLine = z.infer<typeof JlisLine>;

@@ -59,7 +59,7 @@ export async function importJlisFile(opts: {
   let bytesRead = 0;
   stream.on('data', (chunk) => (bytesRead += Buffer.byteLength(chunk as string)));
 
-  const send = async (input: JlisLine[]) => {
+  const send = async (input: JlisLine[], lineNumbers: number[]) => {
     for (let attempt = 0; ; attempt++) {
       try {
         const r = await opts.graph.request(IngestJlisNotificationsDocument, { input }, await opts.headers());
@@ -70,7 +70,13 @@ export async function importJlisFile(opts: {
           if (codes.length > 0 && codes.every((c) => !TRANSIENT_CODES.has(c))) throw new GraphRefusedError(codes);
           throw new GraphUnavailableError(codes[0] ?? 'no answer');
         }
-        if (payload.userErrors.length > 0) throw new Error(`the batch was refused: ${payload.userErrors[0]!.message}`);
+        if (payload.userErrors.length > 0) {
+          // The graph names a notification by its place in the batch; the operator needs its line in the file.
+          const at = (e: { field?: readonly string[] | null }) => lineNumbers[Number(e.field?.[1])];
+          const lines = [...new Set(payload.userErrors.map(at).filter((n): n is number => n !== undefined))];
+          const where = lines.length > 0 ? ` (line ${lines.slice(0, 20).join(', ')}${lines.length > 20 ? ', …' : ''})` : '';
+          throw new Error(`the batch was refused${where}: ${payload.userErrors[0]!.code} ${payload.userErrors[0]!.message}`);
+        }
         for (const res of payload.results) {
           summary.outcomes[res.outcome] = (summary.outcomes[res.outcome] ?? 0) + 1;
           if (res.reason) summary.reasons[res.reason] = (summary.reasons[res.reason] ?? 0) + 1;
@@ -87,17 +93,19 @@ export async function importJlisFile(opts: {
 
   // Each lane: the lines not yet sent and the batch in flight. Reading waits for a lane's batch in flight before
   // sending its next one, which keeps at most one batch per lane in flight and the file's memory bounded.
-  const lane = Array.from({ length: lanes.count }, () => ({ pending: [] as JlisLine[], pendingBytes: 0, inFlight: null as Promise<void> | null }));
+  const lane = Array.from({ length: lanes.count }, () => ({ pending: [] as JlisLine[], lineNumbers: [] as number[], pendingBytes: 0, inFlight: null as Promise<void> | null }));
   let failure: unknown = null;
   const dispatch = async (i: number) => {
     const l = lane[i]!;
     if (l.inFlight) await l.inFlight;
     if (failure) throw failure;
     const input = l.pending;
+    const lineNumbers = l.lineNumbers;
     l.pending = [];
+    l.lineNumbers = [];
     l.pendingBytes = 0;
     if (input.length === 0) return;
-    l.inFlight = send(input).then(
+    l.inFlight = send(input, lineNumbers).then(
       () => void (l.inFlight = null),
       (e: unknown) => void ((failure ??= e), (l.inFlight = null)),
     );
@@ -138,6 +146,7 @@ export async function importJlisFile(opts: {
       if (lane[i]!.pending.length > 0 && lane[i]!.pendingBytes + bytes > batchBytes) await dispatch(i);
       if (failure) throw failure;
       lane[i]!.pending.push(parsed.value);
+      lane[i]!.lineNumbers.push(parsed.line);
       lane[i]!.pendingBytes += bytes;
       if (lane[i]!.pending.length >= batchSize) await dispatch(i);
       if (failure) throw failure;

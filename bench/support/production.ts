@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createDevCa } from '../../lib/certificates/dev-ca.js';
+import { createJlisFeedKey } from '../../lib/certificates/jlis-feed.js';
 import { localTlsCertificate } from './local-tls.js';
 
 const ISSUER = 'renkei-bench-idp';
@@ -16,9 +17,22 @@ const AUDIENCE = 'renkei';
  * one, leaves out its development checks): an identity provider whose JWKS is served here over HTTPS (production
  * refuses a JWKS URL in the clear) with a certificate the run's processes trust (NODE_EXTRA_CA_CERTS), the gateway's
  * key pair, the workers' service key, the subgraphs' shared scope key, the access log's signing key, the `/metrics`
- * scrape token, J-LIS trust anchors (a CA of the run's own; nothing in the benchmarks is signed by J-LIS), and the
+ * scrape token, J-LIS trust anchors (a CA of the run's own; no certificate in the benchmarks is signed by J-LIS), the
+ * J-LIS feed's key (its public half trusted, the private one signing the benchmark's J-LIS file), and the
  * tokens the benchmark's clerk, the J-LIS feed and Myna Portal present. `env` goes into every process.
  */
+/**
+ * The J-LIS feed's key for one run, as files in `dir`: the processes trust its public half
+ * (JLIS_FEED_PUBLIC_KEYS_FILE); the benchmark signs its J-LIS file with the private one (BENCH_JLIS_FEED_KEY_FILE).
+ */
+export function jlisFeedKeyFiles(dir: string): { JLIS_FEED_PUBLIC_KEYS_FILE: string; BENCH_JLIS_FEED_KEY_FILE: string } {
+  const feedKey = createJlisFeedKey();
+  const files = { JLIS_FEED_PUBLIC_KEYS_FILE: join(dir, 'jlis-feed-public.pem'), BENCH_JLIS_FEED_KEY_FILE: join(dir, 'jlis-feed-key.pem') };
+  writeFileSync(files.JLIS_FEED_PUBLIC_KEYS_FILE, feedKey.publicKeyPem);
+  writeFileSync(files.BENCH_JLIS_FEED_KEY_FILE, feedKey.privateKeyPem, { mode: 0o600 });
+  return files;
+}
+
 export async function productionSettings(dir: string): Promise<{ env: Record<string, string>; close: () => void }> {
   const idp = await generateKeyPair('ES256', { extractable: true });
   const idpPublic = { ...(await exportJWK(idp.publicKey)), kid: 'bench-idp-1', alg: 'ES256', use: 'sig' };
@@ -50,6 +64,7 @@ export async function productionSettings(dir: string): Promise<{ env: Record<str
       GATEWAY_VERIFY_JWK: JSON.stringify(gateway.public),
       SERVICE_SIGNING_JWK: JSON.stringify(service.private),
       JLIS_TRUST_ANCHORS_FILE: anchors,
+      ...jlisFeedKeyFiles(dir),
       METRICS_TOKEN: randomBytes(32).toString('base64url'),
       SUBGRAPH_SCOPE_KEY: randomBytes(32).toString('base64url'),
       AUDIT_LOG_KEY: randomBytes(32).toString('base64url'),

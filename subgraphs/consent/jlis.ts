@@ -1,4 +1,7 @@
-import { apiError } from '../../lib/errors.js';
+import { apiError, UserErrorException, userError } from '../../lib/errors.js';
+import { checkJlisSignature } from '../../lib/certificates/jlis-feed.js';
+import { createLogger } from '../../lib/log.js';
+import { japanDate } from '../../lib/japan-date.js';
 import { RecordCertificateRevocationsDocument, ScheduleRecordImportsDocument } from '../../lib/generated/operations.js';
 import { GraphUnavailableError, serviceHeaders } from '../../lib/graph-client.js';
 import { InputCheck } from '../../lib/graphql/mutation.js';
@@ -16,27 +19,60 @@ import { decide, renewalOutcome, type Decision, type FollowingConsent, type Jlis
 
 export const MAX_JLIS_BATCH = 1000;
 
+const log = createLogger('subgraph-consent');
+
 export interface JlisResult {
   notificationId: string;
   outcome: 'SCHEDULED' | 'NO_CHANGE' | 'DUPLICATE' | 'SKIPPED';
   reason: string | null;
 }
 
-/** A malformed notification refuses the whole batch, naming it; nothing of the batch is processed. */
-function checkBatch(input: readonly JlisNotification[]): void {
-  const check = new InputCheck().require(input.length > 0 && input.length <= MAX_JLIS_BATCH, 'input', `must hold 1–${MAX_JLIS_BATCH} notifications`);
+/**
+ * A malformed notification refuses the whole batch, naming it; nothing of the batch is processed. The messages are
+ * Japanese (R-CHAR-2) and name the line by its place in the batch, never its content.
+ */
+function checkBatch(input: readonly JlisNotification[], today: string): void {
+  const check = new InputCheck().require(input.length > 0 && input.length <= MAX_JLIS_BATCH, 'input', `1件から${MAX_JLIS_BATCH}件までの通知を送ってください。`);
   input.forEach((n, i) => {
+    const line = `${i + 1}件目の通知`;
     check
-      .require(EXTERNAL_ID_RE.test(n.notificationId), `${i}.notificationId`, 'must be 1–64 visible ASCII characters')
-      .require(SERIAL_RE.test(n.previousSerial), `${i}.previousSerial`, 'must be a hexadecimal serial number');
+      .require(EXTERNAL_ID_RE.test(n.notificationId), `${i}.notificationId`, `${line}の通知番号（notificationId）は1〜64文字の半角英数記号としてください。`)
+      .require(SERIAL_RE.test(n.previousSerial), `${i}.previousSerial`, `${line}の従前の署名用電子証明書のシリアル番号（previousSerial）が16進数ではありません。`)
+      .require(n.filedOn <= today, `${i}.filedOn`, `${line}の届出日（filedOn）が本日より後の日付です。`);
     if (n.kind === 'CERTIFICATE_RENEWED') {
       check
-        .require(!!n.serial && SERIAL_RE.test(n.serial), `${i}.serial`, 'is required for a renewal and must be hexadecimal')
-        .require(!!n.notBefore && !!n.notAfter && n.notBefore < n.notAfter, `${i}.notAfter`, 'a renewal needs notBefore before notAfter')
-        .require(!!(n.name || n.address || n.birthDate), `${i}`, 'a renewal carries the new certificate information');
+        .require(!!n.serial && SERIAL_RE.test(n.serial), `${i}.serial`, `${line}は更新の通知ですが、新しい署名用電子証明書のシリアル番号（serial）がないか16進数ではありません。`)
+        .require(!!n.notBefore && !!n.notAfter && n.notBefore < n.notAfter, `${i}.notAfter`, `${line}の有効期間（notBefore、notAfter）がないか、開始が終了より後です。`)
+        .require(!!(n.name || n.address || n.birthDate), `${i}`, `${line}は更新の通知ですが、新しい署名用電子証明書の記録情報（氏名、住所、生年月日）がありません。`);
     }
   });
   check.done();
+}
+
+/**
+ * Issue 15.7: a notification rewrites names and addresses, so the feed's bearer token is not enough. Every line must
+ * carry J-LIS's signature by a key of JLIS_FEED_PUBLIC_KEYS_FILE, checked on the fields as received (before serials
+ * are put in capitals); one that is missing or does not verify refuses the whole batch, naming each such line, and
+ * nothing of it is recorded: J-LIS resends a batch whole, and a forged line skipped quietly would hide an attack.
+ */
+async function checkSignatures(ctx: ConsentContext, input: readonly JlisNotification[]): Promise<void> {
+  const checks = await Promise.all(input.map((n) => checkJlisSignature(n, n.signature, ctx.deps.jlisFeedKeys)));
+  const errors = checks.flatMap((c, i) =>
+    c === 'VALID'
+      ? []
+      : [userError(
+          'JLIS_SIGNATURE_INVALID',
+          c === 'MISSING'
+            ? `${i + 1}件目の通知に地方公共団体情報システム機構（J-LIS）の署名（signature）がありません。このバッチは処理していません。`
+            : `${i + 1}件目の通知の署名（signature）を、信頼する地方公共団体情報システム機構（J-LIS）の鍵で検証できません（内容の改ざん、または信頼していない鍵による署名）。このバッチは処理していません。`,
+          ['input', String(i), 'signature'],
+        )],
+  );
+  if (errors.length > 0) {
+    // Who sent what is in the access log; here only how many lines failed, never their content.
+    log.warn('J-LIS batch refused: signature check failed', { lines: errors.length, batch: input.length, requestId: ctx.access.requestId });
+    throw new UserErrorException(errors);
+  }
 }
 
 /**
@@ -56,11 +92,15 @@ const normalised = (n: JlisNotification): JlisNotification => ({
  */
 export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly JlisNotification[]): Promise<{ results: JlisResult[] }> {
   const input = raw.map(normalised);
-  checkBatch(input);
+  checkBatch(input, japanDate(ctx.now));
+  // The signatures are checked in the thread pool while the ledger and the consents are read (reads only: a refused
+  // batch has changed nothing); nothing is decided before every signature has verified.
+  const signatures = checkSignatures(ctx, raw);
+  signatures.catch(() => {}); // awaited below; this only keeps a refusal from counting as unhandled meanwhile
   const seen = await seenNotificationIds(ctx.db, input.map((n) => n.notificationId));
-  const following = new Map<string, FollowingConsent>(
-    (await latestConsentsFollowing(ctx.db, [...new Set(input.map((n) => n.previousSerial))])).map((c) => [c.certificateSerial, c]),
-  );
+  const followingRows = await latestConsentsFollowing(ctx.db, [...new Set(input.map((n) => n.previousSerial))]);
+  await signatures;
+  const following = new Map<string, FollowingConsent>(followingRows.map((c) => [c.certificateSerial, c]));
 
   // Decide in file order, letting a renewal earlier in the batch move its consent to the new serial.
   const decisions = new Map<string, Decision>();
@@ -70,7 +110,7 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
     if (seen.has(n.notificationId) || firstOf.has(n.notificationId)) continue;
     firstOf.set(n.notificationId, n);
     const consent = following.get(n.previousSerial) ?? null;
-    const d = decide(n, consent, ctx.now);
+    const d = decide(n, consent);
     decisions.set(n.notificationId, d);
     if (d.action === 'RENEW' && consent) {
       following.delete(n.previousSerial);
@@ -90,12 +130,12 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
   const itemOutcomes = new Map<string, string[]>();
   if (schedule.length > 0) {
     const r = await ctx.deps.graph.request(ScheduleRecordImportsDocument, { input: schedule }, headers).catch((e: unknown) => {
-      if (e instanceof GraphUnavailableError) throw apiError('INTERNAL_SERVER_ERROR', 'the driver record is unavailable; the batch was not processed, send it again');
+      if (e instanceof GraphUnavailableError) throw apiError('INTERNAL_SERVER_ERROR', '運転者管理システムに接続できないため、このバッチは処理していません。同じバッチを再送してください。');
       throw e;
     });
     const payload = r.data?.scheduleRecordImports;
     if (!payload || payload.userErrors.length > 0 || r.errors?.length) {
-      throw apiError('INTERNAL_SERVER_ERROR', 'the driver record refused the batch; it was not processed, send it again');
+      throw apiError('INTERNAL_SERVER_ERROR', '運転者管理システムがこのバッチを受け付けなかったため、処理していません。同じバッチを再送してください。');
     }
     for (const res of payload.results) itemOutcomes.set(res.sourceRef, [...(itemOutcomes.get(res.sourceRef) ?? []), res.outcome]);
   }

@@ -20,6 +20,17 @@ export const findLatestConsents = (db: Db, holderIds: readonly string[]): Promis
     .where(inArrayList(consents.holderId, holderIds))
     .orderBy(consents.holderId, desc(consents.consentedAt), desc(consents.createdAt));
 
+/** Per holder, the latest revocation of any of its consents (R-ONE-4); holders with none are left out. */
+export async function latestConsentRevocations(db: Db, holderIds: readonly string[]): Promise<{ holderId: string; revokedAt: Date }[]> {
+  if (holderIds.length === 0) return [];
+  const rows = await db
+    .select({ holderId: consents.holderId, revokedAt: sql<Date>`max(${consents.revokedAt})`.mapWith(consents.revokedAt) })
+    .from(consents)
+    .where(and(inArrayList(consents.holderId, holderIds), sql`${consents.revokedAt} is not null`))
+    .groupBy(consents.holderId);
+  return rows;
+}
+
 /** Consents by id, one statement for any number of them. */
 export const findConsentsByIds = (db: Db, ids: readonly string[]): Promise<ConsentRow[]> =>
   db.select().from(consents).where(inArrayList(consents.id, ids));

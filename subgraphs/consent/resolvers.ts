@@ -8,7 +8,7 @@ import type { ConsentContext } from './context.js';
 import type { ConsentRow } from './models.js';
 import { japanDate } from '../../lib/japan-date.js';
 import type { Resolvers } from './generated/resolvers-types.js';
-import { findConsentsExpiring } from './repository.js';
+import { findConsentsExpiring, latestConsentRevocations } from './repository.js';
 import { deliverRecordChanges, grantConsent, revokeConsent } from './procedures.js';
 import { ingestJlisNotifications } from './jlis.js';
 import { inMutation } from '../../lib/graphql/mutation.js';
@@ -34,6 +34,9 @@ const whole =
     return value(c, ctx);
   };
 
+/** Holders one consentRevocations request may name; the driver's due run asks in chunks of this many. */
+export const MAX_REVOCATION_HOLDERS = 500;
+
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {
@@ -53,6 +56,14 @@ export const resolvers: Resolvers = {
       // Each consent listed is a read of that holder's consent state (R-INQ-1).
       for (const r of rows.slice(0, size)) ctx.audit.note(r.holderId, 'READ', 'ALLOWED', 'addressOneStopConsent');
       return toConnection(rows, size, (r) => [r.expiresOn, r.id]);
+    },
+    async consentRevocations(_root, { holderIds }, ctx) {
+      requireRole(ctx.access, ['SERVICE'], 'consentRevocations');
+      if (holderIds.length > MAX_REVOCATION_HOLDERS) throw invalidArgument('holderIds', `must name at most ${MAX_REVOCATION_HOLDERS} holders`);
+      if (!holderIds.every(isUuid)) throw invalidArgument('holderIds', 'must be holder ids (UUIDs)');
+      const rows = await latestConsentRevocations(ctx.db, [...new Set(holderIds.map((id) => id.toLowerCase()))]);
+      for (const r of rows) ctx.audit.note(r.holderId, 'READ', 'ALLOWED', 'addressOneStopConsent.revokedAt');
+      return rows;
     },
   },
   Mutation: {

@@ -125,14 +125,45 @@ export async function insertImportsOnce(db: Db, rows: readonly (NewRecordImport 
 }
 
 /** Due pending imports, claimed so that concurrent workers each take different rows (SKIP LOCKED). */
-export async function claimDueImports(db: Db, today: string, limit: number): Promise<RecordImportRow[]> {
+/** The pending imports due by `today`, unlocked: what a due run will ask the other subgraphs about before it claims them. */
+export async function peekDueImports(db: Db, today: string, limit: number): Promise<Pick<RecordImportRow, 'id' | 'holderId' | 'source'>[]> {
   return db
-    .select()
+    .select({ id: recordImports.id, holderId: recordImports.holderId, source: recordImports.source })
     .from(recordImports)
     .where(and(eq(recordImports.status, 'PENDING'), lte(recordImports.effectiveOn, today)))
     .orderBy(asc(recordImports.effectiveOn), asc(recordImports.createdAt), asc(recordImports.id))
-    .limit(limit)
+    .limit(limit);
+}
+
+/** Locks those of these imports still pending and due that no other worker holds; the others are left alone. */
+export async function claimDueImports(db: Db, today: string, ids: readonly string[]): Promise<RecordImportRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(recordImports)
+    .where(and(inArrayList(recordImports.id, ids), eq(recordImports.status, 'PENDING'), lte(recordImports.effectiveOn, today)))
+    .orderBy(asc(recordImports.effectiveOn), asc(recordImports.createdAt), asc(recordImports.id))
     .for('update', { skipLocked: true });
+}
+
+/** A holder's pending imports of one item, locked: a change registered by hand may supersede them (R-IMP-2). */
+export async function lockPendingImports(db: Db, holderId: string, item: string): Promise<RecordImportRow[]> {
+  return db
+    .select()
+    .from(recordImports)
+    .where(and(eq(recordImports.holderId, holderId), eq(recordImports.item, item), eq(recordImports.status, 'PENDING')))
+    .for('update');
+}
+
+/** Per holder and item, when staff last registered a change of it by hand (R-IMP-2). */
+export async function latestHandChanges(db: Db, holderIds: readonly string[]): Promise<{ holderId: string; item: string; changedAt: Date }[]> {
+  if (holderIds.length === 0) return [];
+  const rows = await db
+    .select({ holderId: recordChanges.holderId, item: recordChanges.item, changedAt: sql<Date>`max(${recordChanges.changedAt})`.mapWith(recordChanges.changedAt) })
+    .from(recordChanges)
+    .where(inArrayList(recordChanges.holderId, holderIds))
+    .groupBy(recordChanges.holderId, recordChanges.item);
+  return rows;
 }
 
 export async function lockImport(db: Db, id: string): Promise<RecordImportRow | null> {
@@ -143,7 +174,7 @@ export async function lockImport(db: Db, id: string): Promise<RecordImportRow | 
 export async function setImportOutcome(
   db: Db,
   id: string,
-  outcome: { status: 'APPLIED' | 'FAILED' | 'RESOLVED'; failureReason?: string | null; failureMessage?: string | null; at: Date },
+  outcome: { status: 'APPLIED' | 'FAILED' | 'RESOLVED' | 'SUPERSEDED' | 'CANCELLED'; failureReason?: string | null; failureMessage?: string | null; at: Date },
 ): Promise<RecordImportRow> {
   const [row] = await db
     .update(recordImports)

@@ -130,7 +130,7 @@ export const resolvers: Resolvers = {
       requireRole(ctx.access, ['SERVICE'], 'applyDueRecordImports');
       const n = limit ?? 500;
       if (!Number.isInteger(n) || n < 1 || n > 5000) throw invalidArgument('limit', 'must be between 1 and 5000');
-      return inMutation(() => applyDueRecordImports(ctx, n), { applied: 0, failed: 0 });
+      return inMutation(() => applyDueRecordImports(ctx, n), { applied: 0, failed: 0, ended: 0 });
     },
     changeCards(_root, { input }, ctx) {
       requireRole(ctx.access, STAFF_WRITERS, 'changeCards');
@@ -171,7 +171,7 @@ export const resolvers: Resolvers = {
   RecordImport: {
     item: (r) => r.item as 'HONSEKI' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE',
     source: (r) => r.source as 'ADDRESS_ONE_STOP' | 'HONSEKI_ONLINE',
-    status: (r) => r.status as 'PENDING' | 'APPLIED' | 'FAILED' | 'RESOLVED',
+    status: (r) => r.status as 'PENDING' | 'APPLIED' | 'FAILED' | 'RESOLVED' | 'SUPERSEDED' | 'CANCELLED',
     // Imports failed before messages were stored get theirs from the code, with today's maxima.
     failureMessage: (r, _args, ctx) =>
       r.failureMessage ?? (r.failureReason ? importFailureMessage(r.failureReason as ImportFailure, r.item as RecordItem, r.newValue, { ...ctx.recordLimits, today: japanDate(ctx.now) }) : null),

@@ -47,6 +47,7 @@ export const recordImports = driverSchema.table(
     filedOn: date('filed_on', { mode: 'string' }),
     effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
     status: text('status').notNull().default('PENDING'),
+    /** Why it failed (FAILED) or ended unwritten (SUPERSEDED, CANCELLED: R-IMP-2, R-IMP-3). */
     failureReason: text('failure_reason'),
     /** The failure in Japanese for the counter (R-CHAR-2): the item and, for a length, the length at fault; never the value. */
     failureMessage: text('failure_message'),
@@ -60,7 +61,7 @@ export const recordImports = driverSchema.table(
     index('record_imports_status_effective_idx').on(t.status, t.effectiveOn),
     check('record_imports_item_known', sql`${t.item} in ('HONSEKI','ADDRESS','NAME','BIRTH_DATE')`),
     check('record_imports_source_known', sql`${t.source} in ('ADDRESS_ONE_STOP','HONSEKI_ONLINE')`),
-    check('record_imports_status_known', sql`${t.status} in ('PENDING','APPLIED','FAILED','RESOLVED')`),
+    check('record_imports_status_known', sql`${t.status} in ('PENDING','APPLIED','FAILED','RESOLVED','SUPERSEDED','CANCELLED')`),
   ],
 );
 

@@ -10,6 +10,7 @@ import { migrateAll, seedDemo, startStack, type Stack } from '../../lib/stack.js
 import { createDevCa, type DevCa } from '../../lib/certificates/dev-ca.js';
 import { trustStoreFromPem } from '../../lib/certificates/verify.js';
 import { freshDatabase } from './database.js';
+import { testJlisFeedKey } from './jlis.js';
 
 let sharedCa: Promise<DevCa> | undefined;
 /** One CA per test file: key generation is the slow part of making certificates. */
@@ -34,7 +35,7 @@ export async function startTestGraph(opts: { seed?: boolean; env?: Record<string
   const clock = manualClock(TEST_NOW);
   const config = parseConfig({ NODE_ENV: 'test', ...opts.env });
   const ca = await testCa();
-  const stack = await startStack({ client: db.client, clock, config, trust: trustStoreFromPem(ca.certPem) });
+  const stack = await startStack({ client: db.client, clock, config, trust: trustStoreFromPem(ca.certPem), jlisFeedKeys: [testJlisFeedKey().publicKey] });
   const oracleUrl = await stack.addGateway('apollo');
   return {
     ...stack,

@@ -2,9 +2,10 @@
 /** Each operation by name, and the SHA-256 of its text that a production gateway runs it by. */
 export const DOCUMENT_HASHES = {
   AccessLog: '1314690e459336ba9a7487d2f1a961b4b105c503abbe30756101d1210b23004c',
-  ApplyDueRecordImports: '33f6a817f8431866dbaefa343e247ee6da42650c623f36ad2bfd82d2cbb374ac',
+  ApplyDueRecordImports: 'db122ec12e52d4a117f7cf1da4e4a5deb23ba4a8bb75b9ef571df10dd46fadcb',
   ChangeCards: '82e5acb3c1cd873e557ea9331f102fff9f4a24a737c078456aee357544c728b7',
   ClaimHonsekiRequests: '7f0ba0ef1f59531dfd081e155d82bcbe1b0dd29c1e6c013d6e45e276c38817eb',
+  ConsentRevocations: '922b21198c63dc67606c40f9e498dc3fab3a2c9ddf02937facaeec5099acedbd',
   ConsentsExpiring: '8a9e53dcc440285d6cedd48d72e6eff81b31223837c197c1a16e86e368a455e7',
   DeliverRecordChanges: 'f7b814b209770329ea2b4f2fee67dac1a3d6995538d5fa9872ab030df6d217d0',
   ExpiryNotices: '9a7c5a24774f0003c9d427df5f622674a3846cd356a44398a337f777489597d6',
@@ -21,7 +22,7 @@ export const DOCUMENT_HASHES = {
   LinkMynaPortal: 'f060e6a4d0b3e9cf02f83c1136585bd361446f175ed48b8f9a3a59f91a53fe69',
   MyAccessLog: '765f5a2064526e37c20bb8ba8dd09b0a7f16bb19c8fe7805dcf7a0491845346a',
   RecordCertificateRevocations: 'e0c60b080a8cded7f71d1b84a64ef11325a1583a6b835f5abfba457bb8e1281f',
-  RecordImports: 'd784af82ff1a6b75e37b1734f33eb0eda2d58c97b9bb67a0ce54ece3120c6155',
+  RecordImports: 'c1b92382e33f5b82a77a2b62430dd32fb3ef849d7c953b2b29fe77f3940d261f',
   RegisterHolder: '3b303a99b9207531859f71b746340eba105c0bca1b7881ec86a14c5a8d670cc3',
   RegisterRecordChange: '444433fdfae035a93a03ad4d83e1236664b1613b9a3d9ff4c962eb8d04598725',
   RevokeAddressOneStopConsent: 'a3d2517aed0358a45902c66a4e68492d755c8b62d6a53bff9044030c5a37e84b',

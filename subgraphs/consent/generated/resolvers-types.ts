@@ -68,6 +68,13 @@ export type ConsentItem =
   | 'BIRTH_DATE'
   | 'NAME';
 
+/** The latest revocation of any of a holder's address one-stop consents (R-ONE-4). */
+export type ConsentRevocation = {
+  __typename?: 'ConsentRevocation';
+  holderId: Scalars['ID']['output'];
+  revokedAt: Scalars['DateTime']['output'];
+};
+
 export type ConsentStatus =
   | 'ACTIVE'
   | 'EXPIRED'
@@ -132,6 +139,12 @@ export type JlisNotificationInput = {
   notificationId: Scalars['String']['input'];
   previousSerial: Scalars['String']['input'];
   serial?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * J-LIS's signature of the notification (RSA PKCS#1 v1.5 SHA-256, or Ed25519), base64 (over the canonical JSON of the fields
+   * above). Required: a notification without one, or whose signature no key of JLIS_FEED_PUBLIC_KEYS_FILE verifies,
+   * refuses the whole batch with JLIS_SIGNATURE_INVALID naming it. Nullable only so that the refusal names the line.
+   */
+  signature?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type JlisNotificationKind =
@@ -142,7 +155,7 @@ export type JlisNotificationResult = {
   __typename?: 'JlisNotificationResult';
   notificationId: Scalars['String']['output'];
   outcome: JlisOutcome;
-  /** Why it was skipped or changed nothing: NO_CONSENT_FOR_CERTIFICATE, CONSENT_REVOKED, CONSENT_EXPIRED, CERTIFICATE_EXPIRED_RESTART_NEEDED, NOT_ELIGIBLE, HOLDER_NOT_FOUND, CERTIFICATE_REVOKED_AWAITING_NEW. */
+  /** Why it was skipped or changed nothing: NO_CONSENT_FOR_CERTIFICATE, CONSENT_REVOKED, CONSENT_EXPIRED, CERTIFICATE_EXPIRED_RESTART_NEEDED, NOT_ELIGIBLE, HOLDER_NOT_FOUND, CERTIFICATE_REVOKED_AWAITING_NEW, SUPERSEDED_BY_MANUAL_CHANGE (every changed item was registered by hand on or after the filing day, R-IMP-2). */
   reason: Maybe<Scalars['String']['output']>;
 };
 
@@ -192,8 +205,18 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * For each holder named (up to 500), the latest revocation of any of its consents; a holder with none is left out.
+   * The driver record's due run reads it to stop an import whose consent was revoked after the filing (R-IMP-3). SERVICE only.
+   */
+  consentRevocations: Array<ConsentRevocation>;
   /** Active consents whose last valid day is before the date, soonest first (R-ONE-2). NPA_ADMIN, MYNA_PORTAL. */
   consentsExpiring: ConsentConnection;
+};
+
+
+export type QueryConsentRevocationsArgs = {
+  holderIds: Array<Scalars['ID']['input']>;
 };
 
 
@@ -341,6 +364,7 @@ export type ResolversTypes = ResolversObject<{
   ConsentConnection: ResolverTypeWrapper<Omit<ConsentConnection, 'edges'> & { edges: Array<ResolversTypes['ConsentEdge']> }>;
   ConsentEdge: ResolverTypeWrapper<Omit<ConsentEdge, 'node'> & { node: ResolversTypes['Consent'] }>;
   ConsentItem: ConsentItem;
+  ConsentRevocation: ResolverTypeWrapper<ConsentRevocation>;
   ConsentStatus: ConsentStatus;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -372,6 +396,7 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ConsentConnection: Omit<ConsentConnection, 'edges'> & { edges: Array<ResolversParentTypes['ConsentEdge']> };
   ConsentEdge: Omit<ConsentEdge, 'node'> & { node: ResolversParentTypes['Consent'] };
+  ConsentRevocation: ConsentRevocation;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DeliverRecordChangesPayload: DeliverRecordChangesPayload;
@@ -417,6 +442,11 @@ export type ConsentConnectionResolvers<ContextType = ConsentContext, ParentType 
 export type ConsentEdgeResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['ConsentEdge'] = ResolversParentTypes['ConsentEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Consent'], ParentType, ContextType>;
+}>;
+
+export type ConsentRevocationResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['ConsentRevocation'] = ResolversParentTypes['ConsentRevocation']> = ResolversObject<{
+  holderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  revokedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -475,6 +505,7 @@ export type PageInfoResolvers<ContextType = ConsentContext, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = ConsentContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  consentRevocations?: Resolver<Array<ResolversTypes['ConsentRevocation']>, ParentType, ContextType, RequireFields<QueryConsentRevocationsArgs, 'holderIds'>>;
   consentsExpiring?: Resolver<ResolversTypes['ConsentConnection'], ParentType, ContextType, RequireFields<QueryConsentsExpiringArgs, 'before'>>;
 }>;
 
@@ -493,6 +524,7 @@ export type Resolvers<ContextType = ConsentContext> = ResolversObject<{
   Consent?: ConsentResolvers<ContextType>;
   ConsentConnection?: ConsentConnectionResolvers<ContextType>;
   ConsentEdge?: ConsentEdgeResolvers<ContextType>;
+  ConsentRevocation?: ConsentRevocationResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DeliverRecordChangesPayload?: DeliverRecordChangesPayloadResolvers<ContextType>;

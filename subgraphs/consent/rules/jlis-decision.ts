@@ -14,6 +14,8 @@ export interface JlisNotification {
   address?: string | null;
   birthDate?: string | null;
   filedOn: string;
+  /** J-LIS's signature of the fields above (lib/certificates/jlis-feed.ts); checked before anything is decided. */
+  signature?: string | null;
 }
 
 export interface FollowingConsent {
@@ -38,18 +40,22 @@ export type Decision =
     };
 
 /**
- * R-ONE-5/6 as a pure decision for one notification about the certificate a consent follows. A renewal schedules
- * the consented items the new certificate carries, effective two days after the municipal filing (R-ONE-5); a
- * certificate that had expired by its validity before the filing needs the start procedure again (R-ONE-6 ②); a
- * revocation leaves the consent waiting for the successor (R-ELIG-3).
+ * R-ONE-5/6 as a pure decision for one notification about the certificate a consent follows, judged on the day of
+ * the municipal filing, not the day J-LIS delivers it (R-ONE-5): a consent whose last valid day was the filing day
+ * covers it, one that lapsed the day before does not; the followed certificate must not have expired by its
+ * validity before that day either (R-ONE-6 ②: the start procedure is needed again). A revocation of the consent
+ * stops it whenever made: before the filing the consent did not cover it, after it the change may not apply
+ * (R-IMP-3). A renewal schedules the consented items the new certificate carries, effective two days after the
+ * filing; a revocation of the certificate leaves the consent waiting for the successor (R-ELIG-3).
  */
-export function decide(n: JlisNotification, consent: FollowingConsent | null, now: Date): Decision {
+export function decide(n: JlisNotification, consent: FollowingConsent | null): Decision {
   if (!consent) return { action: 'SKIP', reason: 'NO_CONSENT_FOR_CERTIFICATE' };
-  const status = consentStatus(consent, now);
+  const filed = startOfJapanDay(n.filedOn);
+  const status = consentStatus(consent, filed);
   if (status === 'REVOKED') return { action: 'SKIP', reason: 'CONSENT_REVOKED' };
   if (status === 'EXPIRED') return { action: 'SKIP', reason: 'CONSENT_EXPIRED' };
   if (n.kind === 'CERTIFICATE_REVOKED') return { action: 'REVOKE', consentId: consent.id, holderId: consent.holderId };
-  if (consent.certificateNotAfter < startOfJapanDay(n.filedOn)) return { action: 'SKIP', reason: 'CERTIFICATE_EXPIRED_RESTART_NEEDED' };
+  if (consent.certificateNotAfter < filed) return { action: 'SKIP', reason: 'CERTIFICATE_EXPIRED_RESTART_NEEDED' };
   const values = { ADDRESS: n.address, NAME: n.name, BIRTH_DATE: n.birthDate } as const;
   const changes = (['ADDRESS', 'NAME', 'BIRTH_DATE'] as const)
     .filter((item) => consent.items.includes(item) && typeof values[item] === 'string' && values[item]!.length > 0)
@@ -68,6 +74,7 @@ export function decide(n: JlisNotification, consent: FollowingConsent | null, no
 export function renewalOutcome(itemOutcomes: readonly string[]): { outcome: 'SCHEDULED' | 'NO_CHANGE' | 'SKIPPED'; reason: string | null } {
   if (itemOutcomes.some((o) => ['SCHEDULED', 'APPLIED', 'FAILED', 'DUPLICATE'].includes(o))) return { outcome: 'SCHEDULED', reason: null };
   if (itemOutcomes.includes('NOT_ELIGIBLE')) return { outcome: 'SKIPPED', reason: 'NOT_ELIGIBLE' };
+  if (itemOutcomes.includes('SUPERSEDED')) return { outcome: 'SKIPPED', reason: 'SUPERSEDED_BY_MANUAL_CHANGE' };
   if (itemOutcomes.includes('HOLDER_NOT_FOUND')) return { outcome: 'SKIPPED', reason: 'HOLDER_NOT_FOUND' };
   return { outcome: 'NO_CHANGE', reason: null };
 }

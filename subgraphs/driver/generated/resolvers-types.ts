@@ -66,6 +66,8 @@ export type AddressOneStopEligibility = {
 export type ApplyDueRecordImportsPayload = {
   __typename?: 'ApplyDueRecordImportsPayload';
   applied: Scalars['Int']['output'];
+  /** Ended without being written: superseded by a change registered by hand (R-IMP-2) or cancelled (R-IMP-3). */
+  ended: Scalars['Int']['output'];
   failed: Scalars['Int']['output'];
   userErrors: Array<UserError>;
 };
@@ -207,9 +209,13 @@ export type ImportSource =
 
 export type ImportStatus =
   | 'APPLIED'
+  /** Not written: on its effective day the holder no longer used the service (failureReason NOT_ELIGIBLE) or had revoked the consent since the filing (CONSENT_REVOKED) (R-IMP-3). */
+  | 'CANCELLED'
   | 'FAILED'
   | 'PENDING'
-  | 'RESOLVED';
+  | 'RESOLVED'
+  /** Not written: staff registered the same item by hand on or after its filing day (R-IMP-2); failureReason SUPERSEDED_BY_MANUAL_CHANGE. */
+  | 'SUPERSEDED';
 
 export type ItemEligibility = {
   __typename?: 'ItemEligibility';
@@ -310,9 +316,12 @@ export type QueryRecordImportsArgs = {
 export type RecordImport = {
   __typename?: 'RecordImport';
   effectiveOn: Scalars['Date']['output'];
-  /** The failure in Japanese for the counter (R-CHAR-2): the item, and for a length the length at fault and what the record holds; never the value. */
+  /** Why it was not written, in Japanese for the counter (R-CHAR-2): the item, and for a length the length at fault and what the record holds; never the value. */
   failureMessage: Maybe<Scalars['String']['output']>;
-  /** A code: ADDRESS_TOO_LONG, NAME_TOO_LONG, HONSEKI_TOO_LONG, CHARACTER_NOT_IN_JIS_X_0208, INVALID_BIRTH_DATE or EMPTY_VALUE. */
+  /**
+   * A code. FAILED: ADDRESS_TOO_LONG, NAME_TOO_LONG, HONSEKI_TOO_LONG, CHARACTER_NOT_IN_JIS_X_0208, INVALID_BIRTH_DATE or
+   * EMPTY_VALUE; SUPERSEDED: SUPERSEDED_BY_MANUAL_CHANGE; CANCELLED: NOT_ELIGIBLE or CONSENT_REVOKED.
+   */
   failureReason: Maybe<Scalars['String']['output']>;
   filedOn: Maybe<Scalars['Date']['output']>;
   holder: Holder;
@@ -395,7 +404,9 @@ export type ScheduleOutcome =
   /** Pending until its effective day. */
   | 'SCHEDULED'
   /** A 本籍 from a 戸籍電子証明書 issued before the one whose 本籍 the record took: never applied (R-HON-2). */
-  | 'STALE';
+  | 'STALE'
+  /** Already due, and staff registered the same item by hand on or after its filing day: kept as SUPERSEDED, not written (R-IMP-2). */
+  | 'SUPERSEDED';
 
 /** A change to schedule, from a J-LIS notification or a family-register certificate. SERVICE only. */
 export type ScheduleRecordImportInput = {
@@ -671,6 +682,7 @@ export type AddressOneStopEligibilityResolvers<ContextType = DriverContext, Pare
 
 export type ApplyDueRecordImportsPayloadResolvers<ContextType = DriverContext, ParentType extends ResolversParentTypes['ApplyDueRecordImportsPayload'] = ResolversParentTypes['ApplyDueRecordImportsPayload']> = ResolversObject<{
   applied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ended?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;

@@ -62,9 +62,14 @@ const unheldCharacter = (v: string, entry: EntryKind) => firstUnrepresentable(v,
 /** The items as the notice names them (本籍等). */
 export const ITEM_LABEL: Record<RecordItem, string> = { HONSEKI: '本籍', ADDRESS: '住所', NAME: '氏名', BIRTH_DATE: '生年月日' };
 
+/** A character as the counter reads it: itself and its code point, since a combining mark or a selector shows nothing alone. */
+const shown = (c: string) => `「${c}」（U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}）`;
+
 /**
  * R-IMP-1, R-CHAR-2: the failure as the counter reads it, in the notice's terms: which item, and for a length the
- * length at fault and what the record holds; for a character its position. Never the value itself.
+ * length at fault and what the record holds; for a character its position and the character itself, so the clerk
+ * knows what to register by hand (R-IMP-2). The message goes to the clerk only: it is stored with the import and
+ * answered in 取込状況検索 or the userError, and never logged (the character is part of a name or an address).
  */
 export function importFailureMessage(failure: ImportFailure, item: RecordItem, value: string, limits: RecordLimits, entry: EntryKind = 'IMPORT'): string {
   const label = ITEM_LABEL[item];
@@ -73,17 +78,18 @@ export function importFailureMessage(failure: ImportFailure, item: RecordItem, v
     case 'ADDRESS_TOO_LONG':
     case 'NAME_TOO_LONG':
     case 'HONSEKI_TOO_LONG':
-      return `${label}の文字数（${length(v)}文字）が運転者管理システムで管理可能な文字数（${maxLength(item as Exclude<RecordItem, 'BIRTH_DATE'>, limits)}文字）を超えています`;
+      return `${label}が運転者管理システムに記録できる長さ（最大${maxLength(item as Exclude<RecordItem, 'BIRTH_DATE'>, limits)}文字）を超えています（${length(v)}文字）。`;
     case 'CHARACTER_NOT_IN_JIS_X_0208': {
-      const at = [...v].indexOf(unheldCharacter(v, entry) ?? '') + 1;
+      const c = unheldCharacter(v, entry) ?? '';
+      const at = [...v].indexOf(c) + 1;
       return entry === 'IMPORT'
-        ? `${label}の${at}文字目に運転者管理システムで管理できない文字（JIS X 0208にない文字）があります`
-        : `${label}の${at}文字目に運転者管理システムで管理できない文字（JIS X 0208にも外字として登録できる文字にもない文字）があります`;
+        ? `${label}の${at}文字目${shown(c)}はJIS X 0208にない文字のため、運転者管理システムに記録できません。`
+        : `${label}の${at}文字目${shown(c)}はJIS X 0208になく、外字として登録できる文字でもないため、運転者管理システムに記録できません。`;
     }
     case 'INVALID_BIRTH_DATE':
-      return `${label}が${EARLIEST_DATE}から本日までの正しい日付ではありません`;
+      return `${label}が${EARLIEST_DATE}から本日までの正しい日付ではありません。`;
     case 'EMPTY_VALUE':
-      return `${label}が空です`;
+      return `${label}が空です。`;
   }
 }
 

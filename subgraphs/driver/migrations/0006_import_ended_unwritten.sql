@@ -1,0 +1,2 @@
+ALTER TABLE "driver"."record_imports" DROP CONSTRAINT "record_imports_status_known";--> statement-breakpoint
+ALTER TABLE "driver"."record_imports" ADD CONSTRAINT "record_imports_status_known" CHECK ("driver"."record_imports"."status" in ('PENDING','APPLIED','FAILED','RESOLVED','SUPERSEDED','CANCELLED'));
