@@ -42,7 +42,9 @@ export async function writeJlisFile(path: string, holders: number, lines: number
   for (let i = 0; i < notifications.length; i += 1000) {
     const chunk = notifications.slice(i, i + 1000);
     const signatures = await Promise.all(chunk.map((n) => signJlisNotificationAsync(n, key)));
-    chunk.forEach((n, j) => out.push(JSON.stringify({ ...n, signature: signatures[j] })));
+    chunk.forEach((n, j) => {
+      out.push(JSON.stringify({ ...n, signature: signatures[j] }));
+    });
   }
   out.push('{not json', JSON.stringify({ notificationId: 'J-BAD', kind: 'CERTIFICATE_RENEWED', previousSerial: 'C0', filedOn: '2026-03-18' }));
   writeFileSync(path, `${out.join('\n')}\n`);

@@ -107,7 +107,10 @@ export async function importJlisFile(opts: {
     if (input.length === 0) return;
     l.inFlight = send(input, lineNumbers).then(
       () => void (l.inFlight = null),
-      (e: unknown) => void ((failure ??= e), (l.inFlight = null)),
+      (e: unknown) => {
+        failure ??= e;
+        l.inFlight = null;
+      },
     );
   };
   const drain = async () => {

@@ -1,6 +1,6 @@
 import { hasAlternate, sameName, sameText } from '../../../lib/characters/names.js';
 import { normalForm } from '../../../lib/characters/normal-form.js';
-import { EARLIEST_DATE, isDateInRange, isValidIsoDate, type IsoDate } from '../../../lib/japan-date.js';
+import { EARLIEST_DATE, isDateInRange, type IsoDate } from '../../../lib/japan-date.js';
 import { firstUnrepresentable } from '../../../lib/jis-x-0208.js';
 
 export type RecordItem = 'HONSEKI' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE';
