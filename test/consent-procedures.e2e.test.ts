@@ -6,6 +6,7 @@ import { certFor } from './support/certificates.js';
 import { signedConsent } from './support/consent.js';
 import { gql, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
 import { linkedHolder, registerHolder } from './support/holders.js';
+import { signed } from './support/jlis.js';
 
 /**
  * R-ONE-1 as a caller meets it: a signed consent is accepted once, it is signed with the holder's own card
@@ -201,10 +202,10 @@ describe("R-ONE-1: the consent is signed with the holder's own certificate (issu
     const married = { ...p, name: '佐々木 翔子' };
     const renewed = await certFor(graph.ca, married, { notBefore: new Date('2026-03-31T00:00:00+09:00') });
     const r = await gql(graph.gatewayUrl, feed, INGEST, {
-      input: [{
+      input: [signed({
         notificationId: `J-OWN-${people}`, kind: 'CERTIFICATE_RENEWED', previousSerial: old.serial, serial: renewed.serial,
         notBefore: '2026-03-31T00:00:00+09:00', notAfter: '2030-01-01T00:00:00Z', name: married.name, filedOn: '2026-04-01',
-      }],
+      })],
     });
     expect(r.data.ingestJlisNotifications.results.map((x: { outcome: string }) => x.outcome)).toEqual(['SCHEDULED']);
     expect((await state(id)).name).toBe(p.name);

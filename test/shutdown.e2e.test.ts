@@ -61,7 +61,7 @@ describe('SIGTERM', () => {
     const res = await inFlight;
     expect(res.status).toBe(200);
     const body = (await res.json()) as { data: { holders: unknown[] }; errors?: unknown };
-    expect(body.errors).toBeUndefined();
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
     expect(body.data.holders).toHaveLength(500);
     expect(await exited).toBe(0);
   }, 60_000);
