@@ -72,6 +72,19 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+/** Writes into `dir` a `grafbase.toml` naming each subgraph's `url` and `schema_path`, and the schemas it names. */
+export function writeGrafbaseConfig(dir: string, urls: Record<string, string>): void {
+  mkdirSync(dir, { recursive: true });
+  const toml: string[] = [];
+  for (const s of SUBGRAPHS) {
+    const url = urls[s.name];
+    if (!url) throw new Error(`no URL for the ${s.name} subgraph`);
+    writeFileSync(join(dir, s.sdlFile), grafbaseSdl(readFileSync(schemaPath(s.sdlFile), 'utf8')));
+    toml.push(`[subgraphs.${s.name}]`, `url = ${JSON.stringify(url)}`, `schema_path = ${JSON.stringify(s.sdlFile)}`, '');
+  }
+  writeFileSync(join(dir, 'grafbase.toml'), toml.join('\n'));
+}
+
 export interface RunningGrafbase {
   url: string;
   pids: number[];
@@ -86,12 +99,7 @@ export interface RunningGrafbase {
 export async function startGrafbase(urls: Record<string, string>): Promise<RunningGrafbase> {
   const binary = grafbaseBinary();
   const dir = mkdtempSync(join(tmpdir(), 'renkei-grafbase-'));
-  const toml: string[] = [];
-  for (const s of SUBGRAPHS) {
-    writeFileSync(join(dir, s.sdlFile), grafbaseSdl(readFileSync(schemaPath(s.sdlFile), 'utf8')));
-    toml.push(`[subgraphs.${s.name}]`, `url = ${JSON.stringify(urls[s.name])}`, `schema_path = ${JSON.stringify(s.sdlFile)}`, '');
-  }
-  writeFileSync(join(dir, 'grafbase.toml'), toml.join('\n'));
+  writeGrafbaseConfig(dir, urls);
   const port = await freePort();
   const child: ChildProcess = spawn(binary, ['--home', join(dir, 'home'), 'dev', '-c', 'grafbase.toml', '-p', String(port)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
