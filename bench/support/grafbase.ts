@@ -24,9 +24,9 @@ export function grafbaseBinary(): string {
   mkdirSync(dir, { recursive: true });
   const pack = spawnSync('npm', ['pack', PACKAGE, '--pack-destination', dir], { encoding: 'utf8' });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
-  if (pack.status !== 0 || !tarball) throw new Error(`npm pack ${PACKAGE} failed: ${(pack.stderr || pack.stdout || '').trim().split('\n').at(-1)}`);
+  if (pack.status !== 0 || !tarball) throw new Error(`npm pack ${PACKAGE} failed: ${pack.error?.message ?? (pack.stderr || pack.stdout || '').trim().split('\n').at(-1)}`);
   const untar = spawnSync('tar', ['xzf', tarball], { cwd: dir, encoding: 'utf8' });
-  if (untar.status !== 0 || !existsSync(binary)) throw new Error(`unpacking ${tarball} failed: ${untar.stderr.trim()}`);
+  if (untar.status !== 0 || !existsSync(binary)) throw new Error(`unpacking ${tarball} failed: ${untar.error?.message ?? untar.stderr.trim()}`);
   return binary;
 }
 
