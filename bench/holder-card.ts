@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { HolderCardDocument } from '../lib/generated/operations.js';
 import { bulkId } from '../seeds/bulk-holders.js';
 import { clientHeaders, revouchedBodies, subgraphHeaderSource } from './support/access.js';
+import { cpuBetween, postgresBackends, readCpu, type CpuReading } from './support/cpu.js';
 import { recordingProxies, replay, stages } from './support/direct-calls.js';
 import { operationBody, productionRun } from './support/documents.js';
 import { graphqlPost, meanOfRounds, roundOrder, runLoad, type LoadResult } from './support/load.js';
@@ -69,7 +70,17 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   ];
   for (const r of runs) await runLoad(r.once, { connections: load.connections, seconds: 3 });
   const rounds: Record<string, LoadResult[]> = Object.fromEntries(runs.map((r) => [r.key, []]));
-  for (let i = 0; i < 2; i++) for (const r of roundOrder(runs, i)) rounds[r.key]!.push(await runLoad(r.once, { connections: load.connections, seconds: load.seconds / 2 }));
+  const cpu = cardCpu(ours.pids, subgraphs);
+  for (let i = 0; i < 2; i++) {
+    for (const r of roundOrder(runs, i)) {
+      // The CPU of every process is read around our gateway's rounds only: what one card through it costs in all.
+      const before = r.key === 'ours' ? await cpu.read() : null;
+      const result = await runLoad(r.once, { connections: load.connections, seconds: load.seconds / 2 });
+      if (before) cpu.add(before, await cpu.read(), result.requests);
+      rounds[r.key]!.push(result);
+    }
+  }
+  await cpu.close();
   const m = Object.fromEntries(Object.entries(rounds).map(([k, v]) => [k, meanOfRounds(v)])) as Record<string, ReturnType<typeof meanOfRounds>>;
   const o = m.ours!;
 
@@ -80,7 +91,23 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   );
   const vsApolloGateway = fixed(o.rps / m.apollo!.rps, 2);
   const vsHiveRust = fixed(o.rps / m.hive!.rps, 2);
-  jsonLine('holder-card', { database: subgraphs.database, rps: Math.round(o.rps), p50: fixed(o.p50), p99: fixed(o.p99), vsApolloGateway, vsHiveRust, targets: { vsApolloGateway: 4, vsHiveRust: 0.9 } });
+
+  const perCard = cpu.perCard();
+  table(
+    `1b. CPU time per card — each process over our gateway's load windows (${perCard.cards} cards), user + system from /proc/<pid>/stat${subgraphs.database === 'pglite' ? '; the embedded database runs inside the subgraphs\' process, so its CPU is in that row' : '; Postgres = the backends serving the benchmark\'s database'}`,
+    ['process', 'CPU s', 'ms per card', 'share'],
+    perCard.rows.map((r) => [r.label, (r.ms / 1000).toFixed(2), r.perCard.toFixed(2), `${((100 * r.ms) / perCard.totalMs).toFixed(0)} %`]).concat([['total', (perCard.totalMs / 1000).toFixed(2), perCard.total.toFixed(2), '100 %']]),
+  );
+  jsonLine('holder-card', {
+    database: subgraphs.database,
+    rps: Math.round(o.rps),
+    p50: fixed(o.p50),
+    p99: fixed(o.p99),
+    vsApolloGateway,
+    vsHiveRust,
+    cpuMsPerCard: perCard.json,
+    targets: { vsApolloGateway: 4, vsHiveRust: 0.9 },
+  });
 
   const overhead = o.p50 / m.direct!.p50;
   table(
@@ -108,4 +135,58 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
 
   await Promise.all([stop(apollo.child), stop(hive.child)]);
   return { ours: o };
+}
+
+/**
+ * CPU time per card of each process over our gateway's load windows: the gateway, each subgraph's process and, on
+ * Postgres, the backends serving the benchmark's database (bench/support/cpu.ts says which and why). On the embedded
+ * database the three subgraphs and the database share one process, which is one row.
+ */
+function cardCpu(gatewayPids: number[], subgraphs: BenchSubgraphs) {
+  const processes = [...new Set(Object.values(subgraphs.pids))].map((pid) => ({ pid, names: Object.entries(subgraphs.pids).filter(([, p]) => p === pid).map(([n]) => n) }));
+  const groups = [
+    { key: 'gateway', label: 'our gateway', pids: gatewayPids },
+    ...processes.map((p) => ({
+      key: p.names.length === 1 ? p.names[0]! : 'subgraphs',
+      label: p.names.length === 1 ? `subgraph ${p.names[0]}` : `subgraphs ${p.names.join(' + ')}${subgraphs.database === 'pglite' ? ' + embedded database' : ''}`,
+      pids: [p.pid],
+    })),
+  ];
+  const backends = subgraphs.databaseUrl ? postgresBackends(subgraphs.databaseUrl) : null;
+  const ms: Record<string, number> = Object.fromEntries([...groups.map((g) => [g.key, 0]), ...(backends ? [['postgres', 0]] : [])]);
+  let cards = 0;
+  type Reading = Record<string, CpuReading>;
+  return {
+    read: async (): Promise<Reading> => ({
+      ...Object.fromEntries(groups.map((g) => [g.key, readCpu(g.pids)])),
+      ...(backends ? { postgres: readCpu(await backends.pids()) } : {}),
+    }),
+    add(before: Reading, after: Reading, answered: number) {
+      for (const key of Object.keys(ms)) ms[key]! += cpuBetween(before[key]!, after[key]!);
+      cards += answered;
+    },
+    close: async () => backends?.close(),
+    perCard() {
+      const per = (key: string) => (cards > 0 && ms[key] !== undefined ? ms[key]! / cards : null);
+      const totalMs = Object.values(ms).reduce((a, b) => a + b, 0);
+      const rows = [...groups.map((g) => ({ label: g.label, ms: ms[g.key]! })), ...(backends ? [{ label: 'Postgres (backends of the bench database)', ms: ms.postgres! }] : [])];
+      const round = (n: number | null) => (n === null ? null : fixed(n, 2));
+      return {
+        cards,
+        totalMs,
+        total: cards > 0 ? totalMs / cards : NaN,
+        rows: rows.map((r) => ({ ...r, perCard: cards > 0 ? r.ms / cards : NaN })),
+        json: {
+          gateway: round(per('gateway')),
+          driver: round(per('driver')),
+          consent: round(per('consent')),
+          portalLink: round(per('portal-link')),
+          // Embedded: the database's CPU is inside the one subgraph process, counted here and in no row of its own.
+          ...(ms.subgraphs !== undefined ? { subgraphsWithEmbeddedDatabase: round(per('subgraphs')) } : {}),
+          postgres: round(per('postgres')),
+          total: round(cards > 0 ? totalMs / cards : null),
+        },
+      };
+    },
+  };
 }

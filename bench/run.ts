@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- holder-card batch multi-core jlis-ingest]`: the benchmarks of the graph, every piece in a process
- * of its own, on Postgres when DATABASE_URL is set (a fresh database created on that server and dropped after),
+ * `npm run bench [-- holder-card gateway-alone batch multi-core jlis-ingest]`: the benchmarks of the graph, every piece
+ * in a process of its own, on Postgres when DATABASE_URL is set (a fresh database created on that server and dropped after),
  * the embedded database otherwise. Each benchmark prints a Markdown table and one JSON line for comparing runs.
  * Every process runs compiled (`npm run build` first, as production runs it); BENCH_TSX=1 runs the TypeScript instead.
  * On Postgres every process runs as deployed, NODE_ENV=production with keys made for the run
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { batchBench } from './batch.js';
+import { gatewayAloneBench } from './gateway-alone.js';
 import { CARD_HOLDERS, holderCardBench } from './holder-card.js';
 import { jlisIngestBench } from './jlis-ingest.js';
 import { multiCoreBench } from './multi-core.js';
@@ -24,7 +25,7 @@ import { stopAll } from './support/processes.js';
 import { machine } from './support/report.js';
 import { startBenchSubgraphs, startOurGateway } from './support/stack.js';
 
-const ALL = ['holder-card', 'batch', 'multi-core', 'jlis-ingest'] as const;
+const ALL = ['holder-card', 'gateway-alone', 'batch', 'multi-core', 'jlis-ingest'] as const;
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = chosen.filter((c) => !(ALL as readonly string[]).includes(c));
 if (unknown.length > 0) {
@@ -55,6 +56,7 @@ async function main() {
     const subgraphs = await startBenchSubgraphs(db, bulk);
     const ours = await startOurGateway(subgraphs, { port: subgraphs.gatewayPort });
     if (run.has('holder-card')) await holderCardBench(subgraphs, { connections, seconds }, ours.ready);
+    if (run.has('gateway-alone')) await gatewayAloneBench(subgraphs, { seconds });
     if (run.has('batch')) await batchBench(subgraphs, ours.ready, seconds);
     if (run.has('multi-core')) await multiCoreBench(subgraphs, { connections, seconds });
     // Last: it changes the data the others read.

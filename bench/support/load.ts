@@ -1,3 +1,5 @@
+import { Agent, request as httpRequest } from 'node:http';
+
 /**
  * A closed-loop load generator: `connections` loops each send a request as soon as the previous one is answered,
  * for `seconds`. Every latency is kept, so the percentiles are exact. A failed or non-2xx answer fails the run:
@@ -51,4 +53,34 @@ export const roundOrder = <T>(items: readonly T[], round: number): readonly T[] 
 export function meanOfRounds(rounds: readonly LoadResult[]): Omit<LoadResult, 'requests'> {
   const mean = (pick: (r: LoadResult) => number) => rounds.reduce((a, r) => a + pick(r), 0) / rounds.length;
   return { rps: mean((r) => r.rps), p50: mean((r) => r.p50), p99: mean((r) => r.p99) };
+}
+
+/**
+ * One POST over node:http with keep-alive connections (one per load loop) whose answer must be a 200 without
+ * `"errors"`. Lighter on the load generator than `fetch`, for engines fast enough that the generator, which shares
+ * the machine, would otherwise be what is measured; the answer is checked as text, not parsed, for the same reason.
+ */
+export function keepAlivePost(url: string, headers: Record<string, string>, body: () => string, connections: number): { once: () => Promise<void>; close(): void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(url);
+  return {
+    once: () =>
+      new Promise<void>((resolve, reject) => {
+        const payload = Buffer.from(body());
+        const req = httpRequest(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 300)}`));
+            else if (text.includes('"errors"')) reject(new Error(`${url} answered errors: ${text.slice(0, 300)}`));
+            else resolve();
+          });
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(payload);
+      }),
+    close: () => agent.destroy(),
+  };
 }

@@ -8,6 +8,8 @@ export interface BenchSubgraphs {
   /** Process id serving each subgraph (the same one for all three on the embedded database). */
   pids: Record<string, number>;
   database: 'postgres' | 'pglite';
+  /** The benchmark's own database on Postgres (its backends' CPU is read through it); undefined when embedded. */
+  databaseUrl?: string;
   /** SQL statements each subgraph sent since the last call. */
   statements(): Promise<Record<string, number>>;
   gatewayPort: number;
@@ -54,6 +56,7 @@ export async function startBenchSubgraphs(db: BenchDatabase, bulk: number): Prom
     urls,
     pids,
     database: db.kind,
+    databaseUrl: db.url,
     gatewayPort,
     gatewayUrl,
     statements: async () => {
