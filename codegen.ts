@@ -52,7 +52,7 @@ const config: CodegenConfig = {
       HonsekiChangeRequest: '../models.js#HonsekiChangeRequestRow',
       MyAccessLogEntry: '../models.js#AccessRecordRow',
     }),
-    // The integrator kit's typed documents (packages/client); the graph's own clients import them through lib/generated.
+    // The integrator kit's typed documents (packages/client); the graph's own clients import them through lib/domain/generated.
     'packages/client/src/operations.ts': {
       schema: 'schema/api.graphql',
       documents: 'schema/operations/*.graphql',

@@ -1,4 +1,4 @@
-import { HoldersDocument } from '../lib/generated/operations.js';
+import { HoldersDocument } from '../lib/domain/generated/operations.js';
 import { bulkId } from '../seeds/bulk-holders.js';
 import { clientHeaders } from './support/access.js';
 import { operationBody, productionRun } from './support/documents.js';

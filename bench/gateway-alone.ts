@@ -16,7 +16,7 @@ import { cpuBetween, readCpu } from './support/cpu.js';
 import { productionRun } from './support/documents.js';
 import { GRAFBASE_VERSION, startGrafbase, type RunningGrafbase } from './support/grafbase.js';
 import { keepAlivePost, meanOfRounds, roundOrder, runLoad, type LoadResult } from './support/load.js';
-import { startNode, stop, type Started } from './support/processes.js';
+import { startNode, stop, type Started } from '../devkit/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import { startOurGateway, type BenchSubgraphs, type GatewayReady } from './support/stack.js';
 

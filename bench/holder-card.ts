@@ -1,12 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { HolderCardDocument } from '../lib/generated/operations.js';
+import { HolderCardDocument } from '../lib/domain/generated/operations.js';
 import { bulkId } from '../seeds/bulk-holders.js';
 import { clientHeaders, revouchedBodies, subgraphHeaderSource } from './support/access.js';
 import { cpuBetween, postgresBackends, readCpu, type CpuReading } from './support/cpu.js';
-import { recordingProxies, replay, stages } from './support/direct-calls.js';
+import { recordingProxies, replay, stages } from '../devkit/recording-proxies.js';
 import { operationBody, productionRun } from './support/documents.js';
 import { graphqlPost, meanOfRounds, roundOrder, runLoad, type LoadResult } from './support/load.js';
-import { peakRssMb, startNode, stop } from './support/processes.js';
+import { peakRssMb, startNode, stop } from '../devkit/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
 

@@ -2,7 +2,7 @@ import { cardBodies } from './holder-card.js';
 import { clientHeaders } from './support/access.js';
 import { productionRun } from './support/documents.js';
 import { graphqlPost, roundOrder, runLoad, type LoadResult } from './support/load.js';
-import { stop } from './support/processes.js';
+import { stop } from '../devkit/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import { startOurGateway, type BenchSubgraphs } from './support/stack.js';
 

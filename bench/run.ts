@@ -4,7 +4,7 @@
  * the embedded database otherwise. Each benchmark prints a Markdown table and one JSON line for comparing runs.
  * Every process runs compiled (`npm run build` first, as production runs it); BENCH_TSX=1 runs the TypeScript instead.
  * On Postgres every process runs as deployed, NODE_ENV=production with keys made for the run
- * (bench/support/production.ts); the embedded database, which production refuses, runs under NODE_ENV=test.
+ * (devkit/production.ts); the embedded database, which production refuses, runs under NODE_ENV=test.
  * BENCH_DURATION (seconds per engine, default 10), BENCH_CONNECTIONS (default 10), BENCH_JLIS_LINES (default
  * 100,000 on Postgres, 10,000 embedded), BENCH_CPU_PROF=DIR (V8 CPU profiles of every process), BENCH_PRODUCTION=0
  * (NODE_ENV=test on Postgres too, to compare with runs made that way).
@@ -19,9 +19,9 @@ import { gatewayAloneBench } from './gateway-alone.js';
 import { CARD_HOLDERS, holderCardBench } from './holder-card.js';
 import { jlisIngestBench } from './jlis-ingest.js';
 import { multiCoreBench } from './multi-core.js';
-import { benchDatabase } from './support/data.js';
-import { jlisFeedKeyFiles, productionSettings } from './support/production.js';
-import { stopAll } from './support/processes.js';
+import { benchDatabase } from '../devkit/data.js';
+import { jlisFeedKeyFiles, productionSettings } from '../devkit/production.js';
+import { stopAll } from '../devkit/processes.js';
 import { machine } from './support/report.js';
 import { startBenchSubgraphs, startOurGateway } from './support/stack.js';
 

@@ -6,16 +6,16 @@
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { loadTrustStore } from '../lib/certificates/trust-config.js';
-import { loadJlisFeedKeys } from '../lib/certificates/jlis-feed.js';
-import { clockFromConfig } from '../lib/clock.js';
-import { parseConfig } from '../lib/config.js';
-import { openSqlClient, QueryCounter } from '../lib/db/database.js';
-import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
-import { subgraphDeps } from '../lib/subgraph-deps.js';
-import { startSubgraph, type RunningService } from '../lib/subgraph-server.js';
+import { loadTrustStore } from '../lib/domain/certificates/trust-config.js';
+import { loadJlisFeedKeys } from '../lib/domain/certificates/jlis-feed.js';
+import { clockFromConfig } from '../lib/platform/clock.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { openSqlClient, QueryCounter } from '../lib/platform/db/database.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/platform/graph-client.js';
+import { subgraphDeps } from '../lib/platform/subgraph-deps.js';
+import { startSubgraph, type RunningService } from '../lib/platform/subgraph-server.js';
 import { SUBGRAPH_DEFINITIONS } from '../subgraphs/index.js';
-import { prepareBenchData } from './support/data.js';
+import { prepareBenchData } from '../devkit/data.js';
 
 const { values } = parseArgs({
   options: { names: { type: 'string', default: SUBGRAPH_DEFINITIONS.map((d) => d.name).join(',') }, prepare: { type: 'boolean', default: false }, bulk: { type: 'string', default: '0' } },

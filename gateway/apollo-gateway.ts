@@ -2,30 +2,30 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { serveApollo, type HttpSettings } from '../lib/http-server.js';
+import { serveApollo, type HttpSettings } from '../lib/platform/http-server.js';
 import { subgraphsReady } from './readiness.js';
-import { formatApiError } from '../lib/graphql/format-error.js';
-import { header, HEADER, readRequestAccess, subgraphHeaders } from '../lib/identity/request.js';
-import type { GatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import type { RequestAccess } from '../lib/identity/roles.js';
-import type { TokenVerifier } from '../lib/identity/tokens.js';
-import { createLogger } from '../lib/log.js';
-import { ServiceMetrics } from '../lib/metrics.js';
-import { requestMetricsPlugin } from '../lib/graphql/request-metrics-plugin.js';
-import { traceHeaders } from '../lib/tracing.js';
-import type { RunningService } from '../lib/subgraph-server.js';
+import { formatApiError } from '../lib/platform/graphql/format-error.js';
+import { header, HEADER, readRequestAccess, subgraphHeaders } from '../lib/platform/identity/request.js';
+import type { GatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import type { RequestAccess } from '../lib/platform/identity/roles.js';
+import type { TokenVerifier } from '../lib/platform/identity/tokens.js';
+import { createLogger } from '../lib/platform/log.js';
+import { ServiceMetrics } from '../lib/platform/metrics.js';
+import { requestMetricsPlugin } from '../lib/platform/graphql/request-metrics-plugin.js';
+import { traceHeaders } from '../lib/platform/tracing.js';
+import type { RunningService } from '../lib/platform/subgraph-server.js';
 import type { ExplorerOptions } from './explorer.js';
 import { gatewayEndpoint, type GatewayRequestLimits } from './endpoint.js';
 import { holderIdsApolloPlugin, limitRules, type Limits } from './limits.js';
 import { loadSupergraph, type SubgraphUrls } from './supergraph.js';
 import { accessWithHolderScope, pseudonymResolver, type PseudonymResolver } from './holder-scope.js';
-import { operationDigest } from '../lib/idempotency/operation.js';
+import { operationDigest } from '../lib/platform/idempotency/operation.js';
 
 interface GatewayContext {
   access: RequestAccess;
   caller: string | null;
   idempotencyKey: string | null;
-  /** The client operation's digest, for a mutation sent with an idempotency key (lib/idempotency). */
+  /** The client operation's digest, for a mutation sent with an idempotency key (lib/platform/idempotency). */
   operation: string | null;
   /** The request's trace context, passed on to every subgraph call. */
   trace: Record<string, string>;

@@ -1,5 +1,5 @@
-import { DEFAULT_GATEWAY_MAX_BODY_BYTES, DEFAULT_GATEWAY_MAX_VARIABLES, DEVELOPMENT_CORS_ORIGINS, type Config } from '../lib/config.js';
-import type { GraphQLEndpoint } from '../lib/http-server.js';
+import { DEFAULT_GATEWAY_MAX_BODY_BYTES, DEFAULT_GATEWAY_MAX_VARIABLES, DEVELOPMENT_CORS_ORIGINS, type Config } from '../lib/platform/config.js';
+import type { GraphQLEndpoint } from '../lib/platform/http-server.js';
 import { serveExplorer, type ExplorerOptions } from './explorer.js';
 
 /** Where the gateway serves the API: the only path it answers besides the probes and `/metrics`. */

@@ -2,15 +2,15 @@ import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { schemaPath } from '../schema/subgraphs.js';
-import { admitGraphQLRequest, healthRoute, listen } from '../lib/http-server.js';
+import { admitGraphQLRequest, healthRoute, listen } from '../lib/platform/http-server.js';
 import { subgraphsReady } from './readiness.js';
 import { createGatewayRuntime, useUpstreamRetry, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { formatApiError, requestErrorCode } from '../lib/graphql/format-error.js';
-import { HEADER, readRequestAccess } from '../lib/identity/request.js';
-import { createLogger, type Logger } from '../lib/log.js';
-import type { RunningService } from '../lib/subgraph-server.js';
+import { formatApiError, requestErrorCode } from '../lib/platform/graphql/format-error.js';
+import { HEADER, readRequestAccess } from '../lib/platform/identity/request.js';
+import { createLogger, type Logger } from '../lib/platform/log.js';
+import type { RunningService } from '../lib/platform/subgraph-server.js';
 import type { GatewayOptions } from './apollo-gateway.js';
 import { GATEWAY_PATH, gatewayEndpoint } from './endpoint.js';
 import { limitPlugins } from './limits.js';
@@ -18,7 +18,7 @@ import { metricsPlugin } from './metrics-plugin.js';
 import { pseudonymResolver } from './holder-scope.js';
 import { subgraphIdentityPlugin } from './subgraph-identity.js';
 import { subgraphTimeoutPlugin } from './subgraph-timeout.js';
-import { metricsRoute, ServiceMetrics } from '../lib/metrics.js';
+import { metricsRoute, ServiceMetrics } from '../lib/platform/metrics.js';
 import { loadSupergraph } from './supergraph.js';
 
 const HTTP_STATUS_BY_CODE: Record<string, number> = {
@@ -106,7 +106,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     landingPage: false,
     graphiql: false,
     graphqlEndpoint: GATEWAY_PATH,
-    // CORS is answered before the runtime (lib/cors.ts), for the allowed origins only; the runtime's own would name
+    // CORS is answered before the runtime (lib/platform/cors.ts), for the allowed origins only; the runtime's own would name
     // back any origin, with credentials.
     cors: false,
     logging: false,

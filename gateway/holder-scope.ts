@@ -1,10 +1,10 @@
 import { Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
-import { apiError } from '../lib/errors.js';
-import { ExpiringCache } from '../lib/expiring-cache.js';
-import { PSEUDONYM_RE } from '../lib/graphql/input.js';
-import { GATEWAY_OWN_ACCESS, MAX_SCOPED_HOLDERS, type GatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import { subgraphHeaders } from '../lib/identity/request.js';
-import type { RequestAccess } from '../lib/identity/roles.js';
+import { apiError } from '../lib/platform/errors.js';
+import { ExpiringCache } from '../lib/platform/expiring-cache.js';
+import { PSEUDONYM_RE } from '../lib/platform/graphql/input.js';
+import { GATEWAY_OWN_ACCESS, MAX_SCOPED_HOLDERS, type GatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import { subgraphHeaders } from '../lib/platform/identity/request.js';
+import type { RequestAccess } from '../lib/platform/identity/roles.js';
 
 /**
  * Myna Portal acts for the holder a pseudonym identifies, and reaches that holder only: for each MYNA_PORTAL request

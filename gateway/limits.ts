@@ -5,8 +5,8 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type ValidationContext } from 'graphql';
-import type { Config } from '../lib/config.js';
-import { HOLDER_ID_COST, holderIdsRequested, MAX_HOLDER_IDS_PER_REQUEST } from '../lib/graphql/holder-ids.js';
+import type { Config } from '../lib/platform/config.js';
+import { HOLDER_ID_COST, holderIdsRequested, MAX_HOLDER_IDS_PER_REQUEST } from '../lib/platform/graphql/holder-ids.js';
 
 /**
  * Request limits at the gateway (OWASP API4): depth, aliases, tokens and cost, with graphql-armor. The limits are

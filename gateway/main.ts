@@ -5,11 +5,11 @@
  */
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../lib/config.js';
-import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/identity/tokens.js';
-import { createLogger } from '../lib/log.js';
-import { initTracing, shutdownTracing } from '../lib/tracing.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
+import { createLogger } from '../lib/platform/log.js';
+import { initTracing, shutdownTracing } from '../lib/platform/tracing.js';
 import { gatewayOptionsFrom } from './options.js';
 
 const { values, positionals } = parseArgs({

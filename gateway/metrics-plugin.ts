@@ -1,9 +1,9 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { getOperationAST } from 'graphql';
-import { HEADER } from '../lib/identity/request.js';
-import type { Logger } from '../lib/log.js';
-import { secondsSince, type ServiceMetrics } from '../lib/metrics.js';
-import { nameActiveOperation, startSubgraphSpan } from '../lib/tracing.js';
+import { HEADER } from '../lib/platform/identity/request.js';
+import type { Logger } from '../lib/platform/log.js';
+import { secondsSince, type ServiceMetrics } from '../lib/platform/metrics.js';
+import { nameActiveOperation, startSubgraphSpan } from '../lib/platform/tracing.js';
 
 /**
  * Counts and times each request by operation and each subgraph call by subgraph, and logs one line per request with

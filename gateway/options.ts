@@ -1,13 +1,13 @@
-import type { Config } from '../lib/config.js';
-import { httpSettings } from '../lib/http-server.js';
-import { signDevToken } from '../lib/identity/tokens.js';
+import type { Config } from '../lib/platform/config.js';
+import { httpSettings } from '../lib/platform/http-server.js';
+import { signDevToken } from '../lib/platform/identity/tokens.js';
 import type { GatewayOptions } from './apollo-gateway.js';
 import { gatewayRequestLimits } from './endpoint.js';
 
 /**
  * A gateway's options as the configuration gives them, either engine: the caller adds what is its own (the subgraphs'
  * URLs, the verifier and signer it made, the port, the mode). One place, so that a new setting reaches every gateway
- * started (gateway/main.ts, lib/stack.ts). Types only from the engine module: loading nothing of either engine here.
+ * started (gateway/main.ts, devkit/stack.ts). Types only from the engine module: loading nothing of either engine here.
  */
 export const gatewayOptionsFrom = (cfg: Config, own: Pick<GatewayOptions, 'urls' | 'verify' | 'sign' | 'port' | 'production'>): GatewayOptions => ({
   ...own,

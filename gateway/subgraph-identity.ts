@@ -1,10 +1,10 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { getOperationAST, GraphQLError } from 'graphql';
-import { operationDigest } from '../lib/idempotency/operation.js';
-import type { GatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import { HEADER, subgraphHeaders } from '../lib/identity/request.js';
-import type { RequestAccess } from '../lib/identity/roles.js';
-import { traceHeaders } from '../lib/tracing.js';
+import { operationDigest } from '../lib/platform/idempotency/operation.js';
+import type { GatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import { HEADER, subgraphHeaders } from '../lib/platform/identity/request.js';
+import type { RequestAccess } from '../lib/platform/identity/roles.js';
+import { traceHeaders } from '../lib/platform/tracing.js';
 import { accessWithHolderScope, type PseudonymResolver } from './holder-scope.js';
 
 /** What the subgraph calls of one request carry: the verified access (with a Myna Portal request's holder scope). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SUBGRAPHS, SUPERGRAPH_FILE, type SubgraphName } from '../schema/subgraphs.js';
-import { BAD_PORT_MESSAGE, fetchRefusesUrl } from '../lib/fetch-ports.js';
+import { BAD_PORT_MESSAGE, fetchRefusesUrl } from '../lib/platform/fetch-ports.js';
 
 export type SubgraphUrls = Record<SubgraphName, string>;
 

@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/alternate-characters.ts [--db moji.db] [--check]`: regenerates lib/characters/alternate-table.ts,
+ * `npx tsx scripts/alternate-characters.ts [--db moji.db] [--check]`: regenerates lib/domain/characters/alternate-table.ts,
  * the table of characters and their 代替文字 that name comparison uses (R-CHAR-1), from the published standards:
  * IPA's MJ文字情報一覧表 (Ver.006.02) and MJ縮退マップ (Ver.1.2.0), as the npm package @mandel59/mojidata 1.8.1
  * carries them in its SQLite database (CC BY-SA 2.1 JP for the MJ data, MIT for the package).
@@ -27,12 +27,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { normalForm } from '../lib/characters/normal-form.js';
-import { firstUnrepresentable } from '../lib/jis-x-0208.js';
+import { normalForm } from '../lib/domain/characters/normal-form.js';
+import { firstUnrepresentable } from '../lib/domain/jis-x-0208.js';
 
 const PACKAGE = '@mandel59/mojidata@1.8.1';
 const INTEGRITY = 'sha512-OLA5LEmPHuVbdI8lGXwV3pGVpSIFAqU5+oqhPzK7q662ziWYMqxTGXoxfFb9dQCJ31WzSCG1C5rsUb2uynQhIQ==';
-const OUT = new URL('../lib/characters/alternate-table.ts', import.meta.url).pathname;
+const OUT = new URL('../lib/domain/characters/alternate-table.ts', import.meta.url).pathname;
 
 const { values: args } = parseArgs({ options: { db: { type: 'string' }, check: { type: 'boolean', default: false } }, strict: true });
 
@@ -55,7 +55,7 @@ function query<T>(db: string, sql: string): T[] {
   return out.trim() ? (JSON.parse(out) as T[]) : [];
 }
 
-/** The form text is compared in (lib/characters/names.ts): no variation selector, NFKC. */
+/** The form text is compared in (lib/domain/characters/names.ts): no variation selector, NFKC. */
 const plain = (s: string | null) => (s ? normalForm(s) : null);
 const single = (s: string | null): s is string => s !== null && [...s].length === 1;
 const inJisX0208 = (c: string) => firstUnrepresentable(c) === null;
@@ -189,13 +189,13 @@ try {
   const text = render(pairs, version);
   if (args.check) {
     if (readFileSync(OUT, 'utf8') !== text) {
-      console.error('alternate-characters: lib/characters/alternate-table.ts differs from a fresh table');
+      console.error('alternate-characters: lib/domain/characters/alternate-table.ts differs from a fresh table');
       process.exit(1);
     }
     console.error('alternate-characters: the committed table is current');
   } else {
     writeFileSync(OUT, text);
-    console.error(`alternate-characters: wrote ${pairs.length} pairs to lib/characters/alternate-table.ts`);
+    console.error(`alternate-characters: wrote ${pairs.length} pairs to lib/domain/characters/alternate-table.ts`);
   }
 } finally {
   source.cleanup();

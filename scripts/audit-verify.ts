@@ -6,10 +6,10 @@
  * the log holds, 1 when it does not, 2 on a usage error.
  */
 import { parseArgs } from 'node:util';
-import { config, ConfigError } from '../lib/config.js';
-import { auditSigner } from '../lib/audit/signing.js';
-import { verifyAccessLog, type ChainBreak } from '../lib/audit/verify.js';
-import { openConfiguredSqlClient } from '../lib/db/database.js';
+import { config, ConfigError } from '../lib/platform/config.js';
+import { auditSigner } from '../lib/platform/audit/signing.js';
+import { verifyAccessLog, type ChainBreak } from '../lib/platform/audit/verify.js';
+import { openConfiguredSqlClient } from '../lib/platform/db/database.js';
 
 const { values } = parseArgs({ options: { 'max-age': { type: 'string' } } });
 const maxAge = values['max-age'];

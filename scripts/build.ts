@@ -22,7 +22,7 @@ rmSync(out, { recursive: true, force: true });
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-const assets = ['schema/trusted-documents.json', 'schema/operations', 'lib/audit/migrations', 'lib/idempotency/migrations'];
+const assets = ['schema/trusted-documents.json', 'schema/operations', 'lib/platform/audit/migrations', 'lib/platform/idempotency/migrations'];
 for (const name of readdirSync(join(root, 'schema'))) if (name.endsWith('.graphql')) assets.push(`schema/${name}`);
 for (const s of SUBGRAPHS) assets.push(`subgraphs/${s.name}/migrations`);
 for (const path of assets) cpSync(join(root, path), join(out, path), { recursive: true });

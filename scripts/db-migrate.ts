@@ -3,10 +3,10 @@
  * the owner role (DATABASE_OWNER_URL, else DATABASE_URL, else DATA_DIR), then grants the runtime role what serving
  * needs.
  */
-import { config } from '../lib/config.js';
-import { runtimeRole } from '../lib/audit/migrations.js';
-import { openMigratingSqlClient } from '../lib/db/database.js';
-import { migrateAll } from '../lib/stack.js';
+import { config } from '../lib/platform/config.js';
+import { runtimeRole } from '../lib/platform/audit/migrations.js';
+import { openMigratingSqlClient } from '../lib/platform/db/database.js';
+import { migrateAll } from '../devkit/stack.js';
 
 const cfg = config();
 const client = await openMigratingSqlClient(cfg);

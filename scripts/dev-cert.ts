@@ -8,9 +8,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureDevCa, mintSignatureCertificate } from '../lib/certificates/dev-ca.js';
-import { config } from '../lib/config.js';
-import { isValidIsoDate } from '../lib/japan-date.js';
+import { ensureDevCa, mintSignatureCertificate } from '../lib/domain/certificates/dev-ca.js';
+import { config } from '../lib/platform/config.js';
+import { isValidIsoDate } from '../lib/platform/japan-date.js';
 
 function fail(message: string): never {
   console.error(`dev:cert: ${message}`);

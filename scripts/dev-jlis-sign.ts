@@ -7,8 +7,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { config } from '../lib/config.js';
-import { ensureDevJlisFeedKey, signedJlisLine, type SignedJlisFields } from '../lib/certificates/jlis-feed.js';
+import { config } from '../lib/platform/config.js';
+import { ensureDevJlisFeedKey, signedJlisLine, type SignedJlisFields } from '../lib/domain/certificates/jlis-feed.js';
 
 const file = process.argv[2];
 const cfg = config();

@@ -3,10 +3,10 @@
  * a terminal and a summary of outcomes at the end. Safe to rerun after an interruption (R-ONE-7).
  */
 import { parseArgs } from 'node:util';
-import { config } from '../lib/config.js';
-import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
-import { HEADER } from '../lib/identity/request.js';
-import { signDevToken } from '../lib/identity/tokens.js';
+import { config } from '../lib/platform/config.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/platform/graph-client.js';
+import { HEADER } from '../lib/platform/identity/request.js';
+import { signDevToken } from '../lib/platform/identity/tokens.js';
 import { MAX_JLIS_BATCH } from '../subgraphs/consent/jlis.js';
 import { importJlisFile } from '../workers/jlis-import.js';
 

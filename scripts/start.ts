@@ -3,19 +3,19 @@
  * DATA_DIR unless DATABASE_URL names a Postgres server, and the demo holders seeded once.
  */
 import { mkdirSync } from 'node:fs';
-import { clockFromConfig } from '../lib/clock.js';
-import { config, ConfigError } from '../lib/config.js';
-import { openConfiguredSqlClient, openMigratingSqlClient } from '../lib/db/database.js';
-import { runtimeRole } from '../lib/audit/migrations.js';
-import { createLogger } from '../lib/log.js';
-import { migrateAll, seedDemo, startStack } from '../lib/stack.js';
+import { clockFromConfig } from '../lib/platform/clock.js';
+import { config, ConfigError } from '../lib/platform/config.js';
+import { openConfiguredSqlClient, openMigratingSqlClient } from '../lib/platform/db/database.js';
+import { runtimeRole } from '../lib/platform/audit/migrations.js';
+import { createLogger } from '../lib/platform/log.js';
+import { migrateAll, seedDemo, startStack } from '../devkit/stack.js';
 import { demoId } from '../seeds/demo-holders.js';
-import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
-import { serviceTokenSource } from '../lib/identity/service-token.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/platform/graph-client.js';
+import { serviceTokenSource } from '../lib/platform/identity/service-token.js';
 import { startFamilyRegisterSimulator } from '../simulators/family-register.js';
 import { createFamilyRegisterClient } from '../workers/family-register-client.js';
 import { startWorkers } from '../workers/runner.js';
-import { initTracing, shutdownTracing } from '../lib/tracing.js';
+import { initTracing, shutdownTracing } from '../lib/platform/tracing.js';
 
 const log = createLogger('start');
 

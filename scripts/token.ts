@@ -3,8 +3,8 @@
  * the dev key that `npm start` trusts.
  */
 import { parseArgs } from 'node:util';
-import { CALLER_ROLES, isPrefectureCode, PREFECTURE_SCOPED_ROLES } from '../lib/identity/roles.js';
-import { signDevToken } from '../lib/identity/tokens.js';
+import { CALLER_ROLES, isPrefectureCode, PREFECTURE_SCOPED_ROLES } from '../lib/platform/identity/roles.js';
+import { signDevToken } from '../lib/platform/identity/tokens.js';
 
 function fail(message: string): never {
   console.error(`token: ${message}`);

@@ -6,8 +6,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { trustedDocumentId } from '../lib/graphql/document-id.js';
-import * as operations from '../lib/generated/operations.js';
+import { trustedDocumentId } from '../lib/platform/graphql/document-id.js';
+import * as operations from '../lib/domain/generated/operations.js';
 import { schemaPath } from '../schema/subgraphs.js';
 
 export const TRUSTED_DOCUMENTS_FILE = schemaPath('trusted-documents.json');

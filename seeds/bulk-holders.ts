@@ -1,4 +1,4 @@
-import type { Db } from '../lib/db/database.js';
+import type { Db } from '../lib/platform/db/database.js';
 import type { SubgraphName } from '../schema/subgraphs.js';
 import { consents } from '../subgraphs/consent/tables.js';
 import { holders } from '../subgraphs/driver/tables.js';

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../lib/clock.js';
-import { isValidIsoDate, japanDate } from '../lib/japan-date.js';
-import { periodOver } from '../lib/legal-period.js';
+import type { Clock } from '../lib/platform/clock.js';
+import { isValidIsoDate, japanDate } from '../lib/platform/japan-date.js';
+import { periodOver } from '../lib/domain/legal-period.js';
 
 /**
  * DEVELOPMENT AND TESTS ONLY: a stand-in for the family register system (戸籍情報連携システム). It turns a 16-digit

@@ -4,16 +4,16 @@
  * own (`npm run db:migrate`); this process only serves. Prints one JSON line `{ready, url}` when listening.
  */
 import { parseArgs } from 'node:util';
-import { clockFromConfig } from '../lib/clock.js';
-import { loadTrustStore } from '../lib/certificates/trust-config.js';
-import { loadJlisFeedKeys } from '../lib/certificates/jlis-feed.js';
-import { config } from '../lib/config.js';
-import { openPostgres } from '../lib/db/database.js';
-import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
-import { subgraphDeps } from '../lib/subgraph-deps.js';
-import { startSubgraph } from '../lib/subgraph-server.js';
+import { clockFromConfig } from '../lib/platform/clock.js';
+import { loadTrustStore } from '../lib/domain/certificates/trust-config.js';
+import { loadJlisFeedKeys } from '../lib/domain/certificates/jlis-feed.js';
+import { config } from '../lib/platform/config.js';
+import { openPostgres } from '../lib/platform/db/database.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/platform/graph-client.js';
+import { subgraphDeps } from '../lib/platform/subgraph-deps.js';
+import { startSubgraph } from '../lib/platform/subgraph-server.js';
 import { SUBGRAPH_DEFINITIONS } from './index.js';
-import { initTracing, shutdownTracing } from '../lib/tracing.js';
+import { initTracing, shutdownTracing } from '../lib/platform/tracing.js';
 
 const { values } = parseArgs({ options: { name: { type: 'string' }, port: { type: 'string' } } });
 const definition = SUBGRAPH_DEFINITIONS.find((d) => d.name === values.name);

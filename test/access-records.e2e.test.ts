@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { accessRecords } from '../lib/audit/tables.js';
-import { auditSigner } from '../lib/audit/signing.js';
-import { verifyAccessLog } from '../lib/audit/verify.js';
-import { DEV_ONLY_AUDIT_LOG_KEY } from '../lib/identity/dev-keys.js';
+import { accessRecords } from '../lib/platform/audit/tables.js';
+import { auditSigner } from '../lib/platform/audit/signing.js';
+import { verifyAccessLog } from '../lib/platform/audit/verify.js';
+import { DEV_ONLY_AUDIT_LOG_KEY } from '../lib/platform/identity/dev-keys.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 

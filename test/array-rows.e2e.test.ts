@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeRows } from '../lib/db/database.js';
+import { executeRows } from '../lib/platform/db/database.js';
 import { pgTable, text } from 'drizzle-orm/pg-core';
-import { arrayLiteral, arrayRecordset, inArrayList } from '../lib/db/array-rows.js';
+import { arrayLiteral, arrayRecordset, inArrayList } from '../lib/platform/db/array-rows.js';
 import { freshDatabase } from './support/database.js';
 
 // Text an array literal would misread unless quoted and escaped, and the bare kinds (ids, numbers, timestamps) that

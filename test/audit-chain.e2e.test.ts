@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditSigner } from '../lib/audit/signing.js';
-import { verifyAccessLog } from '../lib/audit/verify.js';
-import { DEV_ONLY_AUDIT_LOG_KEY } from '../lib/identity/dev-keys.js';
+import { auditSigner } from '../lib/platform/audit/signing.js';
+import { verifyAccessLog } from '../lib/platform/audit/verify.js';
+import { DEV_ONLY_AUDIT_LOG_KEY } from '../lib/platform/identity/dev-keys.js';
 
 const signer = auditSigner(DEV_ONLY_AUDIT_LOG_KEY);
 import { demoId } from '../seeds/demo-holders.js';

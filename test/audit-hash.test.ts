@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LEGACY_CHAIN, recordHash, requestRecordHasher } from '../lib/audit/chain.js';
+import { LEGACY_CHAIN, recordHash, requestRecordHasher } from '../lib/platform/audit/chain.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 20 });
 const record = fc.record({

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintSignatureCertificate } from '../lib/certificates/dev-ca.js';
-import { trustStoreFromPem, verifySignatureCertificate } from '../lib/certificates/verify.js';
+import { mintSignatureCertificate } from '../lib/domain/certificates/dev-ca.js';
+import { trustStoreFromPem, verifySignatureCertificate } from '../lib/domain/certificates/verify.js';
 import { createFamilyRegisterClient } from '../workers/family-register-client.js';
 import { testCa } from './support/graph.js';
 

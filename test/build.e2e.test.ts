@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../seeds/demo-holders.js';
 import { headersFor, startTestGraph, type TestGraph } from './support/graph.js';
-import { startScript } from './support/process.js';
+import { startScript } from '../devkit/processes.js';
 
 const root = new URL('..', import.meta.url).pathname;
 // Inside the project, where the compiled modules find node_modules as they do in dist/.

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDevCa } from '../lib/certificates/dev-ca.js';
-import { trustStoreFromPem, verifySignatureCertificate } from '../lib/certificates/verify.js';
-import { CERTIFICATE_POLICY, x509 } from '../lib/certificates/x509.js';
+import { createDevCa } from '../lib/domain/certificates/dev-ca.js';
+import { trustStoreFromPem, verifySignatureCertificate } from '../lib/domain/certificates/verify.js';
+import { CERTIFICATE_POLICY, x509 } from '../lib/domain/certificates/x509.js';
 import { certFor, certWithExtensions } from './support/certificates.js';
 
 const person = { name: '伊藤 健', birthDate: '2001-08-15' };

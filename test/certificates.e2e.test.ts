@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { x509, CERTIFICATE_POLICY } from '../lib/certificates/x509.js';
+import { x509, CERTIFICATE_POLICY } from '../lib/domain/certificates/x509.js';
 import { certFor, certWithExtensions, randomSerial } from './support/certificates.js';
 import { signedConsent } from './support/consent.js';
 import { comparable, gql, gqlBoth, startTestGraph, type Caller, type TestGraph } from './support/graph.js';

@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runtimeRole } from '../lib/audit/migrations.js';
-import { ConfigError, DEVELOPMENT_CORS_ORIGINS, parseConfig } from '../lib/config.js';
-import { DEV_ONLY_AUDIT_LOG_KEY } from '../lib/identity/dev-keys.js';
-import { FETCH_BAD_PORTS } from '../lib/fetch-ports.js';
+import { runtimeRole } from '../lib/platform/audit/migrations.js';
+import { ConfigError, DEVELOPMENT_CORS_ORIGINS, parseConfig } from '../lib/platform/config.js';
+import { DEV_ONLY_AUDIT_LOG_KEY } from '../lib/platform/identity/dev-keys.js';
+import { FETCH_BAD_PORTS } from '../lib/platform/fetch-ports.js';
 import { loadSupergraph } from '../gateway/supergraph.js';
 
 /** Everything production requires, with keys of the test's own. */
@@ -148,7 +148,7 @@ describe('configuration is parsed once and a bad value names its variable', () =
 
 describe("the J-LIS feed's keys (issue 15.7)", () => {
   it('security: the configured keys are trusted, the dev key only outside production; a key neither RSA of 2048 bits or more nor Ed25519 is refused', async () => {
-    const { createJlisFeedKey, loadJlisFeedKeys, devJlisFeedKeyPaths } = await import('../lib/certificates/jlis-feed.js');
+    const { createJlisFeedKey, loadJlisFeedKeys, devJlisFeedKeyPaths } = await import('../lib/domain/certificates/jlis-feed.js');
     const { mkdtempSync, writeFileSync, existsSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listen, type HttpService } from '../lib/http-server.js';
+import { listen, type HttpService } from '../lib/platform/http-server.js';
 
 /**
  * Issue 15.3 (edge): one client holding the connection limit with idle keep-alive connections (a request each, then

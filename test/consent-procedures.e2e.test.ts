@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeRows } from '../lib/db/database.js';
+import { executeRows } from '../lib/platform/db/database.js';
 import { certFor } from './support/certificates.js';
 import { signedConsent } from './support/consent.js';
 import { gql, startTestGraph, type Caller, type TestGraph } from './support/graph.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevCa } from '../lib/certificates/dev-ca.js';
+import { createDevCa } from '../lib/domain/certificates/dev-ca.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { certFor } from './support/certificates.js';
 import { signedConsent } from './support/consent.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExpiringCache } from '../lib/expiring-cache.js';
+import { ExpiringCache } from '../lib/platform/expiring-cache.js';
 
 describe('ExpiringCache (verified and signed tokens)', () => {
   it('gives a value until its moment and not from then on', () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier } from '../lib/identity/tokens.js';
-import { parseConfig } from '../lib/config.js';
+import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
+import { parseConfig } from '../lib/platform/config.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 /**

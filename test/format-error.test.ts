@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatApiError, requestErrorCode } from '../lib/graphql/format-error.js';
+import { formatApiError, requestErrorCode } from '../lib/platform/graphql/format-error.js';
 
 describe('errors leave with a code and no internals', () => {
   it('an unexpected error becomes a request id; the log gets the detail without echoed values', () => {

@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { importJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../lib/config.js';
-import { DEV_ONLY_GATEWAY_PUBLIC_JWK } from '../lib/identity/dev-keys.js';
-import { createGatewayTokenSigner, createGatewayTokenVerifier, GATEWAY_ISSUER, type GatewayAccess } from '../lib/identity/gateway-token.js';
-import { readGatewayAccess } from '../lib/identity/request.js';
-import { createTokenVerifier, signDevToken } from '../lib/identity/tokens.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { DEV_ONLY_GATEWAY_PUBLIC_JWK } from '../lib/platform/identity/dev-keys.js';
+import { createGatewayTokenSigner, createGatewayTokenVerifier, GATEWAY_ISSUER, type GatewayAccess } from '../lib/platform/identity/gateway-token.js';
+import { readGatewayAccess } from '../lib/platform/identity/request.js';
+import { createTokenVerifier, signDevToken } from '../lib/platform/identity/tokens.js';
 
 const cfg = parseConfig({ NODE_ENV: 'test' });
 const access: GatewayAccess = {

@@ -2,9 +2,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
-import { parseConfig } from '../lib/config.js';
-import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/identity/tokens.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 let graph: TestGraph;

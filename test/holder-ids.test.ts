@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { holderIdsRequested } from '../lib/graphql/holder-ids.js';
+import { holderIdsRequested } from '../lib/platform/graphql/holder-ids.js';
 
 const count = (doc: string, variables: Record<string, unknown> = {}, operationName?: string) => holderIdsRequested(parse(doc), operationName, variables);
 

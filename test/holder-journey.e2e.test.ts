@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../lib/config.js';
-import { createGraphClient, serviceHeaders } from '../lib/graph-client.js';
-import { serviceTokenSource } from '../lib/identity/service-token.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { createGraphClient, serviceHeaders } from '../lib/platform/graph-client.js';
+import { serviceTokenSource } from '../lib/platform/identity/service-token.js';
 import { startFamilyRegisterSimulator, type RunningSimulator } from '../simulators/family-register.js';
 import { createFamilyRegisterClient } from '../workers/family-register-client.js';
 import { processHonsekiRequests } from '../workers/honseki-worker.js';
@@ -75,7 +75,7 @@ describe('one holder through every procedure of the notice, through the gateway'
     const headers = () => serviceHeaders(serviceTokenSource(parseConfig({ NODE_ENV: 'test' })));
     const client = createGraphClient(() => graph.gatewayUrl);
     const applied = await client.request(
-      (await import('../lib/generated/operations.js')).ApplyDueRecordImportsDocument, { limit: 100 }, await headers(),
+      (await import('../lib/domain/generated/operations.js')).ApplyDueRecordImportsDocument, { limit: 100 }, await headers(),
     );
     expect(applied.data?.applyDueRecordImports.applied).toBe(1);
     const moved = await card(id);

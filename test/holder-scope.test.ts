@@ -1,8 +1,8 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { pseudonymsNamed } from '../gateway/holder-scope.js';
-import { parseConfig } from '../lib/config.js';
-import { createSubgraphScope } from '../lib/identity/subgraph-scope.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { createSubgraphScope } from '../lib/platform/identity/subgraph-scope.js';
 
 const named = (query: string, variables?: Record<string, unknown>) => pseudonymsNamed(parse(query), variables).sort();
 

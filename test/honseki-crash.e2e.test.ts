@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFamilyRegisterSimulator, type RunningSimulator } from '../simulators/family-register.js';
 import { gql, startTestGraph, TEST_NOW, type Caller, type TestGraph } from './support/graph.js';
 import { demoId } from '../seeds/demo-holders.js';
-import { startScript } from './support/process.js';
+import { startScript } from '../devkit/processes.js';
 
 const SUBMIT = readFileSync(new URL('../schema/operations/SubmitHonsekiIdentifierCode.graphql', import.meta.url), 'utf8');
 const portal: Caller = { role: 'MYNA_PORTAL', purpose: 'COUNTER_PROCEDURE' };

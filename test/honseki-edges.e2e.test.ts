@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphClient, serviceHeaders } from '../lib/graph-client.js';
-import { serviceTokenSource } from '../lib/identity/service-token.js';
-import { parseConfig } from '../lib/config.js';
+import { createGraphClient, serviceHeaders } from '../lib/platform/graph-client.js';
+import { serviceTokenSource } from '../lib/platform/identity/service-token.js';
+import { parseConfig } from '../lib/platform/config.js';
 import { startFamilyRegisterSimulator, type RunningSimulator } from '../simulators/family-register.js';
 import { createFamilyRegisterClient } from '../workers/family-register-client.js';
 import { processHonsekiRequests } from '../workers/honseki-worker.js';

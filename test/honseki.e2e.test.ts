@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClaimHonsekiRequestsDocument } from '../lib/generated/operations.js';
-import { createGraphClient, serviceHeaders } from '../lib/graph-client.js';
-import { serviceTokenSource } from '../lib/identity/service-token.js';
-import { parseConfig } from '../lib/config.js';
+import { ClaimHonsekiRequestsDocument } from '../lib/domain/generated/operations.js';
+import { createGraphClient, serviceHeaders } from '../lib/platform/graph-client.js';
+import { serviceTokenSource } from '../lib/platform/identity/service-token.js';
+import { parseConfig } from '../lib/platform/config.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { startFamilyRegisterSimulator, type RunningSimulator } from '../simulators/family-register.js';
 import { createFamilyRegisterClient } from '../workers/family-register-client.js';

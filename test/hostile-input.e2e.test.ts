@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevToken } from '../lib/identity/tokens.js';
+import { signDevToken } from '../lib/platform/identity/tokens.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 /**

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApolloGateway } from '../gateway/apollo-gateway.js';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
-import { parseConfig } from '../lib/config.js';
-import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/identity/tokens.js';
-import { SUBGRAPH_MAX_BODY_BYTES, type RunningService } from '../lib/subgraph-server.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
+import { SUBGRAPH_MAX_BODY_BYTES, type RunningService } from '../lib/platform/subgraph-server.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gatewayHeadersFor, gql, headersFor, startTestGraph, type Caller, type GqlResponse, type TestGraph } from './support/graph.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, japanDate } from '../lib/japan-date.js';
+import { addDays, japanDate } from '../lib/platform/japan-date.js';
 import { gql, startTestGraph, TEST_NOW, type Caller, type TestGraph } from './support/graph.js';
 import { registerHolder } from './support/holders.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JIS_X_0208_SIZE } from '../lib/jis-x-0208.js';
+import { JIS_X_0208_SIZE } from '../lib/domain/jis-x-0208.js';
 import { differsFromRecord, importFailure, importFailureMessage, isStaleHonsekiCertificate, recordValueProblems } from '../subgraphs/driver/rules/import-validation.js';
 
 const limits = { maxAddressLength: 60, maxNameLength: 50, maxHonsekiLength: 60, today: '2026-04-01' };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevToken } from '../lib/identity/tokens.js';
+import { signDevToken } from '../lib/platform/identity/tokens.js';
 import { buildSchema } from 'graphql';
 import { DOCUMENT_HASHES, HolderCardDocument, LinkMynaPortalDocument, persistedRequestBody, RenkeiClient, SubmitSignatureCertificateDocument } from '../packages/client/src/index.js';
 import { certFor } from './support/certificates.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CERTIFICATE_MESSAGES } from '../lib/certificates/verify.js';
-import { PSEUDONYM_RULE } from '../lib/graphql/input.js';
-import { FORBIDDEN_TEXT_MESSAGE } from '../lib/graphql/text-arguments.js';
+import { CERTIFICATE_MESSAGES } from '../lib/domain/certificates/verify.js';
+import { PSEUDONYM_RULE } from '../lib/platform/graphql/input.js';
+import { FORBIDDEN_TEXT_MESSAGE } from '../lib/platform/graphql/text-arguments.js';
 import { REASONS, type ReasonCode } from '../subgraphs/driver/rules/eligibility.js';
 import { HONSEKI_REFUSAL_MESSAGES } from '../subgraphs/portal-link/rules/honseki.js';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GATEWAY_MAX_BODY_BYTES } from '../lib/config.js';
-import type { GraphClient } from '../lib/graph-client.js';
+import { DEFAULT_GATEWAY_MAX_BODY_BYTES } from '../lib/platform/config.js';
+import type { GraphClient } from '../lib/platform/graph-client.js';
 import { importJlisFile } from '../workers/jlis-import.js';
 import { signed } from './support/jlis.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GraphRefusedError, type GraphClient, type GraphResult } from '../lib/graph-client.js';
+import { GraphRefusedError, type GraphClient, type GraphResult } from '../lib/platform/graph-client.js';
 import { importJlisFile } from '../workers/jlis-import.js';
 import { signed } from './support/jlis.js';
 

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkJlisSignature, jlisCanonical, signedJlisLine } from '../lib/certificates/jlis-feed.js';
+import { checkJlisSignature, jlisCanonical, signedJlisLine } from '../lib/domain/certificates/jlis-feed.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ed25519 = generateKeyPairSync('ed25519');

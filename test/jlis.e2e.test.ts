@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
-import { signedJlisLine } from '../lib/certificates/jlis-feed.js';
+import { signedJlisLine } from '../lib/domain/certificates/jlis-feed.js';
 import { demoSerial as serial, renewal, signed } from './support/jlis.js';
 
 const INGEST = readFileSync(new URL('../schema/operations/IngestJlisNotifications.graphql', import.meta.url), 'utf8');

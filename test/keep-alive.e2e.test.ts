@@ -1,11 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
-import { parseConfig } from '../lib/config.js';
-import { httpSettings } from '../lib/http-server.js';
-import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/identity/tokens.js';
-import type { RunningService } from '../lib/subgraph-server.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { httpSettings } from '../lib/platform/http-server.js';
+import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
+import type { RunningService } from '../lib/platform/subgraph-server.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
 
 /** One connection that sends raw HTTP/1.1 requests in turn and notes when the server closes it. */

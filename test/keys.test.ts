@@ -2,11 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../lib/config.js';
-import { DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_JWT_PRIVATE_JWK } from '../lib/identity/dev-keys.js';
-import { serviceTokenSource } from '../lib/identity/service-token.js';
-import { CLOCK_TOLERANCE_S, createTokenVerifier, InvalidTokenError } from '../lib/identity/tokens.js';
-import { signDevToken } from '../lib/identity/tokens.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { DEV_ONLY_GATEWAY_PRIVATE_JWK, DEV_ONLY_JWT_PRIVATE_JWK } from '../lib/platform/identity/dev-keys.js';
+import { serviceTokenSource } from '../lib/platform/identity/service-token.js';
+import { CLOCK_TOLERANCE_S, createTokenVerifier, InvalidTokenError } from '../lib/platform/identity/tokens.js';
+import { signDevToken } from '../lib/platform/identity/tokens.js';
 
 /** A stand-in identity provider serving its JWKS over HTTP, as production configures with JWT_JWKS_URL. */
 let jwksUrl: string;

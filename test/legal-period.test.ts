@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../lib/japan-date.js';
-import { periodLastDay, periodOver } from '../lib/legal-period.js';
+import { addDays } from '../lib/platform/japan-date.js';
+import { periodLastDay, periodOver } from '../lib/domain/legal-period.js';
 import { consentExpiresOn } from '../subgraphs/consent/rules/consent-period.js';
 import { codeExpired } from '../simulators/family-register.js';
 

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HolderCardDocument } from '../lib/generated/operations.js';
-import * as operations from '../lib/generated/operations.js';
-import { createGraphClient } from '../lib/graph-client.js';
+import { HolderCardDocument } from '../lib/domain/generated/operations.js';
+import * as operations from '../lib/domain/generated/operations.js';
+import { createGraphClient } from '../lib/platform/graph-client.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, headersFor, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
-import { startScript } from './support/process.js';
+import { startScript } from '../devkit/processes.js';
 
 const admin: Caller = { role: 'NPA_ADMIN' };
 const HOLDER_CARD = readFileSync(new URL('../schema/operations/HolderCard.graphql', import.meta.url), 'utf8');

@@ -12,8 +12,8 @@ import { describe, expect, it } from 'vitest';
 const root = new URL('..', import.meta.url).pathname;
 const run = promisify(execFile);
 const SCHEMAS = [
-  ['lib/audit', 'audit'],
-  ['lib/idempotency', 'idempotency'],
+  ['lib/platform/audit', 'audit'],
+  ['lib/platform/idempotency', 'idempotency'],
   ['subgraphs/driver', 'driver'],
   ['subgraphs/consent', 'consent'],
   ['subgraphs/portal-link', 'portal_link'],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ALTERNATE_SOURCE } from '../lib/characters/alternate-table.js';
-import { foldName, sameName, sameText } from '../lib/characters/names.js';
-import { sameSubject, subjectDigest } from '../lib/certificates/subject-digest.js';
-import { firstUnrepresentable } from '../lib/jis-x-0208.js';
+import { ALTERNATE_SOURCE } from '../lib/domain/characters/alternate-table.js';
+import { foldName, sameName, sameText } from '../lib/domain/characters/names.js';
+import { sameSubject, subjectDigest } from '../lib/domain/certificates/subject-digest.js';
+import { firstUnrepresentable } from '../lib/domain/jis-x-0208.js';
 
 describe('R-CHAR-1: a character and its 代替文字 compare equal, from the MJ縮退マップ table', () => {
   it('R-CHAR-1: the table names its source, version and licence', () => {

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
-import { parseConfig } from '../lib/config.js';
-import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/identity/tokens.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevCa } from '../lib/certificates/dev-ca.js';
+import { createDevCa } from '../lib/domain/certificates/dev-ca.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { certFor } from './support/certificates.js';
 import { gql, startTestGraph, type Caller, type TestGraph } from './support/graph.js';

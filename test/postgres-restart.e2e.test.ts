@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock } from '../lib/clock.js';
-import { parseConfig } from '../lib/config.js';
-import { trustStoreFromPem } from '../lib/certificates/verify.js';
-import { openPostgres, type SqlClient } from '../lib/db/database.js';
-import { migrateAll, seedDemo, startStack, type Stack } from '../lib/stack.js';
+import { manualClock } from '../lib/platform/clock.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { trustStoreFromPem } from '../lib/domain/certificates/verify.js';
+import { openPostgres, type SqlClient } from '../lib/platform/db/database.js';
+import { migrateAll, seedDemo, startStack, type Stack } from '../devkit/stack.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { testDbKind } from './support/database.js';
 import { gql, TEST_NOW, testCa } from './support/graph.js';

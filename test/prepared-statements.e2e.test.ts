@@ -1,8 +1,8 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeRows, type Db } from '../lib/db/database.js';
-import { MAX_PREPARED_PARAMETERS } from '../lib/db/prepared-statements.js';
+import { executeRows, type Db } from '../lib/platform/db/database.js';
+import { MAX_PREPARED_PARAMETERS } from '../lib/platform/db/prepared-statements.js';
 import { freshDatabase, testDbKind } from './support/database.js';
 
 const things = pgTable('things', { id: integer('id').primaryKey(), label: text('label').notNull() });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../lib/identity/roles.js';
+import type { Role } from '../lib/platform/identity/roles.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 
@@ -30,7 +30,7 @@ describe('authorization of every entry point, role by role', () => {
   it.each(ENTRY_POINTS)('%s answers exactly its roles', async (_name, query, allowed) => {
     for (const role of ROLES) {
       const prefecture = role === 'COUNTER_STAFF' || role === 'SUPERVISOR' ? '13' : null;
-      // Each role with a purpose it may name (lib/identity/roles.ts): the role decides here, not the purpose.
+      // Each role with a purpose it may name (lib/platform/identity/roles.ts): the role decides here, not the purpose.
       const purpose = ['AUDITOR', 'SUPERVISOR', 'NPA_ADMIN'].includes(role) ? 'AUDIT' : role === 'COUNTER_STAFF' ? 'COUNTER_PROCEDURE' : 'SYSTEM';
       const r = await gql(graph.gatewayUrl, { role, prefecture, subject: `roles-${role}`, purpose }, query);
       const forbidden = (r.errors ?? []).some((e) => e.extensions?.code === 'FORBIDDEN');

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApolloGateway } from '../gateway/apollo-gateway.js';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
 import type { SubgraphUrls } from '../gateway/supergraph.js';
-import { recordingProxies } from '../bench/support/direct-calls.js';
-import { parseConfig } from '../lib/config.js';
-import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import { createSubgraphScope } from '../lib/identity/subgraph-scope.js';
-import { createTokenVerifier } from '../lib/identity/tokens.js';
-import type { RunningService } from '../lib/subgraph-server.js';
+import { recordingProxies } from '../devkit/recording-proxies.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import { createSubgraphScope } from '../lib/platform/identity/subgraph-scope.js';
+import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
+import type { RunningService } from '../lib/platform/subgraph-server.js';
 import { DEMO_HOLDERS, demoId } from '../seeds/demo-holders.js';
 import { comparable, DIRECT_REQUEST_ID, gatewayHeadersFor, gql, gqlBoth, startTestGraph, vouchedHolder, type Caller, type TestGraph } from './support/graph.js';
 

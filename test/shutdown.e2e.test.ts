@@ -1,15 +1,15 @@
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clockFromConfig } from '../lib/clock.js';
-import { parseConfig } from '../lib/config.js';
-import { createGraphClient, type GraphClient } from '../lib/graph-client.js';
-import { serviceTokenSource } from '../lib/identity/service-token.js';
+import { clockFromConfig } from '../lib/platform/clock.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { createGraphClient, type GraphClient } from '../lib/platform/graph-client.js';
+import { serviceTokenSource } from '../lib/platform/identity/service-token.js';
 import { bulkId, insertBulkHolders } from '../seeds/bulk-holders.js';
 import { createFamilyRegisterClient } from '../workers/family-register-client.js';
 import { startWorkers } from '../workers/runner.js';
 import { headersFor, startTestGraph, TEST_NOW, type TestGraph } from './support/graph.js';
-import { startScript } from './support/process.js';
+import { startScript } from '../devkit/processes.js';
 
 const HOLDERS = readFileSync(new URL('../schema/operations/Holders.graphql', import.meta.url), 'utf8');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

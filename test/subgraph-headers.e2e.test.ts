@@ -4,13 +4,13 @@ import { getOperationAST, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApolloGateway } from '../gateway/apollo-gateway.js';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
-import { parseConfig } from '../lib/config.js';
-import { createGatewayTokenSigner } from '../lib/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/identity/tokens.js';
-import type { RunningService } from '../lib/subgraph-server.js';
+import { parseConfig } from '../lib/platform/config.js';
+import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
+import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
+import type { RunningService } from '../lib/platform/subgraph-server.js';
 import type { SubgraphUrls } from '../gateway/supergraph.js';
 import { demoId } from '../seeds/demo-holders.js';
-import { recordingProxies } from '../bench/support/direct-calls.js';
+import { recordingProxies } from '../devkit/recording-proxies.js';
 import { headersFor, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
 
 const HOLDER_CARD = readFileSync(new URL('../schema/operations/HolderCard.graphql', import.meta.url), 'utf8');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, isInputObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { hasForbiddenCharacter, VERBATIM_FIELDS } from '../lib/graphql/text-arguments.js';
-import { isDateTimeInRange } from '../lib/graphql/scalars.js';
+import { hasForbiddenCharacter, VERBATIM_FIELDS } from '../lib/platform/graphql/text-arguments.js';
+import { isDateTimeInRange } from '../lib/platform/graphql/scalars.js';
 import { parseJlisLine } from '../workers/jlis-file.js';
 
 describe('security: which characters a text may hold (15.6)', () => {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeRows } from '../lib/db/database.js';
+import { executeRows } from '../lib/platform/db/database.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { comparable, gql, gqlBoth, startTestGraph, type Caller, type GqlResponse, type TestGraph } from './support/graph.js';
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initTracing, shutdownTracing } from '../lib/tracing.js';
+import { initTracing, shutdownTracing } from '../lib/platform/tracing.js';
 import { demoId, DEMO_HOLDERS } from '../seeds/demo-holders.js';
 import { headersFor, startTestGraph, type TestGraph } from './support/graph.js';
 

@@ -1,5 +1,5 @@
-import { hasForbiddenCharacter } from '../lib/graphql/text-arguments.js';
-import { isDateInRange } from '../lib/japan-date.js';
+import { hasForbiddenCharacter } from '../lib/platform/graphql/text-arguments.js';
+import { isDateInRange } from '../lib/platform/japan-date.js';
 
 /**
  * The adapter to the family register system: one call, a timeout per attempt, and a few quick retries for a
@@ -23,7 +23,7 @@ export interface FamilyRegisterClient {
 const text = (v: unknown) => typeof v === 'string' && v.trim() !== '' && v.length <= 1000 && !hasForbiddenCharacter(v);
 
 /**
- * The registry's answer at the boundary, as every input is taken (lib/graphql/text-arguments.ts): texts without
+ * The registry's answer at the boundary, as every input is taken (lib/platform/graphql/text-arguments.ts): texts without
  * control characters and in NFC, dates inside the range the graph takes, a birth date not after the certificate.
  */
 function certificateFrom(body: unknown): KosekiResult {

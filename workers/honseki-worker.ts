@@ -1,13 +1,13 @@
-import type { Clock } from '../lib/clock.js';
-import { sameSubject } from '../lib/certificates/subject-digest.js';
+import type { Clock } from '../lib/platform/clock.js';
+import { sameSubject } from '../lib/domain/certificates/subject-digest.js';
 import {
   ClaimHonsekiRequestsDocument,
   HolderIdentityDocument,
   ScheduleRecordImportsDocument,
   SettleHonsekiRequestDocument,
-} from '../lib/generated/operations.js';
-import { answerOf, type GraphClient } from '../lib/graph-client.js';
-import { japanDate } from '../lib/japan-date.js';
+} from '../lib/domain/generated/operations.js';
+import { answerOf, type GraphClient } from '../lib/platform/graph-client.js';
+import { japanDate } from '../lib/platform/japan-date.js';
 import { RegistryUnavailableError, type FamilyRegisterClient } from './family-register-client.js';
 
 type Settlement = { settlement: 'APPLIED' | 'FAILED' | 'RETRY'; reason: string | null };

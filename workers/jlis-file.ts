@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { JLIS_SIGNATURE_RE } from '../lib/certificates/jlis-feed.js';
-import { EARLIEST_DATE, isDateInRange, LATEST_DATE } from '../lib/japan-date.js';
-import { EXTERNAL_ID_RE, SERIAL_RE } from '../lib/graphql/input.js';
-import { isDateTimeInRange } from '../lib/graphql/scalars.js';
-import { hasForbiddenCharacter } from '../lib/graphql/text-arguments.js';
+import { JLIS_SIGNATURE_RE } from '../lib/domain/certificates/jlis-feed.js';
+import { EARLIEST_DATE, isDateInRange, LATEST_DATE } from '../lib/platform/japan-date.js';
+import { EXTERNAL_ID_RE, SERIAL_RE } from '../lib/platform/graphql/input.js';
+import { isDateTimeInRange } from '../lib/platform/graphql/scalars.js';
+import { hasForbiddenCharacter } from '../lib/platform/graphql/text-arguments.js';
 
 /**
  * One line of a J-LIS file (API.md), checked before it is sent so a bad line is reported with its number: the same

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { IngestJlisNotificationsDocument } from '../lib/generated/operations.js';
-import { errorCodes, GraphRefusedError, GraphUnavailableError, type GraphClient } from '../lib/graph-client.js';
+import { IngestJlisNotificationsDocument } from '../lib/domain/generated/operations.js';
+import { errorCodes, GraphRefusedError, GraphUnavailableError, type GraphClient } from '../lib/platform/graph-client.js';
 import { parseJlisLine, type JlisLine } from './jlis-file.js';
 import { JlisLanes } from './jlis-lanes.js';
 

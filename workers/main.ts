@@ -4,10 +4,10 @@
  * work is claimed with leases or SKIP LOCKED. SIGTERM lets the step in hand finish. Prints `{ready}` when started.
  */
 import { parseArgs } from 'node:util';
-import { clockFromConfig } from '../lib/clock.js';
-import { config } from '../lib/config.js';
-import { createGraphClient, sendsTrustedDocuments } from '../lib/graph-client.js';
-import { serviceTokenSource } from '../lib/identity/service-token.js';
+import { clockFromConfig } from '../lib/platform/clock.js';
+import { config } from '../lib/platform/config.js';
+import { createGraphClient, sendsTrustedDocuments } from '../lib/platform/graph-client.js';
+import { serviceTokenSource } from '../lib/platform/identity/service-token.js';
 import { createFamilyRegisterClient } from './family-register-client.js';
 import { startWorkers } from './runner.js';
 

@@ -1,7 +1,7 @@
-import type { Clock } from '../lib/clock.js';
-import { ApplyDueRecordImportsDocument, DeliverRecordChangesDocument } from '../lib/generated/operations.js';
-import { answerOf, GraphRefusedError, serviceHeaders, type GraphClient } from '../lib/graph-client.js';
-import { createLogger } from '../lib/log.js';
+import type { Clock } from '../lib/platform/clock.js';
+import { ApplyDueRecordImportsDocument, DeliverRecordChangesDocument } from '../lib/domain/generated/operations.js';
+import { answerOf, GraphRefusedError, serviceHeaders, type GraphClient } from '../lib/platform/graph-client.js';
+import { createLogger } from '../lib/platform/log.js';
 import type { FamilyRegisterClient } from './family-register-client.js';
 import { processHonsekiRequests } from './honseki-worker.js';
 

@@ -1,8 +1,8 @@
-import { createGatewayTokenSigner } from '../../lib/identity/gateway-token.js';
-import { HEADER, subgraphHeaders } from '../../lib/identity/request.js';
-import type { RequestAccess } from '../../lib/identity/roles.js';
-import { createSubgraphScope } from '../../lib/identity/subgraph-scope.js';
-import { signDevToken } from '../../lib/identity/tokens.js';
+import { createGatewayTokenSigner } from '../../lib/platform/identity/gateway-token.js';
+import { HEADER, subgraphHeaders } from '../../lib/platform/identity/request.js';
+import type { RequestAccess } from '../../lib/platform/identity/roles.js';
+import { createSubgraphScope } from '../../lib/platform/identity/subgraph-scope.js';
+import { signDevToken } from '../../lib/platform/identity/tokens.js';
 import { SUBGRAPHS } from '../../schema/subgraphs.js';
 import { productionRun } from './documents.js';
 
@@ -42,7 +42,7 @@ export async function subgraphHeaderSource(): Promise<(subgraph: string) => Reco
 
 /**
  * Recorded subgraph bodies made fit to send again: each Holder representation carries the prefecture the driver
- * vouched for, bound to the recorded request's id and valid for minutes (lib/identity/subgraph-scope.ts), so the
+ * vouched for, bound to the recorded request's id and valid for minutes (lib/platform/identity/subgraph-scope.ts), so the
  * replay vouches for it again under the replay's request id, as the driver would, each body once a minute.
  */
 export function revouchedBodies(): (body: string) => string {

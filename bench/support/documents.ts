@@ -1,7 +1,7 @@
 import { print, type DocumentNode } from 'graphql';
-import { trustedDocumentId } from '../../lib/graphql/document-id.js';
+import { trustedDocumentId } from '../../lib/platform/graphql/document-id.js';
 
-/** True when this run's processes run as deployed (bench/support/production.ts). */
+/** True when this run's processes run as deployed (devkit/production.ts). */
 export const productionRun = (): boolean => process.env.NODE_ENV === 'production';
 
 /**

@@ -4,7 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';
 import { SUBGRAPHS, schemaPath } from '../../schema/subgraphs.js';
-import { freePort } from './processes.js';
+import { freePort } from '../../devkit/processes.js';
 
 /**
  * Grafbase's Rust gateway, the reference of what a router does on the same machine: the CLI the npm registry ships

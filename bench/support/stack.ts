@@ -1,7 +1,7 @@
-import { openPostgres } from '../../lib/db/database.js';
+import { openPostgres } from '../../lib/platform/db/database.js';
 import { SUBGRAPHS } from '../../schema/subgraphs.js';
-import { prepareBenchData, type BenchDatabase } from './data.js';
-import { freePort, startNode } from './processes.js';
+import { prepareBenchData, type BenchDatabase } from '../../devkit/data.js';
+import { freePort, startNode } from '../../devkit/processes.js';
 
 export interface BenchSubgraphs {
   urls: Record<string, string>;

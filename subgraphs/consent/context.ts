@@ -1,6 +1,6 @@
-import type { Db } from '../../lib/db/database.js';
-import { rowLoader } from '../../lib/loaders.js';
-import type { SubgraphContext } from '../../lib/subgraph-server.js';
+import type { Db } from '../../lib/platform/db/database.js';
+import { rowLoader } from '../../lib/platform/loaders.js';
+import type { SubgraphContext } from '../../lib/platform/subgraph-server.js';
 import { findConsentsByIds, findLatestConsents } from './repository.js';
 
 export function createConsentLoaders(db: Db) {

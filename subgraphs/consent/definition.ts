@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { defineSubgraph } from '../../lib/subgraph-definition.js';
+import { holdersInScopeThroughGraph } from '../../lib/domain/holders-in-scope.js';
+import { defineSubgraph } from '../../lib/platform/subgraph-definition.js';
 import { createConsentLoaders, type ConsentContext } from './context.js';
 import { outboxWork } from './repository.js';
 import { resolvers } from './resolvers.js';
@@ -9,6 +10,7 @@ export const consentSubgraph = defineSubgraph<ConsentContext>({
   dbSchema: 'consent',
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
   resolvers,
+  holdersInScope: holdersInScopeThroughGraph,
   workCounts: outboxWork,
   extendContext: (base) => ({ ...base, loaders: createConsentLoaders(base.db) }),
 });

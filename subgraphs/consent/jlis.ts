@@ -1,11 +1,11 @@
-import { apiError, UserErrorException, userError } from '../../lib/errors.js';
-import { checkJlisSignature } from '../../lib/certificates/jlis-feed.js';
-import { createLogger } from '../../lib/log.js';
-import { japanDate } from '../../lib/japan-date.js';
-import { RecordCertificateRevocationsDocument, ScheduleRecordImportsDocument } from '../../lib/generated/operations.js';
-import { GraphUnavailableError, serviceHeaders } from '../../lib/graph-client.js';
-import { InputCheck } from '../../lib/graphql/mutation.js';
-import { EXTERNAL_ID_RE, SERIAL_RE } from '../../lib/graphql/input.js';
+import { apiError, UserErrorException, userError } from '../../lib/platform/errors.js';
+import { checkJlisSignature } from '../../lib/domain/certificates/jlis-feed.js';
+import { createLogger } from '../../lib/platform/log.js';
+import { japanDate } from '../../lib/platform/japan-date.js';
+import { RecordCertificateRevocationsDocument, ScheduleRecordImportsDocument } from '../../lib/domain/generated/operations.js';
+import { GraphUnavailableError, serviceHeaders } from '../../lib/platform/graph-client.js';
+import { InputCheck } from '../../lib/platform/graphql/mutation.js';
+import { EXTERNAL_ID_RE, SERIAL_RE } from '../../lib/platform/graphql/input.js';
 import type { ConsentContext } from './context.js';
 import {
   applyConsentCertificateChanges,

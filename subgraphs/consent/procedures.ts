@@ -1,12 +1,12 @@
-import { sameSubject } from '../../lib/certificates/subject-digest.js';
-import { CERTIFICATE_MESSAGES, verifyDocumentSignature, verifySignatureCertificate, type VerifiedCertificate } from '../../lib/certificates/verify.js';
-import { ScheduleRecordImportsDocument } from '../../lib/generated/operations.js';
-import { serviceHeaders } from '../../lib/graph-client.js';
-import { EXTERNAL_ID_RE, isUuid, PSEUDONYM_RE } from '../../lib/graphql/input.js';
-import { InputCheck } from '../../lib/graphql/mutation.js';
-import { lookupHolder, type HolderFacts } from '../../lib/holder-lookup.js';
-import { addDays, compareDates, japanDate } from '../../lib/japan-date.js';
-import { createLogger } from '../../lib/log.js';
+import { sameSubject } from '../../lib/domain/certificates/subject-digest.js';
+import { CERTIFICATE_MESSAGES, verifyDocumentSignature, verifySignatureCertificate, type VerifiedCertificate } from '../../lib/domain/certificates/verify.js';
+import { ScheduleRecordImportsDocument } from '../../lib/domain/generated/operations.js';
+import { serviceHeaders } from '../../lib/platform/graph-client.js';
+import { EXTERNAL_ID_RE, isUuid, PSEUDONYM_RE } from '../../lib/platform/graphql/input.js';
+import { InputCheck } from '../../lib/platform/graphql/mutation.js';
+import { lookupHolder, type HolderFacts } from '../../lib/domain/holder-lookup.js';
+import { addDays, compareDates, japanDate } from '../../lib/platform/japan-date.js';
+import { createLogger } from '../../lib/platform/log.js';
 import type { ConsentContext } from './context.js';
 import { refuse } from './refusals.js';
 import {

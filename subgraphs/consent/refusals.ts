@@ -1,5 +1,5 @@
-import type { CertificateFailure } from '../../lib/certificates/verify.js';
-import { refusalsOf, type Refuse } from '../../lib/graphql/mutation.js';
+import type { CertificateFailure } from '../../lib/domain/certificates/verify.js';
+import { refusalsOf, type Refuse } from '../../lib/platform/graphql/mutation.js';
 
 /** Every code a consent mutation refuses with: granting and revoking the address one-stop consent. */
 export type ConsentRefusal =

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { executeRows, type Db } from '../../lib/db/database.js';
-import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/db/array-rows.js';
-import type { WorkCount } from '../../lib/metrics.js';
+import { executeRows, type Db } from '../../lib/platform/db/database.js';
+import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/platform/db/array-rows.js';
+import type { WorkCount } from '../../lib/platform/metrics.js';
 import {
   consents,
   jlisNotifications,

@@ -1,18 +1,18 @@
-import { forbidden, invalidArgument } from '../../lib/errors.js';
-import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
-import { scalarResolvers } from '../../lib/graphql/scalars.js';
-import { authorizeHolder, vouchedHolder } from '../../lib/holder-access.js';
-import { canReachHolder, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
-import { isUuid } from '../../lib/graphql/input.js';
+import { forbidden, invalidArgument } from '../../lib/platform/errors.js';
+import { decodeCursor, pageSize, toConnection } from '../../lib/platform/graphql/pagination.js';
+import { scalarResolvers } from '../../lib/platform/graphql/scalars.js';
+import { authorizeHolder, vouchedHolder } from '../../lib/domain/holder-access.js';
+import { canReachHolder, requireHolderPurpose, requireRole } from '../../lib/platform/identity/authorize.js';
+import { isUuid } from '../../lib/platform/graphql/input.js';
 import type { ConsentContext } from './context.js';
 import type { ConsentRow } from './models.js';
-import { japanDate } from '../../lib/japan-date.js';
+import { japanDate } from '../../lib/platform/japan-date.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { findConsentsExpiring, latestConsentRevocations } from './repository.js';
 import { deliverRecordChanges, grantConsent, revokeConsent } from './procedures.js';
 import { ingestJlisNotifications } from './jlis.js';
-import { inMutation } from '../../lib/graphql/mutation.js';
-import { COUNTER_ROLES } from '../../lib/identity/roles.js';
+import { inMutation } from '../../lib/platform/graphql/mutation.js';
+import { COUNTER_ROLES } from '../../lib/platform/identity/roles.js';
 import { consentStatus, followedCertificateStatus } from './rules/consent-period.js';
 
 /**

@@ -1,5 +1,5 @@
-import { japanDate } from '../../lib/japan-date.js';
-import type { Db } from '../../lib/db/database.js';
+import { japanDate } from '../../lib/platform/japan-date.js';
+import type { Db } from '../../lib/platform/db/database.js';
 import { DEMO_HOLDERS, demoId } from '../../seeds/demo-holders.js';
 import { consentExpiresOn } from './rules/consent-period.js';
 import { consents } from './tables.js';

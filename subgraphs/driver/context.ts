@@ -1,7 +1,7 @@
-import type { Db } from '../../lib/db/database.js';
-import { groupLoader, rowLoader } from '../../lib/loaders.js';
-import type { SubgraphContext } from '../../lib/subgraph-server.js';
-import type { HolderReadBudget } from '../../lib/holder-read-budget.js';
+import type { Db } from '../../lib/platform/db/database.js';
+import { groupLoader, rowLoader } from '../../lib/platform/loaders.js';
+import type { SubgraphContext } from '../../lib/platform/subgraph-server.js';
+import type { HolderReadBudget } from './holder-read-budget.js';
 import type { RecordLimits } from './rules/import-validation.js';
 import { findHoldersByIds, findHoldersByLicenseNumbers, findImportsByHolderIds, findImportsByIds } from './repository.js';
 

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { defineSubgraph } from '../../lib/subgraph-definition.js';
+import { defineSubgraph } from '../../lib/platform/subgraph-definition.js';
 import { createDriverLoaders, type DriverContext } from './context.js';
 import { recordImportWork } from './repository.js';
 import { resolvers } from './resolvers.js';
-import { HolderReadBudget } from '../../lib/holder-read-budget.js';
-import { canReachHolder } from '../../lib/identity/authorize.js';
+import { HolderReadBudget } from './holder-read-budget.js';
+import { canReachHolder } from '../../lib/platform/identity/authorize.js';
 import { findHoldersByIds } from './repository.js';
 
 // One budget per running driver subgraph (its settings object): every holder a request reads passes through it.

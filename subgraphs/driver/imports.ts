@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../lib/db/database.js';
-import { apiError, UserErrorException, userError } from '../../lib/errors.js';
-import { isUuid } from '../../lib/graphql/input.js';
-import { InputCheck } from '../../lib/graphql/mutation.js';
-import { authorizeHolder } from '../../lib/holder-access.js';
-import { compareDates, isValidIsoDate, japanDate, type IsoDate } from '../../lib/japan-date.js';
+import type { Db } from '../../lib/platform/db/database.js';
+import { apiError, UserErrorException, userError } from '../../lib/platform/errors.js';
+import { isUuid } from '../../lib/platform/graphql/input.js';
+import { InputCheck } from '../../lib/platform/graphql/mutation.js';
+import { authorizeHolder } from '../../lib/domain/holder-access.js';
+import { compareDates, isValidIsoDate, japanDate, type IsoDate } from '../../lib/platform/japan-date.js';
 import type { DriverContext } from './context.js';
-import { ConsentRevocationsDocument } from '../../lib/generated/operations.js';
-import { GraphUnavailableError, serviceHeaders } from '../../lib/graph-client.js';
+import { ConsentRevocationsDocument } from '../../lib/domain/generated/operations.js';
+import { GraphUnavailableError, serviceHeaders } from '../../lib/platform/graph-client.js';
 import {
   claimDueImports,
   latestHandChanges,

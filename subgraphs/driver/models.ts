@@ -28,4 +28,4 @@ export function holderParent(row: HolderRow, sent: RequiredByEligibility): Holde
   };
 }
 
-export type { AccessRecordRow } from '../../lib/audit/tables.js';
+export type { AccessRecordRow } from '../../lib/platform/audit/tables.js';

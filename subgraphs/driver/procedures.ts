@@ -1,9 +1,9 @@
-import { isLicenseNumber, isUuid } from '../../lib/graphql/input.js';
-import { InputCheck } from '../../lib/graphql/mutation.js';
-import { authorizeHolder } from '../../lib/holder-access.js';
-import { isPrefectureCode } from '../../lib/identity/roles.js';
-import { japanDate } from '../../lib/japan-date.js';
-import { userError } from '../../lib/errors.js';
+import { isLicenseNumber, isUuid } from '../../lib/platform/graphql/input.js';
+import { InputCheck } from '../../lib/platform/graphql/mutation.js';
+import { authorizeHolder } from '../../lib/domain/holder-access.js';
+import { isPrefectureCode } from '../../lib/platform/identity/roles.js';
+import { japanDate } from '../../lib/platform/japan-date.js';
+import { userError } from '../../lib/platform/errors.js';
 import type { DriverContext } from './context.js';
 import type { HolderRow } from './models.js';
 import { refuse } from './refusals.js';

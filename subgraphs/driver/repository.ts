@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { WorkCount } from '../../lib/metrics.js';
-import type { Db } from '../../lib/db/database.js';
-import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/db/array-rows.js';
-import { isUniqueViolation } from '../../lib/db/unique-violation.js';
+import type { WorkCount } from '../../lib/platform/metrics.js';
+import type { Db } from '../../lib/platform/db/database.js';
+import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/platform/db/array-rows.js';
+import { isUniqueViolation } from '../../lib/platform/db/unique-violation.js';
 import { holders, recordChanges, recordImports, type HolderRow, type RecordImportRow } from './tables.js';
 
 /** Data access of the driver subgraph: statements only, no rules and no authorization. */

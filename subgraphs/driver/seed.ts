@@ -1,4 +1,4 @@
-import type { Db } from '../../lib/db/database.js';
+import type { Db } from '../../lib/platform/db/database.js';
 import { DEMO_HOLDERS, demoId } from '../../seeds/demo-holders.js';
 import { holders, recordImports } from './tables.js';
 

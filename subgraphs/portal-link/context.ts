@@ -1,6 +1,6 @@
-import type { Db } from '../../lib/db/database.js';
-import { groupLoader, rowLoader } from '../../lib/loaders.js';
-import type { SubgraphContext } from '../../lib/subgraph-server.js';
+import type { Db } from '../../lib/platform/db/database.js';
+import { groupLoader, rowLoader } from '../../lib/platform/loaders.js';
+import type { SubgraphContext } from '../../lib/platform/subgraph-server.js';
 import { findHonsekiRequestsByHolderIds, findLatestCertificates, findLinksByHolderIds, findLinksByPseudonyms } from './repository.js';
 
 export function createPortalLinkLoaders(db: Db) {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { defineSubgraph } from '../../lib/subgraph-definition.js';
+import { holdersInScopeThroughGraph } from '../../lib/domain/holders-in-scope.js';
+import { defineSubgraph } from '../../lib/platform/subgraph-definition.js';
 import { createPortalLinkLoaders, type PortalLinkContext } from './context.js';
 import { honsekiWork } from './repository.js';
 import { resolvers } from './resolvers.js';
@@ -9,6 +10,7 @@ export const portalLinkSubgraph = defineSubgraph<PortalLinkContext>({
   dbSchema: 'portal_link',
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
   resolvers,
+  holdersInScope: holdersInScopeThroughGraph,
   workCounts: honsekiWork,
   extendContext: (base) => ({ ...base, loaders: createPortalLinkLoaders(base.db) }),
 });

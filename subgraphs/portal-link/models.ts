@@ -3,7 +3,7 @@ import type { HonsekiChangeRequestRow, PortalLinkRow, SignatureCertificateRow } 
 export type { HonsekiChangeRequestRow, PortalLinkRow, SignatureCertificateRow };
 
 /** A Holder as this subgraph takes it from the gateway: its key and the prefecture the driver vouched for (@requires). */
-export type { HolderInQuestion as HolderReference } from '../../lib/holder-access.js';
+export type { HolderInQuestion as HolderReference } from '../../lib/domain/holder-access.js';
 
 /** A Consent as this subgraph takes it from the gateway: its key and the holder the consent subgraph vouched for. */
 export interface ConsentReference {
@@ -12,4 +12,4 @@ export interface ConsentReference {
   holderId: string | null;
 }
 
-export type { AccessRecordRow } from '../../lib/audit/tables.js';
+export type { AccessRecordRow } from '../../lib/platform/audit/tables.js';

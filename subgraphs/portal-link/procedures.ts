@@ -1,11 +1,11 @@
-import { sameSubject, subjectDigest, subjectDigests } from '../../lib/certificates/subject-digest.js';
-import { CERTIFICATE_MESSAGES, verifySignatureCertificate, type VerifiedCertificate } from '../../lib/certificates/verify.js';
-import type { CertificateKind } from '../../lib/certificates/x509.js';
-import { UserErrorException, userError, type UserError } from '../../lib/errors.js';
+import { sameSubject, subjectDigest, subjectDigests } from '../../lib/domain/certificates/subject-digest.js';
+import { CERTIFICATE_MESSAGES, verifySignatureCertificate, type VerifiedCertificate } from '../../lib/domain/certificates/verify.js';
+import type { CertificateKind } from '../../lib/domain/certificates/x509.js';
+import { UserErrorException, userError, type UserError } from '../../lib/platform/errors.js';
 import { refuse } from './refusals.js';
-import { isUuid, PSEUDONYM_RE, PSEUDONYM_RULE } from '../../lib/graphql/input.js';
-import { InputCheck } from '../../lib/graphql/mutation.js';
-import { lookupHolder } from '../../lib/holder-lookup.js';
+import { isUuid, PSEUDONYM_RE, PSEUDONYM_RULE } from '../../lib/platform/graphql/input.js';
+import { InputCheck } from '../../lib/platform/graphql/mutation.js';
+import { lookupHolder } from '../../lib/domain/holder-lookup.js';
 import type { PortalLinkContext } from './context.js';
 import {
   anyCertificateWithSubject,

@@ -1,5 +1,5 @@
-import type { CertificateFailure } from '../../lib/certificates/verify.js';
-import { refusalsOf, type Refuse } from '../../lib/graphql/mutation.js';
+import type { CertificateFailure } from '../../lib/domain/certificates/verify.js';
+import { refusalsOf, type Refuse } from '../../lib/platform/graphql/mutation.js';
 
 /** Every code a portal-link mutation refuses with: M1, M2, M3 and the 本籍 worker's settlement. */
 export type PortalLinkRefusal =

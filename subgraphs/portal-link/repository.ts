@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Db } from '../../lib/db/database.js';
-import { inArrayList } from '../../lib/db/array-rows.js';
-import type { WorkCount } from '../../lib/metrics.js';
+import type { Db } from '../../lib/platform/db/database.js';
+import { inArrayList } from '../../lib/platform/db/array-rows.js';
+import type { WorkCount } from '../../lib/platform/metrics.js';
 import {
   certificateHolders,
   honsekiChangeRequests,

@@ -1,18 +1,18 @@
-import { forbidden, invalidArgument } from '../../lib/errors.js';
-import { scalarResolvers } from '../../lib/graphql/scalars.js';
-import { authorizeHolder, vouchedHolder } from '../../lib/holder-access.js';
-import { canReadPseudonym, requireHolderPurpose, requireRole } from '../../lib/identity/authorize.js';
-import { MAX_SCOPED_HOLDERS } from '../../lib/identity/gateway-token.js';
+import { forbidden, invalidArgument } from '../../lib/platform/errors.js';
+import { scalarResolvers } from '../../lib/platform/graphql/scalars.js';
+import { authorizeHolder, vouchedHolder } from '../../lib/domain/holder-access.js';
+import { canReadPseudonym, requireHolderPurpose, requireRole } from '../../lib/platform/identity/authorize.js';
+import { MAX_SCOPED_HOLDERS } from '../../lib/platform/identity/gateway-token.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { certificateStatus } from './rules/certificate-status.js';
-import { decodeCursor, pageSize, toConnection } from '../../lib/graphql/pagination.js';
-import { PSEUDONYM_RE, PSEUDONYM_RULE, SERIAL_RE } from '../../lib/graphql/input.js';
-import { findAccessRecords } from '../../lib/audit/queries.js';
-import { organisationOf } from '../../lib/audit/organisation.js';
+import { decodeCursor, pageSize, toConnection } from '../../lib/platform/graphql/pagination.js';
+import { PSEUDONYM_RE, PSEUDONYM_RULE, SERIAL_RE } from '../../lib/platform/graphql/input.js';
+import { findAccessRecords } from '../../lib/platform/audit/queries.js';
+import { organisationOf } from '../../lib/platform/audit/organisation.js';
 import { markSerialsRevoked } from './repository.js';
 import { claimHonsekiRequests, linkMynaPortal, settleHonsekiRequest, submitHonsekiIdentifierCode, submitSignatureCertificate } from './procedures.js';
-import { inMutation } from '../../lib/graphql/mutation.js';
-import { COUNTER_ROLES } from '../../lib/identity/roles.js';
+import { inMutation } from '../../lib/platform/graphql/mutation.js';
+import { COUNTER_ROLES } from '../../lib/platform/identity/roles.js';
 
 
 export const resolvers: Resolvers = {

@@ -1,6 +1,6 @@
 import { createSign, randomBytes, webcrypto } from 'node:crypto';
-import { mintSignatureCertificate, type DevCa } from '../../lib/certificates/dev-ca.js';
-import { RSA_SHA256, SUBJECT_OID, x509 } from '../../lib/certificates/x509.js';
+import { mintSignatureCertificate, type DevCa } from '../../lib/domain/certificates/dev-ca.js';
+import { RSA_SHA256, SUBJECT_OID, x509 } from '../../lib/domain/certificates/x509.js';
 
 export const randomSerial = () => randomBytes(6).toString('hex').toUpperCase();
 

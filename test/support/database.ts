@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openPglite, openPostgres, type SqlClient } from '../../lib/db/database.js';
+import { openPglite, openPostgres, type SqlClient } from '../../lib/platform/db/database.js';
 
 export const testDbKind = (process.env.TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 

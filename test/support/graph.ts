@@ -1,14 +1,14 @@
-import { manualClock } from '../../lib/clock.js';
-import { parseConfig } from '../../lib/config.js';
-import type { Role } from '../../lib/identity/roles.js';
-import { signDevToken } from '../../lib/identity/tokens.js';
-import { createGatewayTokenSigner } from '../../lib/identity/gateway-token.js';
-import { subgraphHeaders } from '../../lib/identity/request.js';
-import { createSubgraphScope } from '../../lib/identity/subgraph-scope.js';
-import type { RequestAccess } from '../../lib/identity/roles.js';
-import { migrateAll, seedDemo, startStack, type Stack } from '../../lib/stack.js';
-import { createDevCa, type DevCa } from '../../lib/certificates/dev-ca.js';
-import { trustStoreFromPem } from '../../lib/certificates/verify.js';
+import { manualClock } from '../../lib/platform/clock.js';
+import { parseConfig } from '../../lib/platform/config.js';
+import type { Role } from '../../lib/platform/identity/roles.js';
+import { signDevToken } from '../../lib/platform/identity/tokens.js';
+import { createGatewayTokenSigner } from '../../lib/platform/identity/gateway-token.js';
+import { subgraphHeaders } from '../../lib/platform/identity/request.js';
+import { createSubgraphScope } from '../../lib/platform/identity/subgraph-scope.js';
+import type { RequestAccess } from '../../lib/platform/identity/roles.js';
+import { migrateAll, seedDemo, startStack, type Stack } from '../../devkit/stack.js';
+import { createDevCa, type DevCa } from '../../lib/domain/certificates/dev-ca.js';
+import { trustStoreFromPem } from '../../lib/domain/certificates/verify.js';
 import { freshDatabase } from './database.js';
 import { testJlisFeedKey } from './jlis.js';
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { signedJlisLine, type SignedJlisFields } from '../../lib/certificates/jlis-feed.js';
+import { signedJlisLine, type SignedJlisFields } from '../../lib/domain/certificates/jlis-feed.js';
 
 let key: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
 /** The test's own stand-in for J-LIS's feed key (RSA 2048, as J-LIS's): the only one the test graph trusts (startTestGraph). */

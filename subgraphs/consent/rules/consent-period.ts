@@ -1,5 +1,5 @@
-import { compareDates, japanDate, type IsoDate } from '../../../lib/japan-date.js';
-import { periodLastDay } from '../../../lib/legal-period.js';
+import { compareDates, japanDate, type IsoDate } from '../../../lib/platform/japan-date.js';
+import { periodLastDay } from '../../../lib/domain/legal-period.js';
 
 export const CONSENT_YEARS = 10;
 

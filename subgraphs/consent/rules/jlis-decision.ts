@@ -1,4 +1,4 @@
-import { addDays, startOfJapanDay } from '../../../lib/japan-date.js';
+import { addDays, startOfJapanDay } from '../../../lib/platform/japan-date.js';
 import { consentStatus } from './consent-period.js';
 
 export type JlisKind = 'CERTIFICATE_RENEWED' | 'CERTIFICATE_REVOKED';
@@ -14,7 +14,7 @@ export interface JlisNotification {
   address?: string | null;
   birthDate?: string | null;
   filedOn: string;
-  /** J-LIS's signature of the fields above (lib/certificates/jlis-feed.ts); checked before anything is decided. */
+  /** J-LIS's signature of the fields above (lib/domain/certificates/jlis-feed.ts); checked before anything is decided. */
   signature?: string | null;
 }
 

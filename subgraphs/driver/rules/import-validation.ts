@@ -1,7 +1,7 @@
-import { hasAlternate, sameName, sameText } from '../../../lib/characters/names.js';
-import { normalForm } from '../../../lib/characters/normal-form.js';
-import { EARLIEST_DATE, isDateInRange, type IsoDate } from '../../../lib/japan-date.js';
-import { firstUnrepresentable } from '../../../lib/jis-x-0208.js';
+import { hasAlternate, sameName, sameText } from '../../../lib/domain/characters/names.js';
+import { normalForm } from '../../../lib/domain/characters/normal-form.js';
+import { EARLIEST_DATE, isDateInRange, type IsoDate } from '../../../lib/platform/japan-date.js';
+import { firstUnrepresentable } from '../../../lib/domain/jis-x-0208.js';
 
 export type RecordItem = 'HONSEKI' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE';
 

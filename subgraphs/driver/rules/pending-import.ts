@@ -1,4 +1,4 @@
-import { compareDates, japanDate, startOfJapanDay, type IsoDate } from '../../../lib/japan-date.js';
+import { compareDates, japanDate, startOfJapanDay, type IsoDate } from '../../../lib/platform/japan-date.js';
 import { holdingForm } from './holding-form.js';
 import { ITEM_LABEL, type RecordItem } from './import-validation.js';
 
