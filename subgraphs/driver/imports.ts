@@ -49,7 +49,7 @@ async function applyImport(
   recordLimits: DriverContext['recordLimits'],
   facts: DueImportFacts | null,
 ): Promise<RecordImportRow> {
-  const item = imp.item as RecordItem;
+  const item = imp.item;
   const end = facts && dueImportEnd(imp, facts);
   if (end) {
     return setImportOutcome(tx, imp.id, { status: end.status, failureReason: end.reason, failureMessage: importEndMessage(end.reason, item), at: now });
@@ -239,7 +239,7 @@ export async function applyDueRecordImports(ctx: DriverContext, limit: number) {
     let failed = 0;
     let ended = 0;
     for (const imp of due) {
-      ctx.audit.note(imp.holderId, 'WRITE', 'ALLOWED', ['recordImports', ITEM_COLUMN[imp.item as RecordItem]]);
+      ctx.audit.note(imp.holderId, 'WRITE', 'ALLOWED', ['recordImports', ITEM_COLUMN[imp.item]]);
       const facts: DueImportFacts = {
         cards: cards.get(imp.holderId) ?? [],
         lastHandChangeOn: handChanges.get(`${imp.holderId}\u0000${imp.item}`) ?? null,

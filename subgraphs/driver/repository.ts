@@ -47,7 +47,7 @@ export async function lockHolder(db: Db, id: string): Promise<HolderRow | null> 
 }
 
 export interface ImportSearch {
-  status?: string | null;
+  status?: RecordImportRow['status'] | null;
   prefecture?: string | null;
   effectiveFrom?: string | null;
   effectiveTo?: string | null;
@@ -147,7 +147,7 @@ export async function claimDueImports(db: Db, today: string, ids: readonly strin
 }
 
 /** A holder's pending imports of one item, locked: a change registered by hand may supersede them (R-IMP-2). */
-export async function lockPendingImports(db: Db, holderId: string, item: string): Promise<RecordImportRow[]> {
+export async function lockPendingImports(db: Db, holderId: string, item: RecordImportRow['item']): Promise<RecordImportRow[]> {
   return db
     .select()
     .from(recordImports)

@@ -16,7 +16,7 @@ import { holderParent, type HolderParent, type HolderRow, type RequiredByEligibi
 import type { DriverContext } from './context.js';
 import { searchImports } from './repository.js';
 import { eligibility } from './rules/eligibility.js';
-import { importFailureMessage, type ImportFailure, type RecordItem } from './rules/import-validation.js';
+import { importFailureMessage, type ImportFailure, } from './rules/import-validation.js';
 import { japanDate } from '../../lib/platform/japan-date.js';
 import { CARD_KINDS, holdingForm, holdsLicence } from './rules/holding-form.js';
 
@@ -169,12 +169,9 @@ export const resolvers: Resolvers = {
     },
   },
   RecordImport: {
-    item: (r) => r.item as 'HONSEKI' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE',
-    source: (r) => r.source as 'ADDRESS_ONE_STOP' | 'HONSEKI_ONLINE',
-    status: (r) => r.status as 'PENDING' | 'APPLIED' | 'FAILED' | 'RESOLVED' | 'SUPERSEDED' | 'CANCELLED',
     // Imports failed before messages were stored get theirs from the code, with today's maxima.
     failureMessage: (r, _args, ctx) =>
-      r.failureMessage ?? (r.failureReason ? importFailureMessage(r.failureReason as ImportFailure, r.item as RecordItem, r.newValue, { ...ctx.recordLimits, today: japanDate(ctx.now) }) : null),
+      r.failureMessage ?? (r.failureReason ? importFailureMessage(r.failureReason as ImportFailure, r.item, r.newValue, { ...ctx.recordLimits, today: japanDate(ctx.now) }) : null),
     async __resolveReference(ref, ctx) {
       const row = await ctx.loaders.importById.load(ref.id);
       if (!row) return null;

@@ -1,6 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { char, check, date, index, pgSchema, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
+/** What the text columns below may hold: typed here, so that no read of them needs a cast (the database keeps text). */
+export const RECORD_ITEMS = ['HONSEKI', 'ADDRESS', 'NAME', 'BIRTH_DATE'] as const;
+export const IMPORT_SOURCES = ['ADDRESS_ONE_STOP', 'HONSEKI_ONLINE'] as const;
+export const IMPORT_STATUSES = ['PENDING', 'APPLIED', 'FAILED', 'RESOLVED', 'SUPERSEDED', 'CANCELLED'] as const;
+
 export const driverSchema = pgSchema('driver');
 
 const tz = { withTimezone: true, mode: 'date' } as const;
@@ -40,13 +45,13 @@ export const recordImports = driverSchema.table(
     holderId: uuid('holder_id')
       .notNull()
       .references(() => holders.id),
-    item: text('item').notNull(),
+    item: text('item', { enum: RECORD_ITEMS }).notNull(),
     newValue: text('new_value').notNull(),
-    source: text('source').notNull(),
+    source: text('source', { enum: IMPORT_SOURCES }).notNull(),
     sourceRef: text('source_ref').notNull(),
     filedOn: date('filed_on', { mode: 'string' }),
     effectiveOn: date('effective_on', { mode: 'string' }).notNull(),
-    status: text('status').notNull().default('PENDING'),
+    status: text('status', { enum: IMPORT_STATUSES }).notNull().default('PENDING'),
     /** Why it failed (FAILED) or ended unwritten (SUPERSEDED, CANCELLED: R-IMP-2, R-IMP-3). */
     failureReason: text('failure_reason'),
     /** The failure in Japanese for the counter (R-CHAR-2): the item and, for a length, the length at fault; never the value. */
@@ -73,7 +78,7 @@ export const recordChanges = driverSchema.table(
     holderId: uuid('holder_id')
       .notNull()
       .references(() => holders.id),
-    item: text('item').notNull(),
+    item: text('item', { enum: RECORD_ITEMS }).notNull(),
     value: text('value').notNull(),
     resolvesImportId: uuid('resolves_import_id').references(() => recordImports.id),
     changedBy: text('changed_by').notNull(),
