@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -21,12 +21,18 @@ const AUDIENCE = 'renkei';
  * J-LIS feed's key (its public half trusted, the private one signing the benchmark's J-LIS file), and the
  * tokens the benchmark's clerk, the J-LIS feed and Myna Portal present. `env` goes into every process.
  */
+const ed25519Pair = () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+};
+
 /**
  * The J-LIS feed's key for one run, as files in `dir`: the processes trust its public half
  * (JLIS_FEED_PUBLIC_KEYS_FILE); the benchmark signs its J-LIS file with the private one (BENCH_JLIS_FEED_KEY_FILE).
  */
 export function jlisFeedKeyFiles(dir: string): { JLIS_FEED_PUBLIC_KEYS_FILE: string; BENCH_JLIS_FEED_KEY_FILE: string } {
-  const feedKey = createJlisFeedKey();
+  // BENCH_JLIS_KEY=ed25519 measures the feed signed with Ed25519 instead of J-LIS's RSA.
+  const feedKey = process.env.BENCH_JLIS_KEY === 'ed25519' ? ed25519Pair() : createJlisFeedKey();
   const files = { JLIS_FEED_PUBLIC_KEYS_FILE: join(dir, 'jlis-feed-public.pem'), BENCH_JLIS_FEED_KEY_FILE: join(dir, 'jlis-feed-key.pem') };
   writeFileSync(files.JLIS_FEED_PUBLIC_KEYS_FILE, feedKey.publicKeyPem);
   writeFileSync(files.BENCH_JLIS_FEED_KEY_FILE, feedKey.privateKeyPem, { mode: 0o600 });
