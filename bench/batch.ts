@@ -26,7 +26,13 @@ export async function batchBench(subgraphs: BenchSubgraphs, ours: GatewayReady, 
       if (got !== n) throw new Error(`holders(${n} ids) answered ${got}`);
     });
   // Every size warmed before any is measured, then measured in mirrored rounds so drift hits every size alike.
-  const sizes = BATCH_SIZES.map((n) => ({ n, once: request(n), rounds: [] as LoadResult[], bySubgraph: {} as Record<string, number>, times: new Map() as SubgraphTimes }));
+  const sizes = BATCH_SIZES.map((n) => ({
+    n,
+    once: request(n),
+    rounds: [] as LoadResult[],
+    bySubgraph: {} as Record<string, number>,
+    times: new Map() as SubgraphTimes,
+  }));
   for (const s of sizes) await runLoad(s.once, { connections: 1, seconds: 2 });
   for (const s of sizes) {
     await subgraphs.statements();
@@ -43,14 +49,26 @@ export async function batchBench(subgraphs: BenchSubgraphs, ours: GatewayReady, 
   }
   for (const s of sizes) {
     const r = meanOfRounds(s.rounds);
-    const calls = describeCalls(s.times, s.rounds.reduce((a, x) => a + x.requests, 0));
+    const calls = describeCalls(
+      s.times,
+      s.rounds.reduce((a, x) => a + x.requests, 0),
+    );
     rows.push({ ids: s.n, statements: Object.values(s.bySubgraph).reduce((a, b) => a + b, 0), bySubgraph: s.bySubgraph, calls, p50: r.p50, p99: r.p99 });
   }
   const ratio = rows.at(-1)!.p50 / rows[0]!.p50;
   table(
     `3. Batch — holders(ids) through our gateway, one request at a time, database ${subgraphs.database}`,
     ['ids', 'SQL statements / request', 'per subgraph', 'subgraph calls / request × mean time', 'p50 ms', 'p99 ms'],
-    rows.map((r) => [r.ids, r.statements, Object.entries(r.bySubgraph).map(([k, v]) => `${k} ${v}`).join(', '), r.calls, r.p50.toFixed(1), r.p99.toFixed(1)]),
+    rows.map((r) => [
+      r.ids,
+      r.statements,
+      Object.entries(r.bySubgraph)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+      r.calls,
+      r.p50.toFixed(1),
+      r.p99.toFixed(1),
+    ]),
   );
   jsonLine('batch', {
     database: subgraphs.database,

@@ -61,11 +61,15 @@ async function post(url: string, headers: Record<string, string>, body: string):
 }
 
 export async function gatewayAloneBench(subgraphs: BenchSubgraphs, load: { seconds: number }) {
-  const stubs: Started<StubReady>[] = await Promise.all(SUBGRAPHS.map((s) => startNode<StubReady>('bench/stub-subgraph.ts', [s.name, subgraphs.urls[s.name]!])));
+  const stubs: Started<StubReady>[] = await Promise.all(
+    SUBGRAPHS.map((s) => startNode<StubReady>('bench/stub-subgraph.ts', [s.name, subgraphs.urls[s.name]!])),
+  );
   const stubPids = stubs.map((s) => s.child.pid!);
   const urlsFor = (engine: Engine['key']) => Object.fromEntries(stubs.map((s) => [s.ready.name, `${s.ready.url}${engine}/`]));
   const stubCall = (action: 'stats' | 'replay') =>
-    Promise.all(stubs.map(async (s) => (await fetch(`${s.ready.url}__stub/${action}`, { method: action === 'replay' ? 'POST' : 'GET' })).json() as Promise<StubStats>));
+    Promise.all(
+      stubs.map(async (s) => (await fetch(`${s.ready.url}__stub/${action}`, { method: action === 'replay' ? 'POST' : 'GET' })).json() as Promise<StubStats>),
+    );
 
   const [ours, apollo, hive] = await Promise.all([
     startOurGateway({ ...subgraphs, urls: urlsFor('ours') }),
@@ -84,10 +88,28 @@ export async function gatewayAloneBench(subgraphs: BenchSubgraphs, load: { secon
     const headers = await clientHeaders();
     const byText = cardBodies(false);
     const engines: Engine[] = [
-      { key: 'ours', label: `Renkei gateway (Hive runtime, Rust planner, every protection on${productionRun() ? ', trusted documents' : ''})`, url: ours.ready.url, pids: ours.ready.pids, headers, card: cardBodies(productionRun()) },
+      {
+        key: 'ours',
+        label: `Renkei gateway (Hive runtime, Rust planner, every protection on${productionRun() ? ', trusted documents' : ''})`,
+        url: ours.ready.url,
+        pids: ours.ready.pids,
+        headers,
+        card: cardBodies(productionRun()),
+      },
       { key: 'apollo', label: 'stock @apollo/gateway on @apollo/server', url: apollo.ready.url, pids: apollo.ready.pids, headers: {}, card: byText },
       { key: 'hive', label: 'plain Hive Gateway runtime, Rust planner', url: hive.ready.url, pids: hive.ready.pids, headers: {}, card: byText },
-      ...(grafbase ? [{ key: 'grafbase' as const, label: `Grafbase Gateway ${GRAFBASE_VERSION} (Rust, \`grafbase dev\`)`, url: grafbase.url, pids: grafbase.pids, headers: {}, card: byText }] : []),
+      ...(grafbase
+        ? [
+            {
+              key: 'grafbase' as const,
+              label: `Grafbase Gateway ${GRAFBASE_VERSION} (Rust, \`grafbase dev\`)`,
+              url: grafbase.url,
+              pids: grafbase.pids,
+              headers: {},
+              card: byText,
+            },
+          ]
+        : []),
     ];
 
     // Recording: every holder's card once through each engine, the stubs passing each call on to the real subgraph.
@@ -152,7 +174,15 @@ export async function gatewayAloneBench(subgraphs: BenchSubgraphs, load: { secon
       results[connections] = Object.fromEntries(
         runs.map((r) => {
           const c = cpu.get(r.engine.key)!;
-          return [r.engine.key, { ...meanOfRounds(rounds.get(r.engine.key)!), cpuMsPerCard: c.gateway / c.cards, stubCpuMsPerCard: c.stubs / c.cards, loadCpuMsPerCard: c.load / c.cards }];
+          return [
+            r.engine.key,
+            {
+              ...meanOfRounds(rounds.get(r.engine.key)!),
+              cpuMsPerCard: c.gateway / c.cards,
+              stubCpuMsPerCard: c.stubs / c.cards,
+              loadCpuMsPerCard: c.load / c.cards,
+            },
+          ];
         }),
       );
     }
@@ -180,11 +210,24 @@ export async function gatewayAloneBench(subgraphs: BenchSubgraphs, load: { secon
           m.loadCpuMsPerCard.toFixed(2),
         ]);
       }
-      if (!grafbase || !engines.some((e) => e.key === 'grafbase')) rows.push([`Grafbase Gateway ${GRAFBASE_VERSION}`, connections, `not run: ${grafbaseNotRun}`, '', '', '', '', '', '', '', '']);
+      if (!grafbase || !engines.some((e) => e.key === 'grafbase'))
+        rows.push([`Grafbase Gateway ${GRAFBASE_VERSION}`, connections, `not run: ${grafbaseNotRun}`, '', '', '', '', '', '', '', '']);
     }
     table(
       `7. Gateway alone — the HolderCard with the subgraphs replaced by stubs answering from memory (answers recorded per engine from the real subgraphs, ${CARD_HOLDERS} holders in turn), ${load.seconds}s per engine and connection count in mirrored rounds; CPU = user + system of the gateway's process(es) over its load windows ÷ cards answered; stub misses: ${misses}`,
-      ['gateway', 'connections', 'subgraph calls a card', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms a card', 'ours ÷ this (req/s)', 'ours ÷ this (CPU a card)', 'stubs CPU ms a card', 'load generator CPU ms a card'],
+      [
+        'gateway',
+        'connections',
+        'subgraph calls a card',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'CPU ms a card',
+        'ours ÷ this (req/s)',
+        'ours ÷ this (CPU a card)',
+        'stubs CPU ms a card',
+        'load generator CPU ms a card',
+      ],
       rows,
     );
 
@@ -206,13 +249,16 @@ export async function gatewayAloneBench(subgraphs: BenchSubgraphs, load: { secon
       vsGrafbase: ratio('grafbase', (m) => m.rps),
       cpuVsHiveRust: ratio('hive', (m) => m.cpuMsPerCard),
       cpuVsGrafbase: ratio('grafbase', (m) => m.cpuMsPerCard),
-      grafbase: engines.some((e) => e.key === 'grafbase') ? { version: GRAFBASE_VERSION, run: true } : { version: GRAFBASE_VERSION, run: false, reason: grafbaseNotRun },
+      grafbase: engines.some((e) => e.key === 'grafbase')
+        ? { version: GRAFBASE_VERSION, run: true }
+        : { version: GRAFBASE_VERSION, run: false, reason: grafbaseNotRun },
       subgraphCallsPerCard: Object.fromEntries(engines.map((e) => [e.key, callsPerCard(e.key)])),
       stubMisses: misses,
       stubMissesByEngine: missesByEngine,
       targets: { cpuVsHiveRust: 1.05, rpsVsHiveRust: 1 },
     });
-    if (misses > 0) throw new Error(`the stubs missed ${misses} request(s) (${JSON.stringify(missesByEngine)}): an engine sent a body it did not send while recording`);
+    if (misses > 0)
+      throw new Error(`the stubs missed ${misses} request(s) (${JSON.stringify(missesByEngine)}): an engine sent a body it did not send while recording`);
   } finally {
     await Promise.all([stop(ours.child), stop(apollo.child), stop(hive.child), ...stubs.map((s) => stop(s.child)), grafbase?.stop()]);
   }

@@ -39,7 +39,14 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   const byText = cardBodies(false);
   const ourCard = cardBodies(productionRun());
   const engines = [
-    { key: 'ours', label: `Renkei gateway (Hive runtime, Rust planner, every protection on${productionRun() ? ', trusted documents' : ''})`, url: ours.url, pids: ours.pids, headers, card: ourCard },
+    {
+      key: 'ours',
+      label: `Renkei gateway (Hive runtime, Rust planner, every protection on${productionRun() ? ', trusted documents' : ''})`,
+      url: ours.url,
+      pids: ours.pids,
+      headers,
+      card: ourCard,
+    },
     { key: 'apollo', label: 'stock @apollo/gateway on @apollo/server', url: apollo.ready.url, pids: apollo.ready.pids, headers: {}, card: byText },
     { key: 'hive', label: 'plain Hive Gateway runtime, Rust planner', url: hive.ready.url, pids: hive.ready.pids, headers: {}, card: byText },
   ];
@@ -48,7 +55,8 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   // engine that merges in-flight subgraph calls answer many from one, so every request asks for another holder.
   for (const i of [0, 1, CARD_HOLDERS - 1]) {
     const expected = await cardFrom(ours.url, headers, ourCard(i));
-    if (!(expected as { data?: { holder?: { portalLink?: unknown } } }).data?.holder?.portalLink) throw new Error(`our gateway did not answer the card: ${JSON.stringify(expected)}`);
+    if (!(expected as { data?: { holder?: { portalLink?: unknown } } }).data?.holder?.portalLink)
+      throw new Error(`our gateway did not answer the card: ${JSON.stringify(expected)}`);
     for (const e of engines) {
       const got = await cardFrom(e.url, e.headers, e.card(i));
       if (!isDeepStrictEqual(got, expected)) throw new Error(`${e.key} answered differently: ${JSON.stringify(got)}`);
@@ -64,10 +72,7 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   const plan = stages(proxies.calls);
   const direct = replay(plan, subgraphs.urls, await subgraphHeaderSource(), revouchedBodies());
 
-  const runs = [
-    ...engines.map((e) => ({ key: e.key, once: graphqlPost(e.url, e.headers, () => e.card(next++)) })),
-    { key: 'direct', once: direct },
-  ];
+  const runs = [...engines.map((e) => ({ key: e.key, once: graphqlPost(e.url, e.headers, () => e.card(next++)) })), { key: 'direct', once: direct }];
   for (const r of runs) await runLoad(r.once, { connections: load.connections, seconds: 3 });
   const rounds: Record<string, LoadResult[]> = Object.fromEntries(runs.map((r) => [r.key, []]));
   const cpu = cardCpu(ours.pids, subgraphs);
@@ -94,9 +99,11 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
 
   const perCard = cpu.perCard();
   table(
-    `1b. CPU time per card — each process over our gateway's load windows (${perCard.cards} cards), user + system from /proc/<pid>/stat${subgraphs.database === 'pglite' ? '; the embedded database runs inside the subgraphs\' process, so its CPU is in that row' : '; Postgres = the backends serving the benchmark\'s database'}`,
+    `1b. CPU time per card — each process over our gateway's load windows (${perCard.cards} cards), user + system from /proc/<pid>/stat${subgraphs.database === 'pglite' ? "; the embedded database runs inside the subgraphs' process, so its CPU is in that row" : "; Postgres = the backends serving the benchmark's database"}`,
     ['process', 'CPU s', 'ms per card', 'share'],
-    perCard.rows.map((r) => [r.label, (r.ms / 1000).toFixed(2), r.perCard.toFixed(2), `${((100 * r.ms) / perCard.totalMs).toFixed(0)} %`]).concat([['total', (perCard.totalMs / 1000).toFixed(2), perCard.total.toFixed(2), '100 %']]),
+    perCard.rows
+      .map((r) => [r.label, (r.ms / 1000).toFixed(2), r.perCard.toFixed(2), `${((100 * r.ms) / perCard.totalMs).toFixed(0)} %`])
+      .concat([['total', (perCard.totalMs / 1000).toFixed(2), perCard.total.toFixed(2), '100 %']]),
   );
   jsonLine('holder-card', {
     database: subgraphs.database,
@@ -118,19 +125,33 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
       ['direct to the subgraphs', `${plan.flat().length} (${plan.length})`, m.direct!.rps.toFixed(0), m.direct!.p50.toFixed(1), m.direct!.p99.toFixed(1)],
     ],
   );
-  jsonLine('gateway-overhead', { database: subgraphs.database, p50Gateway: fixed(o.p50), p50Direct: fixed(m.direct!.p50), ratio: fixed(overhead, 2), subgraphCalls: plan.flat().length, stages: plan.length, target: 1.5 });
+  jsonLine('gateway-overhead', {
+    database: subgraphs.database,
+    p50Gateway: fixed(o.p50),
+    p50Direct: fixed(m.direct!.p50),
+    ratio: fixed(overhead, 2),
+    subgraphCalls: plan.flat().length,
+    stages: plan.length,
+    target: 1.5,
+  });
 
   // VmHWM is the peak since each process started, so it covers every load above.
   const memory: [string, number | null][] = [
     ['our gateway', Math.max(...ours.pids.map((p) => peakRssMb(p) ?? 0))],
     ...[...new Set(Object.values(subgraphs.pids))].map((pid) => {
-      const names = Object.entries(subgraphs.pids).filter(([, p]) => p === pid).map(([n]) => n);
+      const names = Object.entries(subgraphs.pids)
+        .filter(([, p]) => p === pid)
+        .map(([n]) => n);
       return [`subgraph ${names.join(' + ')}`, peakRssMb(pid)] as [string, number | null];
     }),
     ['stock @apollo/gateway (peer)', peakRssMb(apollo.ready.pids[0]!)],
     ['plain Hive Gateway (peer)', peakRssMb(hive.ready.pids[0]!)],
   ];
-  table('5. Memory — peak resident set size (VmHWM) of each process over benchmark 1', ['process', 'peak RSS MB'], memory.map(([k, v]) => [k, v ?? 'n/a']));
+  table(
+    '5. Memory — peak resident set size (VmHWM) of each process over benchmark 1',
+    ['process', 'peak RSS MB'],
+    memory.map(([k, v]) => [k, v ?? 'n/a']),
+  );
   jsonLine('memory', { database: subgraphs.database, peakRssMb: Object.fromEntries(memory), target: 300 });
 
   await Promise.all([stop(apollo.child), stop(hive.child)]);
@@ -143,12 +164,18 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
  * database the three subgraphs and the database share one process, which is one row.
  */
 function cardCpu(gatewayPids: number[], subgraphs: BenchSubgraphs) {
-  const processes = [...new Set(Object.values(subgraphs.pids))].map((pid) => ({ pid, names: Object.entries(subgraphs.pids).filter(([, p]) => p === pid).map(([n]) => n) }));
+  const processes = [...new Set(Object.values(subgraphs.pids))].map((pid) => ({
+    pid,
+    names: Object.entries(subgraphs.pids)
+      .filter(([, p]) => p === pid)
+      .map(([n]) => n),
+  }));
   const groups = [
     { key: 'gateway', label: 'our gateway', pids: gatewayPids },
     ...processes.map((p) => ({
       key: p.names.length === 1 ? p.names[0]! : 'subgraphs',
-      label: p.names.length === 1 ? `subgraph ${p.names[0]}` : `subgraphs ${p.names.join(' + ')}${subgraphs.database === 'pglite' ? ' + embedded database' : ''}`,
+      label:
+        p.names.length === 1 ? `subgraph ${p.names[0]}` : `subgraphs ${p.names.join(' + ')}${subgraphs.database === 'pglite' ? ' + embedded database' : ''}`,
       pids: [p.pid],
     })),
   ];
@@ -169,7 +196,10 @@ function cardCpu(gatewayPids: number[], subgraphs: BenchSubgraphs) {
     perCard() {
       const per = (key: string) => (cards > 0 && ms[key] !== undefined ? ms[key]! / cards : null);
       const totalMs = Object.values(ms).reduce((a, b) => a + b, 0);
-      const rows = [...groups.map((g) => ({ label: g.label, ms: ms[g.key]! })), ...(backends ? [{ label: 'Postgres (backends of the bench database)', ms: ms.postgres! }] : [])];
+      const rows = [
+        ...groups.map((g) => ({ label: g.label, ms: ms[g.key]! })),
+        ...(backends ? [{ label: 'Postgres (backends of the bench database)', ms: ms.postgres! }] : []),
+      ];
       const round = (n: number | null) => (n === null ? null : fixed(n, 2));
       return {
         cards,

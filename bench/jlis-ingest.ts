@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { writeJlisFile } from '../devkit/jlis-file.js';
-import { mkdtempSync, } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -66,8 +66,21 @@ export async function jlisIngestBench(subgraphs: BenchSubgraphs, opts: { holders
     ['run', 'notifications', 'seconds', 'notifications/s', 'outcomes'],
     [
       ['first', first.summary.sent, first.seconds.toFixed(1), rate.toFixed(0), JSON.stringify(first.summary.outcomes)],
-      ['again (nothing new)', second.summary.sent, second.seconds.toFixed(1), (second.summary.sent / second.seconds).toFixed(0), JSON.stringify(second.summary.outcomes)],
+      [
+        'again (nothing new)',
+        second.summary.sent,
+        second.seconds.toFixed(1),
+        (second.summary.sent / second.seconds).toFixed(0),
+        JSON.stringify(second.summary.outcomes),
+      ],
     ],
   );
-  jsonLine('jlis-ingest', { database: subgraphs.database, lines: opts.lines, notificationsPerSecond: Math.round(rate), seconds: fixed(first.seconds), exactlyOnce, target: 5000 });
+  jsonLine('jlis-ingest', {
+    database: subgraphs.database,
+    lines: opts.lines,
+    notificationsPerSecond: Math.round(rate),
+    seconds: fixed(first.seconds),
+    exactlyOnce,
+    target: 5000,
+  });
 }

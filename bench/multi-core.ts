@@ -24,7 +24,8 @@ export async function multiCoreBench(subgraphs: BenchSubgraphs, load: { connecti
   ];
   for (const r of runs) await runLoad(r.once, { connections: load.connections * 2, seconds: 3 });
   const results: Record<number, LoadResult[]> = { 1: [], 2: [] };
-  for (let i = 0; i < 2; i++) for (const r of roundOrder(runs, i)) results[r.workers]!.push(await runLoad(r.once, { connections: load.connections * 2, seconds: load.seconds / 2 }));
+  for (let i = 0; i < 2; i++)
+    for (const r of roundOrder(runs, i)) results[r.workers]!.push(await runLoad(r.once, { connections: load.connections * 2, seconds: load.seconds / 2 }));
   const rps = (w: number) => results[w]!.reduce((a, x) => a + x.rps, 0) / results[w]!.length;
   const p50 = (w: number) => results[w]!.reduce((a, x) => a + x.p50, 0) / results[w]!.length;
   table(

@@ -24,12 +24,26 @@ function summarise(file: string, top = 20): void {
     const { functionName, url, lineNumber } = n.callFrame;
     const inModules = url.includes('node_modules/');
     const short = url.replace(/.*node_modules\//, '');
-    const pkg = inModules ? short.split('/').slice(0, short.startsWith('@') ? 2 : 1).join('/') : url.startsWith('file://') ? url.replace(/.*\/work\/[^/]+\//, '').replace(/^file:\/\//, '') : url || functionName;
-    byFunction.set(`${functionName || '(anonymous)'} ${short}:${lineNumber}`, (byFunction.get(`${functionName || '(anonymous)'} ${short}:${lineNumber}`) ?? 0) + t);
+    const pkg = inModules
+      ? short
+          .split('/')
+          .slice(0, short.startsWith('@') ? 2 : 1)
+          .join('/')
+      : url.startsWith('file://')
+        ? url.replace(/.*\/work\/[^/]+\//, '').replace(/^file:\/\//, '')
+        : url || functionName;
+    byFunction.set(
+      `${functionName || '(anonymous)'} ${short}:${lineNumber}`,
+      (byFunction.get(`${functionName || '(anonymous)'} ${short}:${lineNumber}`) ?? 0) + t,
+    );
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + t);
   }
   const list = (m: Map<string, number>) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
+      .join('\n');
   console.log(`\n${file}: ${(total / 1e6).toFixed(1)} s sampled\n-- by package\n${list(byPackage)}\n-- by function\n${list(byFunction)}`);
 }
 

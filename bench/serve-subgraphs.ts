@@ -18,10 +18,18 @@ import { SUBGRAPH_DEFINITIONS } from '../subgraphs/index.js';
 import { prepareBenchData } from '../devkit/data.js';
 
 const { values } = parseArgs({
-  options: { names: { type: 'string', default: SUBGRAPH_DEFINITIONS.map((d) => d.name).join(',') }, prepare: { type: 'boolean', default: false }, bulk: { type: 'string', default: '0' } },
+  options: {
+    names: { type: 'string', default: SUBGRAPH_DEFINITIONS.map((d) => d.name).join(',') },
+    prepare: { type: 'boolean', default: false },
+    bulk: { type: 'string', default: '0' },
+  },
 });
 const cfg = parseConfig({ NODE_ENV: 'test', ...process.env });
-const client = await openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : process.env.BENCH_DATA_DIR, preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
+const client = await openSqlClient({
+  databaseUrl: cfg.DATABASE_URL,
+  dataDir: cfg.DATABASE_URL ? undefined : process.env.BENCH_DATA_DIR,
+  preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS,
+});
 if (values.prepare) await prepareBenchData(client, Number(values.bulk));
 
 const gatewayUrl = cfg.GATEWAY_URL ?? '';
@@ -35,7 +43,13 @@ for (const name of values.names!.split(',').filter(Boolean)) {
   if (!definition) throw new Error(`no subgraph named ${name}`);
   counters[name] = new QueryCounter();
   const db = client.drizzle(counters[name]);
-  const deps = subgraphDeps(cfg, { db, clock: clockFromConfig(cfg.APP_NOW), trust, jlisFeedKeys, graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }) });
+  const deps = subgraphDeps(cfg, {
+    db,
+    clock: clockFromConfig(cfg.APP_NOW),
+    trust,
+    jlisFeedKeys,
+    graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }),
+  });
   const service = await startSubgraph(definition as never, { deps, port: 0 });
   running.push(service);
   urls[name] = service.url;

@@ -18,10 +18,17 @@ export async function writeJlisFile(path: string, holders: number, lines: number
     const h = i % holders;
     const serial = `D${String(i).padStart(9, '0')}`;
     notifications.push({
-      notificationId: `J-${String(i).padStart(8, '0')}`, kind: 'CERTIFICATE_RENEWED', previousSerial: bulkSerial(h), serial,
-      notBefore: '2026-03-18T00:00:00+09:00', notAfter: '2031-03-18T00:00:00+09:00', address: `東京都港区芝${(h % 9) + 1}-${h}`, filedOn,
+      notificationId: `J-${String(i).padStart(8, '0')}`,
+      kind: 'CERTIFICATE_RENEWED',
+      previousSerial: bulkSerial(h),
+      serial,
+      notBefore: '2026-03-18T00:00:00+09:00',
+      notAfter: '2031-03-18T00:00:00+09:00',
+      address: `東京都港区芝${(h % 9) + 1}-${h}`,
+      filedOn,
     });
-    if (i % 100 === 50 && notifications.length < lines - 2) notifications.push({ notificationId: `R-${i}`, kind: 'CERTIFICATE_REVOKED', previousSerial: serial, filedOn });
+    if (i % 100 === 50 && notifications.length < lines - 2)
+      notifications.push({ notificationId: `R-${i}`, kind: 'CERTIFICATE_REVOKED', previousSerial: serial, filedOn });
   }
   // Signed in the thread pool, a thousand at a time: an RSA signature takes a millisecond or so.
   const out: string[] = [];
@@ -35,4 +42,3 @@ export async function writeJlisFile(path: string, holders: number, lines: number
   out.push('{not json', JSON.stringify({ notificationId: 'J-BAD', kind: 'CERTIFICATE_RENEWED', previousSerial: 'C0', filedOn: '2026-03-18' }));
   writeFileSync(path, `${out.join('\n')}\n`);
 }
-

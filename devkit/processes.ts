@@ -95,7 +95,11 @@ const root = new URL('..', import.meta.url).pathname;
  * For the tests: starts `node --import tsx SCRIPT ...args` (a compiled `.js` without the loader) and resolves with its ready line;
  * `stop` ends it.
  */
-export function startScript(script: string, args: string[], env: Record<string, string> = {}): Promise<{ ready: Record<string, any>; child: ChildProcess; stop(): Promise<void> }> {
+export function startScript(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ ready: Record<string, any>; child: ChildProcess; stop(): Promise<void> }> {
   const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
   const child: ChildProcess = spawn(process.execPath, [...loader, script, ...args], {
     cwd: root,

@@ -23,7 +23,10 @@ const AUDIENCE = 'renkei';
  */
 const ed25519Pair = () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 };
 
 /**
@@ -45,10 +48,19 @@ export async function productionSettings(dir: string): Promise<{ env: Record<str
   const tls = await localTlsCertificate();
   const trusted = join(dir, 'idp-tls.pem');
   writeFileSync(trusted, tls.certPem);
-  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [idpPublic] })));
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, (_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [idpPublic] })),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const token = (claims: { role: string; prefecture?: string }, subject: string) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: idpPublic.kid }).setSubject(subject).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('12h').sign(idp.privateKey);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: idpPublic.kid })
+      .setSubject(subject)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('12h')
+      .sign(idp.privateKey);
 
   const eddsa = async (kid: string) => {
     const pair = await generateKeyPair('EdDSA', { extractable: true });

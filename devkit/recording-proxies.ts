@@ -38,9 +38,13 @@ export async function recordingProxies(urls: Record<string, string>): Promise<{ 
     servers.push(server);
     proxied[name] = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
   }
-  return { urls: proxied, calls, close: () => {
-    for (const s of servers) s.close();
-  } };
+  return {
+    urls: proxied,
+    calls,
+    close: () => {
+      for (const s of servers) s.close();
+    },
+  };
 }
 
 /** Groups recorded calls into stages: a call that started before every call of the stage ended ran beside them. */
@@ -68,7 +72,11 @@ export function replay(
     for (const stage of plan) {
       await Promise.all(
         stage.map(async (c) => {
-          const res = await fetch(urls[c.subgraph]!, { method: 'POST', headers: { 'content-type': 'application/json', ...headersFor(c.subgraph) }, body: bodyOf(c.body) });
+          const res = await fetch(urls[c.subgraph]!, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headersFor(c.subgraph) },
+            body: bodyOf(c.body),
+          });
           const text = await res.text();
           if (res.status !== 200 || text.includes('"errors"')) throw new Error(`${c.subgraph} answered ${res.status}: ${text.slice(0, 200)}`);
         }),

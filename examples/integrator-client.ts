@@ -30,7 +30,14 @@ try {
     console.log(`${holder.name}: ${holder.holdingForm}`);
     const { honsekiOnlineChange, addressOneStop } = holder.eligibility;
     console.log(`本籍オンライン変更: ${honsekiOnlineChange.eligible ? '可' : '不可'}${honsekiOnlineChange.reasons.map((r) => ` — ${r.message}`).join('')}`);
-    console.log(`住所変更ワンストップサービス等: ${addressOneStop.items.filter((i) => i.autoUpdate).map((i) => i.item).join(', ') || 'なし'}`);
+    console.log(
+      `住所変更ワンストップサービス等: ${
+        addressOneStop.items
+          .filter((i) => i.autoUpdate)
+          .map((i) => i.item)
+          .join(', ') || 'なし'
+      }`,
+    );
     // A field this role may not read is null with FORBIDDEN; the rest of the card is still there.
     for (const e of errors) console.log(`(${e.path?.join('.')}: ${e.extensions?.code})`);
   }

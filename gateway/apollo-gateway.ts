@@ -141,7 +141,13 @@ export async function startApolloGateway(opts: GatewayOptions): Promise<RunningS
     service: 'gateway',
     context: async (req) => {
       const access = await readRequestAccess(req.headers, opts.verify);
-      return { access, caller: header(req.headers, HEADER.authorization), idempotencyKey: header(req.headers, HEADER.idempotencyKey), operation: null, trace: traceHeaders(req.headers) };
+      return {
+        access,
+        caller: header(req.headers, HEADER.authorization),
+        idempotencyKey: header(req.headers, HEADER.idempotencyKey),
+        operation: null,
+        trace: traceHeaders(req.headers),
+      };
     },
   });
   log.info('listening', { url: http.url, engine: 'apollo' });

@@ -38,11 +38,13 @@ const HTTP_STATUS_BY_CODE: Record<string, number> = {
  */
 const TRUSTED_DOCUMENT_ERRORS = {
   persistedQueryOnly: {
-    message: 'this gateway runs trusted documents only: send extensions.persistedQuery.sha256Hash (or documentId "sha256:<hash>") of a document of the integrator kit (packages/client, docs/integrators.md) instead of its text',
+    message:
+      'this gateway runs trusted documents only: send extensions.persistedQuery.sha256Hash (or documentId "sha256:<hash>") of a document of the integrator kit (packages/client, docs/integrators.md) instead of its text',
     extensions: { code: 'PERSISTED_QUERY_ONLY' },
   },
   keyNotFound: {
-    message: 'no document named: send extensions.persistedQuery.sha256Hash (or documentId "sha256:<hash>") of a document of the integrator kit (packages/client, docs/integrators.md)',
+    message:
+      'no document named: send extensions.persistedQuery.sha256Hash (or documentId "sha256:<hash>") of a document of the integrator kit (packages/client, docs/integrators.md)',
     extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' },
   },
   notFound: { message: 'no trusted document has this id', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
@@ -55,7 +57,8 @@ function formatErrorsPlugin(log: Logger): GatewayPlugin {
     const errors = r.errors.map((e) => {
       // The runtime may hand errors from graphql's other module build, so they are read by shape, not by class.
       const shaped = e as { toJSON?: () => GraphQLFormattedError; message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> };
-      const json = typeof shaped.toJSON === 'function' ? shaped.toJSON() : { message: String(shaped.message), path: shaped.path, extensions: shaped.extensions };
+      const json =
+        typeof shaped.toJSON === 'function' ? shaped.toJSON() : { message: String(shaped.message), path: shaped.path, extensions: shaped.extensions };
       const requestCode = requestErrorCode(json);
       const plain = requestCode ? { ...json, extensions: { ...json.extensions, code: requestCode } } : json;
       const f = formatApiError(plain, {

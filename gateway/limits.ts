@@ -76,7 +76,13 @@ export function limitPlugins(limits: Limits, production: boolean) {
     maxAliasesPlugin({ ...common, n: limits.LIMIT_MAX_ALIASES }),
     costLimitPlugin({ ...common, ...COST, maxCost: limits.LIMIT_MAX_COST }),
     {
-      onExecute({ args, setResultAndStopExecution }: { args: { document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }; setResultAndStopExecution: (r: { errors: GraphQLError[] }) => void }) {
+      onExecute({
+        args,
+        setResultAndStopExecution,
+      }: {
+        args: { document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null };
+        setResultAndStopExecution: (r: { errors: GraphQLError[] }) => void;
+      }) {
         const refused = holderIdsRefusal(args.document, args.operationName, args.variableValues, limits);
         if (refused) setResultAndStopExecution({ errors: [refused] });
       },

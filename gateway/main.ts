@@ -47,7 +47,11 @@ if (cfg.GATEWAY_WORKERS > 1 && cluster.isPrimary) {
       if (!m.ready || !m.url) return;
       const first = ready.size < cfg.GATEWAY_WORKERS;
       ready.set(worker.id, m.url);
-      if (first && ready.size === cfg.GATEWAY_WORKERS) announce(m.url, [...ready.keys()].map((id) => cluster.workers![id]!.process.pid!));
+      if (first && ready.size === cfg.GATEWAY_WORKERS)
+        announce(
+          m.url,
+          [...ready.keys()].map((id) => cluster.workers![id]!.process.pid!),
+        );
     });
   };
   cluster.on('exit', (worker, code, signal) => {
@@ -69,5 +73,12 @@ if (cfg.GATEWAY_WORKERS > 1 && cluster.isPrimary) {
   if (cluster.isWorker) process.send!({ ready: true, url: gateway.url });
   else announce(gateway.url, [process.pid]);
   // In-flight requests finish; new connections are refused from the moment the signal arrives.
-  process.on('SIGTERM', () => void gateway.stop().then(shutdownTracing).then(() => process.exit(0)));
+  process.on(
+    'SIGTERM',
+    () =>
+      void gateway
+        .stop()
+        .then(shutdownTracing)
+        .then(() => process.exit(0)),
+  );
 }

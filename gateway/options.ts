@@ -22,4 +22,7 @@ export const gatewayOptionsFrom = (cfg: Config, own: Pick<GatewayOptions, 'urls'
 
 /** A SUPERVISOR of Tokyo for 8 hours, as README's own example: enough to try the HolderCard and the mutations. */
 const explorerToken = (cfg: Config) =>
-  signDevToken({ role: 'SUPERVISOR', prefecture: '13', subject: 'explorer-dev' }, { issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE, expiresIn: '8h', nodeEnv: cfg.NODE_ENV });
+  signDevToken(
+    { role: 'SUPERVISOR', prefecture: '13', subject: 'explorer-dev' },
+    { issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE, expiresIn: '8h', nodeEnv: cfg.NODE_ENV },
+  );

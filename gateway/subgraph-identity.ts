@@ -45,7 +45,9 @@ export function subgraphIdentityPlugin(sign: GatewayTokenSigner, resolvePseudony
       try {
         state.access = await accessWithHolderScope(state.access, args.document, args.variableValues, resolvePseudonyms);
       } catch (e) {
-        setResultAndStopExecution({ errors: [e instanceof GraphQLError ? e : new GraphQLError('internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] });
+        setResultAndStopExecution({
+          errors: [e instanceof GraphQLError ? e : new GraphQLError('internal error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })],
+        });
         return;
       }
       if (request.headers.get(HEADER.idempotencyKey) && getOperationAST(args.document, args.operationName)?.operation === 'mutation') {

@@ -24,9 +24,13 @@ class AbortFollowers {
     if (!followers) {
       const fresh = new Set<AbortController>();
       this.bySignal.set(signal, (followers = fresh));
-      signal.addEventListener('abort', () => {
-        for (const c of fresh) c.abort(signal.reason);
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const c of fresh) c.abort(signal.reason);
+        },
+        { once: true },
+      );
     }
     const these = followers;
     these.add(controller);

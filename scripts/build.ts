@@ -19,7 +19,9 @@ if (`${resolve(root)}/`.startsWith(`${out}/`)) {
 }
 
 rmSync(out, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', out], {
+  stdio: 'inherit',
+});
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const assets = ['schema/trusted-documents.json', 'schema/operations', 'lib/platform/audit/migrations', 'lib/platform/idempotency/migrations'];

@@ -22,9 +22,15 @@ function fail(message: string): never {
 
 const { values: v } = parseArgs({
   options: {
-    serial: { type: 'string' }, name: { type: 'string' }, address: { type: 'string' }, 'birth-date': { type: 'string' },
-    'not-before': { type: 'string' }, 'not-after': { type: 'string' }, kind: { type: 'string', default: 'card' },
-    'card-serial': { type: 'string' }, out: { type: 'string' },
+    serial: { type: 'string' },
+    name: { type: 'string' },
+    address: { type: 'string' },
+    'birth-date': { type: 'string' },
+    'not-before': { type: 'string' },
+    'not-after': { type: 'string' },
+    kind: { type: 'string', default: 'card' },
+    'card-serial': { type: 'string' },
+    out: { type: 'string' },
   },
   strict: true,
 });
@@ -35,7 +41,7 @@ if (!v['birth-date'] || !isValidIsoDate(v['birth-date'])) fail('--birth-date mus
 if (!v.out) fail('--out is required');
 if (v.kind !== 'card' && v.kind !== 'mobile') fail('--kind must be card or mobile');
 if (v.kind === 'mobile' && (!v['card-serial'] || !/^[0-9A-Fa-f]{2,40}$/.test(v['card-serial']))) {
-  fail('--kind mobile needs --card-serial, the card certificate\'s serial in 2-40 hexadecimal digits');
+  fail("--kind mobile needs --card-serial, the card certificate's serial in 2-40 hexadecimal digits");
 }
 if (v.kind === 'card' && v['card-serial'] !== undefined) fail('--card-serial is for --kind mobile only');
 const instant = (s: string | undefined, flag: string) => {
@@ -48,9 +54,14 @@ const cfg = config();
 if (cfg.NODE_ENV === 'production') fail('the dev CA does not exist in production');
 const ca = await ensureDevCa(cfg.DATA_DIR);
 const { certPem, keyPem } = await mintSignatureCertificate(ca, {
-  serial: v.serial.toUpperCase(), name: v.name, address: v.address, birthDate: v['birth-date'],
-  notBefore: instant(v['not-before'], '--not-before'), notAfter: instant(v['not-after'], '--not-after'),
-  kind: v.kind === 'mobile' ? 'MOBILE' : 'CARD', cardSerial: v['card-serial']?.toUpperCase(),
+  serial: v.serial.toUpperCase(),
+  name: v.name,
+  address: v.address,
+  birthDate: v['birth-date'],
+  notBefore: instant(v['not-before'], '--not-before'),
+  notAfter: instant(v['not-after'], '--not-after'),
+  kind: v.kind === 'mobile' ? 'MOBILE' : 'CARD',
+  cardSerial: v['card-serial']?.toUpperCase(),
 });
 mkdirSync(v.out, { recursive: true });
 writeFileSync(join(v.out, 'cert.pem'), certPem);

@@ -58,7 +58,14 @@ export function trustedDocumentFiles(): [string, string][] {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const check = process.argv.includes('--check');
   const stale = trustedDocumentFiles().filter(([file, text]) => {
-    if (check) return (() => { try { return readFileSync(file, 'utf8') !== text; } catch { return true; } })();
+    if (check)
+      return (() => {
+        try {
+          return readFileSync(file, 'utf8') !== text;
+        } catch {
+          return true;
+        }
+      })();
     writeFileSync(file, text);
     return false;
   });

@@ -18,23 +18,45 @@ export async function insertBulkHolders(graph: { dbs: Record<SubgraphName, Db> }
     const range = Array.from({ length: Math.min(500, n - from) }, (_, k) => from + k);
     await graph.dbs.driver.insert(holders).values(
       range.map((i) => ({
-        id: bulkId(i), licenseNumber: String(400000000000 + i), name: `試験 ${i}`, birthDate: '1990-01-01',
-        address: '東京都千代田区1-1', honseki: '東京都千代田区1番', residencePrefecture: '13', cards: ['MYNA_LICENSE'],
+        id: bulkId(i),
+        licenseNumber: String(400000000000 + i),
+        name: `試験 ${i}`,
+        birthDate: '1990-01-01',
+        address: '東京都千代田区1-1',
+        honseki: '東京都千代田区1番',
+        residencePrefecture: '13',
+        cards: ['MYNA_LICENSE'],
       })),
     );
     await graph.dbs['portal-link'].insert(signatureCertificates).values(
       range.map((i) => ({
-        holderId: bulkId(i), serialNumber: bulkSerial(i), issuer: 'CN=test', notBefore: at, notAfter,
-        faceMatched: true, cardValid: true, addressMatched: true, submittedBy: 'test', submittedAt: at,
+        holderId: bulkId(i),
+        serialNumber: bulkSerial(i),
+        issuer: 'CN=test',
+        notBefore: at,
+        notAfter,
+        faceMatched: true,
+        cardValid: true,
+        addressMatched: true,
+        submittedBy: 'test',
+        submittedAt: at,
       })),
     );
-    await graph.dbs['portal-link'].insert(portalLinks).values(
-      range.map((i) => ({ holderId: bulkId(i), pseudonym: `pseudonym-${String(i).padStart(6, '0')}`, certificateSerial: bulkSerial(i), linkedAt: at })),
-    );
+    await graph.dbs['portal-link']
+      .insert(portalLinks)
+      .values(
+        range.map((i) => ({ holderId: bulkId(i), pseudonym: `pseudonym-${String(i).padStart(6, '0')}`, certificateSerial: bulkSerial(i), linkedAt: at })),
+      );
     await graph.dbs.consent.insert(consents).values(
       range.map((i) => ({
-        holderId: bulkId(i), items: ['ADDRESS'], channel: 'CENTER', termsVersion: 't1', consentedAt: at, expiresOn: '2035-05-01',
-        certificateSerial: bulkSerial(i), certificateNotAfter: notAfter,
+        holderId: bulkId(i),
+        items: ['ADDRESS'],
+        channel: 'CENTER',
+        termsVersion: 't1',
+        consentedAt: at,
+        expiresOn: '2035-05-01',
+        certificateSerial: bulkSerial(i),
+        certificateNotAfter: notAfter,
       })),
     );
   }

@@ -59,9 +59,16 @@ export async function startFamilyRegisterSimulator(opts: { port: number; host?: 
       if (req.method === 'POST' && req.url === '/dev/codes') {
         const b = (await body(req)) as Record<string, unknown>;
         const ok =
-          typeof b.code === 'string' && /^[0-9]{16}$/.test(b.code) && typeof b.honseki === 'string' && b.honseki.length > 0 &&
-          typeof b.name === 'string' && b.name.length > 0 && typeof b.birthDate === 'string' && isValidIsoDate(b.birthDate) &&
-          typeof b.issuedOn === 'string' && isValidIsoDate(b.issuedOn);
+          typeof b.code === 'string' &&
+          /^[0-9]{16}$/.test(b.code) &&
+          typeof b.honseki === 'string' &&
+          b.honseki.length > 0 &&
+          typeof b.name === 'string' &&
+          b.name.length > 0 &&
+          typeof b.birthDate === 'string' &&
+          isValidIsoDate(b.birthDate) &&
+          typeof b.issuedOn === 'string' &&
+          isValidIsoDate(b.issuedOn);
         if (!ok) return send(res, 400, { error: 'BAD_REQUEST', message: 'code (16 digits), honseki, name, birthDate and issuedOn (YYYY-MM-DD) are required' });
         codes.set(b.code as string, { honseki: b.honseki as string, name: b.name as string, birthDate: b.birthDate as string, issuedOn: b.issuedOn as string });
         return send(res, 201, { registered: true });

@@ -26,7 +26,13 @@ await initTracing(cfg.OTEL_EXPORTER_OTLP_ENDPOINT, `renkei-${definition.name}`);
 const client = await openPostgres(cfg.DATABASE_URL, { preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
 const gatewayUrl = cfg.GATEWAY_URL ?? `http://127.0.0.1:${cfg.PORT}/graphql`;
 const service = await startSubgraph(definition as never, {
-  deps: subgraphDeps(cfg, { db: client.drizzle(), clock: clockFromConfig(cfg.APP_NOW), trust: await loadTrustStore(cfg), jlisFeedKeys: loadJlisFeedKeys(cfg), graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }) }),
+  deps: subgraphDeps(cfg, {
+    db: client.drizzle(),
+    clock: clockFromConfig(cfg.APP_NOW),
+    trust: await loadTrustStore(cfg),
+    jlisFeedKeys: loadJlisFeedKeys(cfg),
+    graph: createGraphClient(() => gatewayUrl, { trustedDocuments: sendsTrustedDocuments(cfg) }),
+  }),
   port: Number(values.port ?? 0),
   host: cfg.HOST,
 });

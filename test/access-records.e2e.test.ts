@@ -30,16 +30,27 @@ const all = async () => {
 describe('R-INQ-1: the purpose and the identity verification are recorded with every access', () => {
   it('R-INQ-1: an inquiry through the HolderCard is recorded by each subgraph it reached, with the fields read', async () => {
     const headers = { 'x-request-id': 'inquiry-0001' };
-    const r = await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-042', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_CARD_FACE' }, HOLDER_CARD, { id: demoId(1) }, headers);
+    const r = await gql(
+      graph.gatewayUrl,
+      { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-042', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_CARD_FACE' },
+      HOLDER_CARD,
+      { id: demoId(1) },
+      headers,
+    );
     expect(r.data.holder.name).toBe('山田 太郎');
     const records = await all();
-    const mine = <T extends { requestId: string }>(rows: T[]) => rows.filter((x) => x.requestId === "inquiry-0001");
+    const mine = <T extends { requestId: string }>(rows: T[]) => rows.filter((x) => x.requestId === 'inquiry-0001');
     const driver = mine(records.driver);
     expect(driver.length).toBeGreaterThan(0);
     for (const row of [...driver, ...mine(records.consent), ...mine(records.portal)]) {
       expect(row).toMatchObject({
-        subject: 'staff-042', role: 'COUNTER_STAFF', prefecture: '13', holderId: demoId(1), action: 'READ',
-        purpose: 'HOLDER_INQUIRY', identityVerification: 'MYNA_CARD_FACE',
+        subject: 'staff-042',
+        role: 'COUNTER_STAFF',
+        prefecture: '13',
+        holderId: demoId(1),
+        action: 'READ',
+        purpose: 'HOLDER_INQUIRY',
+        identityVerification: 'MYNA_CARD_FACE',
       });
     }
     expect(driver.flatMap((x) => x.fields)).toEqual(expect.arrayContaining(['name', 'holdingForm']));
@@ -48,18 +59,29 @@ describe('R-INQ-1: the purpose and the identity verification are recorded with e
     // Eligibility @requires the certificate's status, so that counts as read too; the card asks for the pseudonym,
     // which a clerk may not read: that field alone is DENIED.
     const portal = mine(records.portal);
-    expect(portal.filter((x) => x.outcome === 'ALLOWED').flatMap((x) => x.fields).sort()).toEqual(['portalLink', 'signatureCertificate']);
+    expect(
+      portal
+        .filter((x) => x.outcome === 'ALLOWED')
+        .flatMap((x) => x.fields)
+        .sort(),
+    ).toEqual(['portalLink', 'signatureCertificate']);
     expect(portal.filter((x) => x.outcome === 'DENIED').map((x) => x.fields)).toEqual([['portalLink.pseudonym']]);
     expect(JSON.stringify(records)).not.toContain('山田');
   });
 
   it('R-INQ-1: requests of one caller, who share one subgraph token, are each recorded under their own request id', async () => {
     const clerk = { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-044', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_CARD_FACE' } as const;
-    for (const [id, holder] of [['shared-token-1', 2], ['shared-token-2', 3]] as const) {
+    for (const [id, holder] of [
+      ['shared-token-1', 2],
+      ['shared-token-2', 3],
+    ] as const) {
       expect((await gql(graph.gatewayUrl, clerk, HOLDER_CARD, { id: demoId(holder) }, { 'x-request-id': id })).data.holder).not.toBeNull();
     }
     const records = await all();
-    for (const [id, holder] of [['shared-token-1', 2], ['shared-token-2', 3]] as const) {
+    for (const [id, holder] of [
+      ['shared-token-1', 2],
+      ['shared-token-2', 3],
+    ] as const) {
       for (const rows of [records.driver, records.consent, records.portal]) {
         const mine = rows.filter((x) => x.requestId === id);
         expect(mine.length).toBeGreaterThan(0);
@@ -69,7 +91,13 @@ describe('R-INQ-1: the purpose and the identity verification are recorded with e
   });
 
   it('R-INQ-1: a denied access is recorded as DENIED', async () => {
-    await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-043' }, HOLDER_CARD, { id: demoId(12) }, { 'x-request-id': 'denied-0001' });
+    await gql(
+      graph.gatewayUrl,
+      { role: 'COUNTER_STAFF', prefecture: '13', subject: 'staff-043' },
+      HOLDER_CARD,
+      { id: demoId(12) },
+      { 'x-request-id': 'denied-0001' },
+    );
     const denied = (await all()).driver.filter((x) => x.requestId === 'denied-0001');
     expect(denied).toHaveLength(1);
     expect(denied[0]).toMatchObject({ holderId: demoId(12), outcome: 'DENIED', subject: 'staff-043' });
@@ -77,7 +105,13 @@ describe('R-INQ-1: the purpose and the identity verification are recorded with e
 
   it('R-INQ-1: a write is recorded as WRITE with the field it changed', async () => {
     const CHANGE = `mutation($input: ChangeCardsInput!) { changeCards(input: $input) { userErrors { code } } }`;
-    await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', purpose: 'COUNTER_PROCEDURE' }, CHANGE, { input: { holderId: demoId(3), cards: ['LICENSE_CARD', 'MYNA_LICENSE'] } }, { 'x-request-id': 'write-0001' });
+    await gql(
+      graph.gatewayUrl,
+      { role: 'COUNTER_STAFF', prefecture: '13', purpose: 'COUNTER_PROCEDURE' },
+      CHANGE,
+      { input: { holderId: demoId(3), cards: ['LICENSE_CARD', 'MYNA_LICENSE'] } },
+      { 'x-request-id': 'write-0001' },
+    );
     const writes = (await all()).driver.filter((x) => x.requestId === 'write-0001');
     expect(writes).toEqual([expect.objectContaining({ action: 'WRITE', fields: ['cards'], purpose: 'COUNTER_PROCEDURE', outcome: 'ALLOWED' })]);
   });
@@ -97,7 +131,9 @@ describe('R-INQ-1: the access log is served to auditors and, through Myna Portal
     expect(page.pageInfo.hasNextPage).toBe(true);
     const rest = await gql(graph.gatewayUrl, auditor, ACCESS_LOG, { holderId: demoId(1), first: 50, after: page.pageInfo.endCursor });
     const entries = [...page.edges, ...rest.data.accessLog.edges].map((e: { node: Record<string, unknown> }) => e.node);
-    expect(entries.some((e: Record<string, unknown>) => e.actor === 'staff-042' && e.purpose === 'HOLDER_INQUIRY' && e.identityVerification === 'MYNA_CARD_FACE')).toBe(true);
+    expect(
+      entries.some((e: Record<string, unknown>) => e.actor === 'staff-042' && e.purpose === 'HOLDER_INQUIRY' && e.identityVerification === 'MYNA_CARD_FACE'),
+    ).toBe(true);
     const ats = entries.map((e: Record<string, unknown>) => String(e.at));
     expect([...ats].sort().reverse()).toEqual(ats);
     const again = await gql(graph.gatewayUrl, auditor, ACCESS_LOG, { holderId: demoId(1), first: 1 });
@@ -114,7 +150,9 @@ describe('R-INQ-1: the access log is served to auditors and, through Myna Portal
   });
 
   it('myAccessLog shows the holder when, which organisation and role, and why — not who by name', async () => {
-    const r = await gql(graph.gatewayUrl, { role: 'MYNA_PORTAL', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_PORTAL_LOGIN' }, MY_ACCESS_LOG, { pseudonym: 'demo-pseudonym-0001' });
+    const r = await gql(graph.gatewayUrl, { role: 'MYNA_PORTAL', purpose: 'HOLDER_INQUIRY', verification: 'MYNA_PORTAL_LOGIN' }, MY_ACCESS_LOG, {
+      pseudonym: 'demo-pseudonym-0001',
+    });
     expect(r.errors).toBeUndefined();
     const nodes = r.data.myAccessLog.edges.map((e: { node: Record<string, unknown> }) => e.node);
     expect(nodes).toContainEqual(expect.objectContaining({ organisation: '警視庁', role: 'COUNTER_STAFF', purpose: 'HOLDER_INQUIRY', action: 'READ' }));

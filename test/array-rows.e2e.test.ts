@@ -7,8 +7,26 @@ import { freshDatabase } from './support/database.js';
 
 // Text an array literal would misread unless quoted and escaped, and the bare kinds (ids, numbers, timestamps) that
 // go unquoted — among them spellings of NULL, which must stay text.
-const AWKWARD = ['plain', '', 'NULL', 'null', 'NuLl', 'NULLS', ' spaced ', 'a,b', '{braces}', 'say "hi"', 'back\\slash', '\\"', '改行\nタブ\t',
-  '東京都千代田区', '-1', '2026-11-29T00:00:00.000Z', 'a.b:c+d-e_f', '0e8400ab-e29b-41d4-a716-446655440000'];
+const AWKWARD = [
+  'plain',
+  '',
+  'NULL',
+  'null',
+  'NuLl',
+  'NULLS',
+  ' spaced ',
+  'a,b',
+  '{braces}',
+  'say "hi"',
+  'back\\slash',
+  '\\"',
+  '改行\nタブ\t',
+  '東京都千代田区',
+  '-1',
+  '2026-11-29T00:00:00.000Z',
+  'a.b:c+d-e_f',
+  '0e8400ab-e29b-41d4-a716-446655440000',
+];
 
 describe('rows as parallel arrays read back exactly (the access log writes through them)', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -33,7 +51,12 @@ describe('rows as parallel arrays read back exactly (the access log writes throu
     const sets = [AWKWARD, [], ['one']];
     const got = await executeRows<{ items: string[] }>(
       db.client.drizzle(),
-      sql`select r.items::text[] as items from ${arrayRecordset(sets.map((s) => ({ items: arrayLiteral(s) })), { items: 'text' }, 'r', { ordinality: 'position' })} order by r.position`,
+      sql`select r.items::text[] as items from ${arrayRecordset(
+        sets.map((s) => ({ items: arrayLiteral(s) })),
+        { items: 'text' },
+        'r',
+        { ordinality: 'position' },
+      )} order by r.position`,
     );
     expect(got.map((r) => r.items)).toEqual(sets);
   });
@@ -43,8 +66,12 @@ describe('rows as parallel arrays read back exactly (the access log writes throu
     // Handed the array itself, the planner chose a sequential scan here, comparing each row with the ids one by one.
     const ledger = pgTable('young_ledger', { id: text('id').primaryKey() });
     const drizzle = db.client.drizzle();
-    await drizzle.execute(sql`create table young_ledger (id text primary key, kind text not null, filed_on date not null, outcome text not null, received_at timestamptz not null)`);
-    await drizzle.execute(sql`insert into young_ledger select 'J-' || lpad(g::text, 8, '0'), 'CERTIFICATE_RENEWED', date '2026-11-29', 'SCHEDULED', now() from generate_series(1, 4000) g`);
+    await drizzle.execute(
+      sql`create table young_ledger (id text primary key, kind text not null, filed_on date not null, outcome text not null, received_at timestamptz not null)`,
+    );
+    await drizzle.execute(
+      sql`insert into young_ledger select 'J-' || lpad(g::text, 8, '0'), 'CERTIFICATE_RENEWED', date '2026-11-29', 'SCHEDULED', now() from generate_series(1, 4000) g`,
+    );
     const ids = Array.from({ length: 1000 }, (_, i) => `J-${String(3500 + i).padStart(8, '0')}`);
     const plan = await executeRows<Record<string, string>>(drizzle, sql`explain select id from ${ledger} where ${inArrayList(ledger.id, ids)}`);
     const shown = plan.map((r) => Object.values(r)[0]).join('\n');

@@ -11,7 +11,8 @@ import { gql, startTestGraph, type TestGraph } from './support/graph.js';
 let graph: TestGraph;
 beforeAll(async () => {
   graph = await startTestGraph();
-  for (const n of [1, 3, 4, 6, 7]) await gql(graph.gatewayUrl, { role: 'NPA_ADMIN' }, `{holder(id:"${demoId(n)}"){name addressOneStopConsent{status} portalLink{linkedAt}}}`);
+  for (const n of [1, 3, 4, 6, 7])
+    await gql(graph.gatewayUrl, { role: 'NPA_ADMIN' }, `{holder(id:"${demoId(n)}"){name addressOneStopConsent{status} portalLink{linkedAt}}}`);
 });
 afterAll(async () => {
   await graph?.close();
@@ -38,7 +39,11 @@ describe('the access log is append-only and hash-chained', () => {
   });
 
   it('updates, deletes and truncation are refused by the database', async () => {
-    for (const statement of ["update audit.access_records set outcome = 'ALLOWED' where seq = 1", 'delete from audit.access_records where seq = 1', 'truncate audit.access_records']) {
+    for (const statement of [
+      "update audit.access_records set outcome = 'ALLOWED' where seq = 1",
+      'delete from audit.access_records where seq = 1',
+      'truncate audit.access_records',
+    ]) {
       await expect(db().execute(sql.raw(statement))).rejects.toThrow();
     }
     expect((await verifyAccessLog(db(), signer)).broken).toBeNull();
@@ -64,5 +69,4 @@ describe('the access log is append-only and hash-chained', () => {
     await tamper(`delete from audit.access_records where seq = ${all[0]!.seq}`);
     expect((await verifyAccessLog(db(), signer)).broken).toEqual({ seq: next.seq, problem: 'MISSING_RECORD' });
   });
-
 });

@@ -59,7 +59,12 @@ beforeAll(async () => {
   // The whole graph serves as the runtime role: what it needs, the grants give it.
   await seedDemo(runtime);
   const ca = await testCa();
-  const stack = await startStack({ client: runtime, clock: manualClock(TEST_NOW), config: parseConfig({ NODE_ENV: 'test' }), trust: trustStoreFromPem(ca.certPem) });
+  const stack = await startStack({
+    client: runtime,
+    clock: manualClock(TEST_NOW),
+    config: parseConfig({ NODE_ENV: 'test' }),
+    trust: trustStoreFromPem(ca.certPem),
+  });
   const supervisor = { role: 'SUPERVISOR' as const, prefecture: '13' };
   for (const n of [1, 3, 4, 6, 7, 1, 4]) {
     const r = await gql(stack.gatewayUrl, supervisor, HOLDER_CARD, { id: demoId(n) });
@@ -215,7 +220,7 @@ describe('security: the access log against its database owner (issue 15.5)', () 
     }
   });
 
-  it('security: (c) a chain\'s tail cut is reported, and so is a cut of the whole log after a checkpoint (stale)', async () => {
+  it("security: (c) a chain's tail cut is reported, and so is a cut of the whole log after a checkpoint (stale)", async () => {
     await restore();
     const chain = await longestChain();
     const cutFrom = chain.at(-2)!;
@@ -224,7 +229,11 @@ describe('security: the access log against its database owner (issue 15.5)', () 
     if (onPostgres) {
       const script = await verifyScript();
       expect(script.code).toBe(1);
-      expect(script.line).toMatch(new RegExp(`^audit:verify BROKEN in chain ${cutFrom.chain} from position ${cutFrom.chain_seq}: TAIL_CUT \\(${(await records()).length} records before it hold; last checkpoint \\d+ signed at `));
+      expect(script.line).toMatch(
+        new RegExp(
+          `^audit:verify BROKEN in chain ${cutFrom.chain} from position ${cutFrom.chain_seq}: TAIL_CUT \\(${(await records()).length} records before it hold; last checkpoint \\d+ signed at `,
+        ),
+      );
     }
 
     // Everything after a checkpoint cut, records and checkpoints: what is left is consistent, and its last checkpoint is
@@ -232,7 +241,10 @@ describe('security: the access log against its database owner (issue 15.5)', () 
     await restore();
     const kept = (await checkpoints()).find((c) => c.chain_seq > 0)!;
     const keptAt = await executeRows<{ at: Date | string }>(ownerDb(), sql`select at from audit.chain_heads where n = ${kept.n}`);
-    await tamper(`delete from audit.chain_heads where n > ${kept.n}`, `delete from audit.access_records where seq > (select seq from audit.access_records where chain = '${kept.chain}' and chain_seq = ${kept.chain_seq})`);
+    await tamper(
+      `delete from audit.chain_heads where n > ${kept.n}`,
+      `delete from audit.access_records where seq > (select seq from audit.access_records where chain = '${kept.chain}' and chain_seq = ${kept.chain_seq})`,
+    );
     const at = new Date(keptAt[0]!.at);
     const r = await verifyAccessLog(ownerDb(), signer, { now: new Date(at.getTime() + 5 * 60_000), maxCheckpointAgeMs: 2 * 60_000 });
     expect(r.problems.map((p) => p.problem)).toContain('STALE_CHECKPOINT');
@@ -258,7 +270,7 @@ describe('security: the access log against its database owner (issue 15.5)', () 
 });
 
 describe('security: checkpoints while the writers run', () => {
-  it('security: a cut of the checkpoint list shows at a running writer\'s next checkpoint, however the rest is made consistent', async () => {
+  it("security: a cut of the checkpoint list shows at a running writer's next checkpoint, however the rest is made consistent", async () => {
     await restore();
     const writer = new AccessLogWriter(runtime.drizzle(), { signer, checkpointIntervalMs: 3_600_000, log });
     await record(writer, 2);
@@ -319,15 +331,30 @@ describe('security: checkpoints while the writers run', () => {
 
 function recordColumns() {
   return {
-    id: randomUUID(), at: new Date('2026-04-01T00:00:00Z'), requestId: 'r', service: 'driver', subject: 'someone', role: 'NPA_ADMIN', prefecture: null,
-    holderId: demoId(1), action: 'READ', fields: ['name'], purpose: 'AUDIT', identityVerification: null, outcome: 'ALLOWED',
+    id: randomUUID(),
+    at: new Date('2026-04-01T00:00:00Z'),
+    requestId: 'r',
+    service: 'driver',
+    subject: 'someone',
+    role: 'NPA_ADMIN',
+    prefecture: null,
+    holderId: demoId(1),
+    action: 'READ',
+    fields: ['name'],
+    purpose: 'AUDIT',
+    identityVerification: null,
+    outcome: 'ALLOWED',
   };
 }
 
 /** Appends `n` requests' records through a writer, as a subgraph would. */
 async function record(writer: AccessLogWriter, n: number) {
   for (let i = 0; i < n; i++) {
-    const recorder = new AccessRecorder({ identity: { subject: 'auditor-1', role: 'AUDITOR', prefecture: null }, purpose: 'AUDIT', identityVerification: null, requestId: `w-${i}` }, new Date(), 'driver');
+    const recorder = new AccessRecorder(
+      { identity: { subject: 'auditor-1', role: 'AUDITOR', prefecture: null }, purpose: 'AUDIT', identityVerification: null, requestId: `w-${i}` },
+      new Date(),
+      'driver',
+    );
     recorder.note(demoId(1), 'READ', 'ALLOWED', ['name']);
     await recorder.flush(writer);
   }
@@ -347,10 +374,22 @@ async function rehashChain(db: Db, chain: string, fromSeq: number, run: (stateme
     const chainSeq = Number(r.chain_seq);
     if (chainSeq >= fromSeq) {
       const hash = recordHash({
-        chain, chainSeq, id: r.id as string, at: new Date(r.at as string), requestId: r.request_id as string, service: r.service as string,
-        subject: r.subject as string, role: r.role as string, prefecture: (r.prefecture as string | null) ?? null, holderId: r.holder_id as string,
-        action: r.action as string, fields: r.fields as string[], purpose: (r.purpose as string | null) ?? null,
-        identityVerification: (r.identity_verification as string | null) ?? null, outcome: r.outcome as string, prevHash,
+        chain,
+        chainSeq,
+        id: r.id as string,
+        at: new Date(r.at as string),
+        requestId: r.request_id as string,
+        service: r.service as string,
+        subject: r.subject as string,
+        role: r.role as string,
+        prefecture: (r.prefecture as string | null) ?? null,
+        holderId: r.holder_id as string,
+        action: r.action as string,
+        fields: r.fields as string[],
+        purpose: (r.purpose as string | null) ?? null,
+        identityVerification: (r.identity_verification as string | null) ?? null,
+        outcome: r.outcome as string,
+        prevHash,
       });
       await run(`update audit.access_records set prev_hash = '${prevHash}', hash = '${hash}' where chain = '${chain}' and chain_seq = ${chainSeq}`);
       prevHash = hash;

@@ -30,7 +30,9 @@ describe('one statement per entity type per request (DataLoader)', () => {
     const many = await statementsFor(HOLDERS, { ids: Array.from({ length: 500 }, (_, i) => idOf(i)) });
     expect(many.response.data.holders).toHaveLength(500);
     expect(many.response.data.holders[499].addressOneStopConsent.status).toBe('ACTIVE');
-    expect(many.response.data.holders.every((h: { eligibility: { addressOneStop: { eligible: boolean } } }) => h.eligibility.addressOneStop.eligible)).toBe(true);
+    expect(many.response.data.holders.every((h: { eligibility: { addressOneStop: { eligible: boolean } } }) => h.eligibility.addressOneStop.eligible)).toBe(
+      true,
+    );
     expect(many.counts).toEqual(one.counts);
     // Per subgraph request: its reads plus one INSERT appending to the access log (R-INQ-1). driver: the holder,
     // the holder again for the eligibility entity call, 2 × 1; consent: the consent, 1; portal-link: two tables, 1.

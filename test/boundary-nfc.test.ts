@@ -21,10 +21,16 @@ afterAll(() => stop?.());
 const registry = () => createFamilyRegisterClient({ baseUrl: () => url, attempts: 1 });
 const certificate = { honseki: '東京都千代田区か\u30991番', name: '山田 は\u309aる', birthDate: '1980-01-02', issuedOn: '2026-03-30' };
 
-describe('R-CHAR-1: the family register\'s answer and a certificate\'s subject are taken in NFC (16.11)', () => {
-  it('R-HON-2: the 戸籍電子証明書\'s 本籍 and 氏名 come in composed', async () => {
+describe("R-CHAR-1: the family register's answer and a certificate's subject are taken in NFC (16.11)", () => {
+  it("R-HON-2: the 戸籍電子証明書's 本籍 and 氏名 come in composed", async () => {
     answer = certificate;
-    expect(await registry().fetchCertificate('1234567890123456')).toEqual({ kind: 'OK', honseki: '東京都千代田区が1番', name: '山田 ぱる', birthDate: '1980-01-02', issuedOn: '2026-03-30' });
+    expect(await registry().fetchCertificate('1234567890123456')).toEqual({
+      kind: 'OK',
+      honseki: '東京都千代田区が1番',
+      name: '山田 ぱる',
+      birthDate: '1980-01-02',
+      issuedOn: '2026-03-30',
+    });
   });
 
   it.each([
@@ -42,7 +48,13 @@ describe('R-CHAR-1: the family register\'s answer and a certificate\'s subject a
   it('R-CERT-1: a certificate whose subject is written decomposed is read composed', async () => {
     const ca = await testCa();
     const now = new Date();
-    const { certPem } = await mintSignatureCertificate(ca, { serial: '0A0B', name: '山田 か\u3099く', address: '東京都港区は\u309a1', birthDate: '1980-01-02', notBefore: new Date(now.getTime() - 60_000) });
+    const { certPem } = await mintSignatureCertificate(ca, {
+      serial: '0A0B',
+      name: '山田 か\u3099く',
+      address: '東京都港区は\u309a1',
+      birthDate: '1980-01-02',
+      notBefore: new Date(now.getTime() - 60_000),
+    });
     const r = verifySignatureCertificate(certPem, { trust: trustStoreFromPem(ca.certPem), now });
     expect(r).toMatchObject({ ok: true, certificate: { name: '山田 がく', address: '東京都港区ぱ1' } });
   });

@@ -28,7 +28,11 @@ describe.skipIf(process.env.TEST_DB !== 'pglite')('the compiled build (npm run b
 
   it('migrates a new database from the copied migrations', () => {
     const dataDir = join(out, 'data');
-    const run = spawnSync(process.execPath, [join(out, 'scripts/db-migrate.js')], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir } });
+    const run = spawnSync(process.execPath, [join(out, 'scripts/db-migrate.js')], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir },
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('db:migrate: up to date');
     expect(existsSync(dataDir)).toBe(true);

@@ -27,7 +27,11 @@ describe('R-CERT-2: only an end-entity 署名用電子証明書 passes the certi
   });
 
   it("R-CERT-2: a CA certificate carrying a person's subject (basicConstraints cA true) is refused", async () => {
-    const pem = await certWithExtensions(ca, person, [new x509.BasicConstraintsExtension(true, 0, true), ku(SIGN), new x509.CertificatePolicyExtension([CERTIFICATE_POLICY.CARD])]);
+    const pem = await certWithExtensions(ca, person, [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      ku(SIGN),
+      new x509.CertificatePolicyExtension([CERTIFICATE_POLICY.CARD]),
+    ]);
     expect(code(pem)).toBe('CERTIFICATE_NOT_FOR_SIGNATURE');
   });
 
@@ -46,7 +50,13 @@ describe('R-CERT-2: only an end-entity 署名用電子証明書 passes the certi
   it('R-CERT-2: an end-entity card certificate as JPKI issues it passes, with its kind', async () => {
     const cert = await certFor(ca, person);
     const r = check(cert.certPem);
-    expect(r.ok && r.certificate).toMatchObject({ kind: 'CARD', linkedCardSerial: null, serialNumber: cert.serial, name: person.name, birthDate: person.birthDate });
+    expect(r.ok && r.certificate).toMatchObject({
+      kind: 'CARD',
+      linkedCardSerial: null,
+      serialNumber: cert.serial,
+      name: person.name,
+      birthDate: person.birthDate,
+    });
   });
 
   it('R-CERT-4: a smartphone certificate names its card certificate and is accepted only where the procedure accepts it', async () => {
@@ -72,7 +82,11 @@ describe('R-CERT-2: only an end-entity 署名用電子証明書 passes the certi
 describe('R-CERT-4: npm run dev:cert issues either kind from the dev CA', () => {
   const root = new URL('..', import.meta.url).pathname;
   const run = (dataDir: string, args: string[]) =>
-    spawnSync(join(root, 'node_modules/.bin/tsx'), ['scripts/dev-cert.ts', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development' }, encoding: 'utf8' });
+    spawnSync(join(root, 'node_modules/.bin/tsx'), ['scripts/dev-cert.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development' },
+      encoding: 'utf8',
+    });
 
   it('R-CERT-4: --kind mobile --card-serial C writes a smartphone certificate linked to C; --kind card is the default', () => {
     const dir = mkdtempSync(join(tmpdir(), 'renkei-dev-cert-'));

@@ -40,7 +40,14 @@ let licence = 0;
 async function registerHolder(person: { name: string; birthDate: string }): Promise<string> {
   const licenseNumber = `3099${String(Date.now() % 1e6).padStart(6, '0')}${String(++licence).padStart(2, '0')}`;
   const r = await gql(graph.gatewayUrl, supervisor, REGISTER, {
-    input: { licenseNumber, ...person, address: '東京都千代田区丸の内1-1', honseki: '東京都千代田区丸の内一丁目1番', residencePrefecture: '13', cards: ['MYNA_LICENSE'] },
+    input: {
+      licenseNumber,
+      ...person,
+      address: '東京都千代田区丸の内1-1',
+      honseki: '東京都千代田区丸の内一丁目1番',
+      residencePrefecture: '13',
+      cards: ['MYNA_LICENSE'],
+    },
   });
   expect(r.data.registerHolder.userErrors).toEqual([]);
   return r.data.registerHolder.holder.id;
@@ -80,7 +87,9 @@ describe('R-CERT-2: only an end-entity 署名用電子証明書 is accepted at M
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyEncipherment, true),
       new x509.CertificatePolicyExtension([CERTIFICATE_POLICY.CARD]),
     ]);
-    expect((await refusedBoth(clerk, M1, { input: { holderId: id, certificatePem: pem, checks } })).map((e) => e.code)).toEqual(['CERTIFICATE_NOT_FOR_SIGNATURE']);
+    expect((await refusedBoth(clerk, M1, { input: { holderId: id, certificatePem: pem, checks } })).map((e) => e.code)).toEqual([
+      'CERTIFICATE_NOT_FOR_SIGNATURE',
+    ]);
   });
 });
 
@@ -93,7 +102,9 @@ describe('R-CERT-1: one certificate is one person’s', () => {
     const again = (await m1(urlOf(engine), first, cert.certPem)).data.submitSignatureCertificate;
     expect(errors(again)).toEqual([]);
     const other = (await m1(urlOf(engine), second, cert.certPem)).data.submitSignatureCertificate;
-    expect(other.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field.join('.')])).toEqual([['CERTIFICATE_SERIAL_IN_USE', 'input.certificatePem']]);
+    expect(other.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field.join('.')])).toEqual([
+      ['CERTIFICATE_SERIAL_IN_USE', 'input.certificatePem'],
+    ]);
     expect(other.userErrors[0].message).toMatch(/既に他の者/);
     expect((await card(second)).signatureCertificate).toBeNull();
     expect((await card(first)).signatureCertificate.serialNumber).toBe(cert.serial);
@@ -138,7 +149,7 @@ describe('R-CHAR-1: the certificate carries 代替文字, the record the origina
     expect(refusal.map((e) => e.code)).toEqual(['CERTIFICATE_MISMATCH']);
   });
 
-  it("R-CERT-1: a certificate of another person is still refused (CERTIFICATE_HOLDER_MISMATCH, in Japanese)", async () => {
+  it('R-CERT-1: a certificate of another person is still refused (CERTIFICATE_HOLDER_MISMATCH, in Japanese)', async () => {
     const id = await registerHolder({ name: '髙田 三郎', birthDate: '1975-03-03' });
     const cert = await certFor(graph.ca, { name: '髙田 四郎', birthDate: '1975-03-03' });
     const refusal = await refusedBoth(clerk, M1, { input: { holderId: id, certificatePem: cert.certPem, checks } });
@@ -164,25 +175,28 @@ describe('R-CERT-1: the counter check of 住所等 covers 住所, 氏名 and 生
 });
 
 describe('R-CERT-4: the 移動端末設備用署名用電子証明書', () => {
-  it.each(ENGINES)('R-CERT-4: a smartphone certificate linked to the M1 card certificate links Myna Portal; M1 itself takes the card certificate only (%s)', async (engine) => {
-    const person = { name: `携帯 端末${engine === 'hive' ? '一' : '二'}`, birthDate: '1993-03-03' };
-    const id = await registerHolder(person);
-    const cardCert = await certFor(graph.ca, person);
-    const mobile = await certFor(graph.ca, person, { kind: 'MOBILE', cardSerial: cardCert.serial });
+  it.each(ENGINES)(
+    'R-CERT-4: a smartphone certificate linked to the M1 card certificate links Myna Portal; M1 itself takes the card certificate only (%s)',
+    async (engine) => {
+      const person = { name: `携帯 端末${engine === 'hive' ? '一' : '二'}`, birthDate: '1993-03-03' };
+      const id = await registerHolder(person);
+      const cardCert = await certFor(graph.ca, person);
+      const mobile = await certFor(graph.ca, person, { kind: 'MOBILE', cardSerial: cardCert.serial });
 
-    const atCounter = (await m1(urlOf(engine), id, mobile.certPem)).data.submitSignatureCertificate;
-    expect(errors(atCounter)).toEqual(['MOBILE_CERTIFICATE_NOT_ACCEPTED']);
-    expect(atCounter.userErrors[0].message).toMatch(/個人番号カード用署名用電子証明書/);
-    expect(errors((await m1(urlOf(engine), id, cardCert.certPem)).data.submitSignatureCertificate)).toEqual([]);
+      const atCounter = (await m1(urlOf(engine), id, mobile.certPem)).data.submitSignatureCertificate;
+      expect(errors(atCounter)).toEqual(['MOBILE_CERTIFICATE_NOT_ACCEPTED']);
+      expect(atCounter.userErrors[0].message).toMatch(/個人番号カード用署名用電子証明書/);
+      expect(errors((await m1(urlOf(engine), id, cardCert.certPem)).data.submitSignatureCertificate)).toEqual([]);
 
-    const unlinked = await certFor(graph.ca, person, { kind: 'MOBILE', cardSerial: randomSerial() });
-    expect(errors((await m2(urlOf(engine), unlinked.certPem, `pseudonym-mobile-${engine}`)).data.linkMynaPortal)).toEqual(['CERTIFICATE_MISMATCH']);
-    const linked = (await m2(urlOf(engine), mobile.certPem, `pseudonym-mobile-${engine}`)).data.linkMynaPortal;
-    expect(errors(linked)).toEqual([]);
-    expect((await card(id)).eligibility.honsekiOnlineChange.eligible).toBe(true);
-    // The card certificate afterwards is the same link, idempotent.
-    expect(errors((await m2(urlOf(engine), cardCert.certPem, `pseudonym-mobile-${engine}`)).data.linkMynaPortal)).toEqual([]);
-  });
+      const unlinked = await certFor(graph.ca, person, { kind: 'MOBILE', cardSerial: randomSerial() });
+      expect(errors((await m2(urlOf(engine), unlinked.certPem, `pseudonym-mobile-${engine}`)).data.linkMynaPortal)).toEqual(['CERTIFICATE_MISMATCH']);
+      const linked = (await m2(urlOf(engine), mobile.certPem, `pseudonym-mobile-${engine}`)).data.linkMynaPortal;
+      expect(errors(linked)).toEqual([]);
+      expect((await card(id)).eligibility.honsekiOnlineChange.eligible).toBe(true);
+      // The card certificate afterwards is the same link, idempotent.
+      expect(errors((await m2(urlOf(engine), cardCert.certPem, `pseudonym-mobile-${engine}`)).data.linkMynaPortal)).toEqual([]);
+    },
+  );
 
   it('R-CERT-4: a consent signed with the smartphone certificate is refused; the card certificate signs it', async () => {
     const person = { name: '同意 携帯', birthDate: '1994-04-04' };
@@ -193,7 +207,9 @@ describe('R-CERT-4: the 移動端末設備用署名用電子証明書', () => {
     expect(errors((await m2(graph.gatewayUrl, mobile.certPem, 'pseudonym-consent-mobile')).data.linkMynaPortal)).toEqual([]);
     const grant = (cert: { certPem: string; keyPem: string }) => ({
       input: {
-        pseudonym: 'pseudonym-consent-mobile', items: ['ADDRESS'], termsVersion: 'v1',
+        pseudonym: 'pseudonym-consent-mobile',
+        items: ['ADDRESS'],
+        termsVersion: 'v1',
         signedConsent: signedConsent(cert, { subject: 'pseudonym-consent-mobile', items: ['ADDRESS'], signedAt: graph.clock.now().toISOString() }),
       },
     });

@@ -10,8 +10,16 @@ import { loadSupergraph } from '../gateway/supergraph.js';
 function productionEnv(): Record<string, string> {
   const jwk = () => JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }));
   return {
-    NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', JWT_JWKS_URL: 'https://idp.example.jp/jwks', JLIS_TRUST_ANCHORS_FILE: '/dev/null',
-    JLIS_FEED_PUBLIC_KEYS_FILE: '/dev/null', METRICS_TOKEN: 'm'.repeat(32), GATEWAY_SIGNING_JWK: jwk(), GATEWAY_VERIFY_JWK: jwk(), SERVICE_SIGNING_JWK: jwk(), SUBGRAPH_SCOPE_KEY: 's'.repeat(32),
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://x@127.0.0.1/x',
+    JWT_JWKS_URL: 'https://idp.example.jp/jwks',
+    JLIS_TRUST_ANCHORS_FILE: '/dev/null',
+    JLIS_FEED_PUBLIC_KEYS_FILE: '/dev/null',
+    METRICS_TOKEN: 'm'.repeat(32),
+    GATEWAY_SIGNING_JWK: jwk(),
+    GATEWAY_VERIFY_JWK: jwk(),
+    SERVICE_SIGNING_JWK: jwk(),
+    SUBGRAPH_SCOPE_KEY: 's'.repeat(32),
     AUDIT_LOG_KEY: 'a'.repeat(48),
   };
 }
@@ -62,7 +70,9 @@ describe('configuration is parsed once and a bad value names its variable', () =
   });
 
   it('security: an https identity provider outside production is refused, and a JWKS URL needs the service key', () => {
-    expect(() => parseConfig({ JWT_JWKS_URL: 'https://idp.example.jp/jwks', SERVICE_SIGNING_JWK: productionEnv().SERVICE_SIGNING_JWK! })).toThrow(/NODE_ENV: must be production/);
+    expect(() => parseConfig({ JWT_JWKS_URL: 'https://idp.example.jp/jwks', SERVICE_SIGNING_JWK: productionEnv().SERVICE_SIGNING_JWK! })).toThrow(
+      /NODE_ENV: must be production/,
+    );
     expect(() => parseConfig({ JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks' })).toThrow(/SERVICE_SIGNING_JWK: is needed with JWT_JWKS_URL/);
   });
 
@@ -79,7 +89,7 @@ describe('configuration is parsed once and a bad value names its variable', () =
     expect(() => parseConfig(env)).toThrow(new RegExp(`${variable}: is a port that fetch refuses`));
   });
 
-  it("security: a gateway given a subgraph URL on a port fetch refuses does not start, naming the subgraph", () => {
+  it('security: a gateway given a subgraph URL on a port fetch refuses does not start, naming the subgraph', () => {
     const urls = { driver: 'http://127.0.0.1:4001/', consent: 'http://127.0.0.1:6000/', 'portal-link': 'http://127.0.0.1:4003/' };
     expect(() => loadSupergraph(urls)).toThrow(/subgraph consent: its URL is a port that fetch refuses/);
     expect(loadSupergraph({ ...urls, consent: 'http://127.0.0.1:4002/' })).toContain('http://127.0.0.1:4002/');
@@ -103,18 +113,36 @@ describe('configuration is parsed once and a bad value names its variable', () =
     for (const port of [...FETCH_BAD_PORTS].map((p) => p + 1).filter((p) => !FETCH_BAD_PORTS.has(p))) expect(await refuses(port), String(port)).toBe(false);
   });
 
-  it('security: CORS_ALLOWED_ORIGINS names origins only; none in production, the landing page\'s in development', () => {
+  it("security: CORS_ALLOWED_ORIGINS names origins only; none in production, the landing page's in development", () => {
     expect(parseConfig({}).CORS_ALLOWED_ORIGINS).toEqual(DEVELOPMENT_CORS_ORIGINS);
-    expect(parseConfig({ CORS_ALLOWED_ORIGINS: ' https://counter.example.jp, http://localhost:3000 ' }).CORS_ALLOWED_ORIGINS).toEqual(['https://counter.example.jp', 'http://localhost:3000']);
+    expect(parseConfig({ CORS_ALLOWED_ORIGINS: ' https://counter.example.jp, http://localhost:3000 ' }).CORS_ALLOWED_ORIGINS).toEqual([
+      'https://counter.example.jp',
+      'http://localhost:3000',
+    ]);
     expect(parseConfig(productionEnv()).CORS_ALLOWED_ORIGINS).toEqual([]);
-    expect(parseConfig({ ...productionEnv(), CORS_ALLOWED_ORIGINS: 'https://counter.example.jp' }).CORS_ALLOWED_ORIGINS).toEqual(['https://counter.example.jp']);
-    for (const bad of ['*', 'https://counter.example.jp/', 'https://counter.example.jp/graphql', 'counter.example.jp', 'ftp://counter.example.jp', 'https://*.example.jp']) {
+    expect(parseConfig({ ...productionEnv(), CORS_ALLOWED_ORIGINS: 'https://counter.example.jp' }).CORS_ALLOWED_ORIGINS).toEqual([
+      'https://counter.example.jp',
+    ]);
+    for (const bad of [
+      '*',
+      'https://counter.example.jp/',
+      'https://counter.example.jp/graphql',
+      'counter.example.jp',
+      'ftp://counter.example.jp',
+      'https://*.example.jp',
+    ]) {
       expect(() => parseConfig({ CORS_ALLOWED_ORIGINS: bad }), bad).toThrow(/CORS_ALLOWED_ORIGINS/);
     }
   });
 
   it('security: the HTTP timeouts and limits have safe defaults, and the headers fit within the request', () => {
-    expect(parseConfig({})).toMatchObject({ HTTP_HEADERS_TIMEOUT_S: 10, HTTP_REQUEST_TIMEOUT_S: 30, HTTP_MAX_CONNECTIONS: 4096, GATEWAY_MAX_BODY_BYTES: 512 * 1024, GATEWAY_MAX_VARIABLES: 100 });
+    expect(parseConfig({})).toMatchObject({
+      HTTP_HEADERS_TIMEOUT_S: 10,
+      HTTP_REQUEST_TIMEOUT_S: 30,
+      HTTP_MAX_CONNECTIONS: 4096,
+      GATEWAY_MAX_BODY_BYTES: 512 * 1024,
+      GATEWAY_MAX_VARIABLES: 100,
+    });
     expect(() => parseConfig({ HTTP_HEADERS_TIMEOUT_S: '40', HTTP_REQUEST_TIMEOUT_S: '30' })).toThrow(/HTTP_HEADERS_TIMEOUT_S/);
     expect(() => parseConfig({ GATEWAY_MAX_BODY_BYTES: '10' })).toThrow(/GATEWAY_MAX_BODY_BYTES/);
   });
@@ -161,7 +189,9 @@ describe("the J-LIS feed's keys (issue 15.7)", () => {
     expect(loadJlisFeedKeys({ NODE_ENV: 'development', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toHaveLength(3);
     expect(existsSync(devJlisFeedKeyPaths(dir).key)).toBe(true);
     writeFileSync(file, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
-    expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(/RSA public key of 2048–4096 bits or an Ed25519/);
+    expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(
+      /RSA public key of 2048–4096 bits or an Ed25519/,
+    );
     writeFileSync(file, generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
     expect(() => loadJlisFeedKeys({ NODE_ENV: 'production', JLIS_FEED_PUBLIC_KEYS_FILE: file, DATA_DIR: dir })).toThrow(/2048–4096 bits/);
     writeFileSync(file, '');

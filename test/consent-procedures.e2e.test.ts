@@ -46,13 +46,21 @@ const advance = (ms: number) => graph.clock.set(new Date(graph.clock.now().getTi
 const consentRows = async (holderId: string) =>
   Number((await executeRows<{ n: number }>(graph.dbs.consent, sql`select count(*)::int as n from consent.consents where holder_id = ${holderId}`))[0]!.n);
 const outboxRows = async (holderId: string) =>
-  Number((await executeRows<{ n: number }>(graph.dbs.consent, sql`select count(*)::int as n from consent.record_change_outbox where holder_id = ${holderId}`))[0]!.n);
+  Number(
+    (await executeRows<{ n: number }>(graph.dbs.consent, sql`select count(*)::int as n from consent.record_change_outbox where holder_id = ${holderId}`))[0]!.n,
+  );
 
 const atCentre = (holderId: string, cert: Pick<Cert, 'certPem' | 'keyPem'>, items: string[], signedAt = now()) => ({
-  holderId, items, termsVersion: 'v1', signedConsent: signedConsent(cert, { subject: holderId, items, signedAt }),
+  holderId,
+  items,
+  termsVersion: 'v1',
+  signedConsent: signedConsent(cert, { subject: holderId, items, signedAt }),
 });
 const onPortal = (pseudonym: string, cert: Pick<Cert, 'certPem' | 'keyPem'>, items: string[], signedAt = now()) => ({
-  pseudonym, items, termsVersion: 'v1', signedConsent: signedConsent(cert, { subject: pseudonym, items, signedAt }),
+  pseudonym,
+  items,
+  termsVersion: 'v1',
+  signedConsent: signedConsent(cert, { subject: pseudonym, items, signedAt }),
 });
 const grant = (caller: Caller, input: object) => gql(graph.gatewayUrl, caller, GRANT, { input });
 const revoke = (caller: Caller, input: object) => gql(graph.gatewayUrl, caller, REVOKE, { input });
@@ -66,8 +74,15 @@ describe('R-CERT-2: a certificate the M1 record knows revoked signs no consent',
     const p = person();
     const id = await registerHolder(graph, p);
     const cert = await certFor(graph.ca, p);
-    expect((await gql(graph.gatewayUrl, clerk, M1, { input: { holderId: id, certificatePem: cert.certPem, checks } })).data.submitSignatureCertificate.userErrors).toEqual([]);
-    const revoked = await gql(graph.gatewayUrl, { role: 'SERVICE', purpose: 'SYSTEM' }, `mutation($s: [String!]!, $at: DateTime!) { recordCertificateRevocations(serialNumbers: $s, revokedAt: $at) { revoked userErrors { code } } }`, { s: [cert.serial], at: now() });
+    expect(
+      (await gql(graph.gatewayUrl, clerk, M1, { input: { holderId: id, certificatePem: cert.certPem, checks } })).data.submitSignatureCertificate.userErrors,
+    ).toEqual([]);
+    const revoked = await gql(
+      graph.gatewayUrl,
+      { role: 'SERVICE', purpose: 'SYSTEM' },
+      `mutation($s: [String!]!, $at: DateTime!) { recordCertificateRevocations(serialNumbers: $s, revokedAt: $at) { revoked userErrors { code } } }`,
+      { s: [cert.serial], at: now() },
+    );
     expect(revoked.data.recordCertificateRevocations.revoked).toBe(1);
     const refused = await grant(clerk, atCentre(id, cert, ['ADDRESS']));
     expect(codes(refused)).toEqual(['CERTIFICATE_REVOKED']);
@@ -150,7 +165,13 @@ describe('R-ONE-1: a signed consent is accepted once (issue 15.2)', () => {
     const cert = await certFor(graph.ca, p);
     const at = graph.clock.now();
     // Each of these is a moment Date.parse would place inside the window; none is an ISO 8601 instant.
-    for (const signedAt of [at.toUTCString(), at.toString(), at.toISOString().slice(0, 19), at.toISOString().replace('T', ' '), `${at.toISOString().slice(0, 16)}Z`]) {
+    for (const signedAt of [
+      at.toUTCString(),
+      at.toString(),
+      at.toISOString().slice(0, 19),
+      at.toISOString().replace('T', ' '),
+      `${at.toISOString().slice(0, 16)}Z`,
+    ]) {
       const r = await grant(clerk, atCentre(id, cert, ['ADDRESS'], signedAt));
       expect(codes(r), signedAt).toEqual(['CONSENT_DOCUMENT_MISMATCH']);
       expect(userErrors(r)[0]!.message).toContain('document.signedAt');
@@ -184,7 +205,7 @@ describe("R-ONE-1: the consent is signed with the holder's own certificate (issu
     expect(await consentRows(h.id)).toBe(0);
   });
 
-  it("R-ONE-1 and R-CHAR-1: a record of 髙橋 takes a consent signed with a certificate of 高橋", async () => {
+  it('R-ONE-1 and R-CHAR-1: a record of 髙橋 takes a consent signed with a certificate of 高橋', async () => {
     const p = person('髙橋 一郎');
     const id = await registerHolder(graph, p);
     const cert = await certFor(graph.ca, { ...p, name: '高橋　一郎' });
@@ -193,7 +214,7 @@ describe("R-ONE-1: the consent is signed with the holder's own certificate (issu
     expect((await state(id)).addressOneStopConsent).toMatchObject({ status: 'ACTIVE', followedCertificate: { serialNumber: cert.serial } });
   });
 
-  it('R-ONE-1 and R-ONE-6: a certificate J-LIS renewed with a new name is the holder\'s own; the same new name on another certificate is not', async () => {
+  it("R-ONE-1 and R-ONE-6: a certificate J-LIS renewed with a new name is the holder's own; the same new name on another certificate is not", async () => {
     const p = person('山本 翔子');
     const id = await registerHolder(graph, p);
     const old = await certFor(graph.ca, p);
@@ -202,10 +223,18 @@ describe("R-ONE-1: the consent is signed with the holder's own certificate (issu
     const married = { ...p, name: '佐々木 翔子' };
     const renewed = await certFor(graph.ca, married, { notBefore: new Date('2026-03-31T00:00:00+09:00') });
     const r = await gql(graph.gatewayUrl, feed, INGEST, {
-      input: [signed({
-        notificationId: `J-OWN-${people}`, kind: 'CERTIFICATE_RENEWED', previousSerial: old.serial, serial: renewed.serial,
-        notBefore: '2026-03-31T00:00:00+09:00', notAfter: '2030-01-01T00:00:00Z', name: married.name, filedOn: '2026-04-01',
-      })],
+      input: [
+        signed({
+          notificationId: `J-OWN-${people}`,
+          kind: 'CERTIFICATE_RENEWED',
+          previousSerial: old.serial,
+          serial: renewed.serial,
+          notBefore: '2026-03-31T00:00:00+09:00',
+          notAfter: '2030-01-01T00:00:00Z',
+          name: married.name,
+          filedOn: '2026-04-01',
+        }),
+      ],
     });
     expect(r.data.ingestJlisNotifications.results.map((x: { outcome: string }) => x.outcome)).toEqual(['SCHEDULED']);
     expect((await state(id)).name).toBe(p.name);
@@ -243,9 +272,14 @@ describe('R-ONE-1: a centre consent needs no earlier M1 (別紙2①, issue 16.6)
     expect(s.eligibility.addressOneStop.eligible).toBe(true);
     expect(s.eligibility.addressOneStop.reasons).toEqual([]);
     expect(s.eligibility.addressOneStop.items).toEqual([
-      { item: 'ADDRESS', autoUpdate: true }, { item: 'NAME', autoUpdate: false }, { item: 'BIRTH_DATE', autoUpdate: false },
+      { item: 'ADDRESS', autoUpdate: true },
+      { item: 'NAME', autoUpdate: false },
+      { item: 'BIRTH_DATE', autoUpdate: false },
     ]);
-    expect(s.eligibility.honsekiOnlineChange.reasons.map((x: { code: string }) => x.code)).toEqual(['SIGNATURE_CERTIFICATE_NOT_SUBMITTED', 'PORTAL_NOT_LINKED']);
+    expect(s.eligibility.honsekiOnlineChange.reasons.map((x: { code: string }) => x.code)).toEqual([
+      'SIGNATURE_CERTIFICATE_NOT_SUBMITTED',
+      'PORTAL_NOT_LINKED',
+    ]);
   });
 
   it('R-ONE-1 and R-ONE-3: M1 done with an older certificate does not send the holder back to M1 when re-consenting with their own new one', async () => {

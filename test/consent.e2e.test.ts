@@ -31,7 +31,14 @@ afterAll(async () => {
 
 const codes = (r: { data?: Record<string, { userErrors: { code: string }[] }> }) => Object.values(r.data ?? {})[0]!.userErrors.map((e) => e.code);
 const state = async (n: number) => (await gql(graph.gatewayUrl, admin, STATE, { id: demoId(n) })).data.holder;
-const grantAtCentre = (n: number, cert: { certPem: string; keyPem: string }, items: string[], over: object = {}, tamper = {}, signedAt = graph.clock.now().toISOString()) =>
+const grantAtCentre = (
+  n: number,
+  cert: { certPem: string; keyPem: string },
+  items: string[],
+  over: object = {},
+  tamper = {},
+  signedAt = graph.clock.now().toISOString(),
+) =>
   gql(graph.gatewayUrl, clerk, GRANT, {
     input: { holderId: demoId(n), items, termsVersion: 'v1', signedConsent: signedConsent(cert, { subject: demoId(n), items, signedAt }, tamper), ...over },
   });
@@ -41,7 +48,10 @@ describe("R-ONE-1: consent at a centre, signed with the holder's own card certif
     const r = await grantAtCentre(6, itoCert, ['ADDRESS', 'BIRTH_DATE']);
     expect(codes(r)).toEqual([]);
     expect(r.data.grantAddressOneStopConsent.consent).toMatchObject({
-      items: ['ADDRESS', 'BIRTH_DATE'], channel: 'CENTER', status: 'ACTIVE', expiresOn: '2036-04-01',
+      items: ['ADDRESS', 'BIRTH_DATE'],
+      channel: 'CENTER',
+      status: 'ACTIVE',
+      expiresOn: '2036-04-01',
       followedCertificate: { serialNumber: itoCert.serial, status: 'VALID' },
     });
     const s = await state(6);
@@ -123,16 +133,24 @@ describe('R-ONE-3 and R-ONE-4: re-grant and revoke', () => {
 });
 
 describe('R-ONE-6 ②: restart on Myna Portal with a new certificate', () => {
-  it('R-ONE-6: a holder whose certificate expired restarts on Myna Portal; the new certificate\'s address is taken into the record', async () => {
+  it("R-ONE-6: a holder whose certificate expired restarts on Myna Portal; the new certificate's address is taken into the record", async () => {
     const kato = { name: '加藤 由美', birthDate: '1979-06-30', address: '東京都三鷹市下連雀9-11-1' }; // demo holder 11
     expect((await state(11)).eligibility.addressOneStop.reasons.map((x: { code: string }) => x.code)).toEqual(['SIGNATURE_CERTIFICATE_EXPIRED']);
     const fresh = await certFor(graph.ca, kato, { notBefore: new Date('2026-03-01T00:00:00+09:00'), notAfter: new Date('2031-03-01T00:00:00+09:00') });
     const items = ['ADDRESS'];
     const r = await gql(graph.gatewayUrl, portal, GRANT, {
-      input: { pseudonym: 'demo-pseudonym-0011', items, termsVersion: 'v1', signedConsent: signedConsent(fresh, { subject: 'demo-pseudonym-0011', items, signedAt: graph.clock.now().toISOString() }) },
+      input: {
+        pseudonym: 'demo-pseudonym-0011',
+        items,
+        termsVersion: 'v1',
+        signedConsent: signedConsent(fresh, { subject: 'demo-pseudonym-0011', items, signedAt: graph.clock.now().toISOString() }),
+      },
     });
     expect(codes(r)).toEqual([]);
-    expect(r.data.grantAddressOneStopConsent.consent).toMatchObject({ channel: 'MYNA_PORTAL', followedCertificate: { serialNumber: fresh.serial, status: 'VALID' } });
+    expect(r.data.grantAddressOneStopConsent.consent).toMatchObject({
+      channel: 'MYNA_PORTAL',
+      followedCertificate: { serialNumber: fresh.serial, status: 'VALID' },
+    });
     const s = await state(11);
     // Issued 2026-03-01, effective two days later: already past, so applied at once.
     expect(s.address).toBe('東京都三鷹市下連雀9-11-1');
@@ -141,7 +159,12 @@ describe('R-ONE-6 ②: restart on Myna Portal with a new certificate', () => {
 
   it('R-ONE-1: Myna Portal consent needs M2', async () => {
     const r = await gql(graph.gatewayUrl, portal, GRANT, {
-      input: { pseudonym: 'pseudonym-unknown-1', items: ['NAME'], termsVersion: 'v1', signedConsent: signedConsent(itoCert, { subject: 'pseudonym-unknown-1', items: ['NAME'], signedAt: graph.clock.now().toISOString() }) },
+      input: {
+        pseudonym: 'pseudonym-unknown-1',
+        items: ['NAME'],
+        termsVersion: 'v1',
+        signedConsent: signedConsent(itoCert, { subject: 'pseudonym-unknown-1', items: ['NAME'], signedAt: graph.clock.now().toISOString() }),
+      },
     });
     expect(codes(r)).toEqual(['PORTAL_NOT_LINKED']);
   });

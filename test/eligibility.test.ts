@@ -39,7 +39,7 @@ describe('R-ELIG-1: only Myna-only forms are covered', () => {
   });
   it('R-ELIG-1: LICENSE_CARD_ONLY holds a card and no Myna card', () => {
     const e = eligibility({ ...base, cards: ['LICENSE_CARD'] });
-    expect(codes(e.honsekiOnlineChange.reasons)).toEqual(['HOLDS_LICENSE_CARD', 'NOT_MYNA_CARD_HOLDER', ]);
+    expect(codes(e.honsekiOnlineChange.reasons)).toEqual(['HOLDS_LICENSE_CARD', 'NOT_MYNA_CARD_HOLDER']);
   });
   it('R-ELIG-1: MYNA_HISTORY_ONLY may use address one-stop but not 本籍 online change', () => {
     const e = eligibility({ ...base, cards: ['MYNA_HISTORY'] });
@@ -118,11 +118,7 @@ describe('R-ELIG-4 and R-ELIG-5', () => {
       eligibility({ ...base, signatureCertificate: null, portalLink: null, consent: null }),
       eligibility({ ...base, cards: ['MYNA_HISTORY'], consent: { ...base.consent!, items: ['NAME'], status: 'REVOKED' } }),
     ];
-    const reasons = all.flatMap((e) => [
-      ...e.honsekiOnlineChange.reasons,
-      ...e.addressOneStop.reasons,
-      ...e.addressOneStop.items.flatMap((i) => i.reasons),
-    ]);
+    const reasons = all.flatMap((e) => [...e.honsekiOnlineChange.reasons, ...e.addressOneStop.reasons, ...e.addressOneStop.items.flatMap((i) => i.reasons)]);
     expect(reasons.length).toBeGreaterThan(5);
     for (const r of reasons) {
       expect(r.message).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);

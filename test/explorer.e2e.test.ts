@@ -66,7 +66,9 @@ describe('issue 17.1: an explorer that works offline', () => {
         request({ host: '127.0.0.1', port, path: '/graphql', headers: { host, accept: 'text/html' } }, (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
     expect(await statusFor(`attacker.example:${port}`)).toBe(403);
     expect(await statusFor(`localhost:${port}`)).toBe(200);
@@ -81,33 +83,45 @@ describe('issue 17.1: an explorer that works offline', () => {
     expect(await r.text()).not.toContain('GraphiQL');
   });
 
-  it.skipIf(browserMissing !== null)('runs the HolderCard in a real browser with no network beyond this host', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--no-proxy-server', '--disable-background-networking', '--disable-component-update', '--disable-domain-reliability', '--disable-sync', '--no-first-run'],
-    });
-    const offHost: string[] = [];
-    try {
-      const context = await browser.newContext();
-      // The closed network: anything not on this host is refused, and noted.
-      await context.route('**/*', (route) => {
-        const u = new URL(route.request().url());
-        if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1' || u.hostname === 'localhost') return route.continue();
-        offHost.push(u.origin);
-        return route.abort();
+  it.skipIf(browserMissing !== null)(
+    'runs the HolderCard in a real browser with no network beyond this host',
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--no-proxy-server',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-domain-reliability',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
-      const tab = await context.newPage();
-      await tab.goto(graph.gatewayUrl, { waitUntil: 'load' });
-      await tab.locator('.graphiql-execute-button').click({ timeout: 60_000 });
-      // Demo holder 1's card as the HolderCard answers it (the editor writes spaces as no-break spaces).
-      const response = tab.locator('.graphiql-response');
-      await expect.poll(async () => (await response.innerText()).replace(/\u00a0/g, ' '), { timeout: 60_000 }).toContain('"name": "山田 太郎"');
-      expect(await response.innerText()).toContain('demo-pseudonym-0001');
-      expect(offHost).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 120_000);
+      const offHost: string[] = [];
+      try {
+        const context = await browser.newContext();
+        // The closed network: anything not on this host is refused, and noted.
+        await context.route('**/*', (route) => {
+          const u = new URL(route.request().url());
+          if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1' || u.hostname === 'localhost') return route.continue();
+          offHost.push(u.origin);
+          return route.abort();
+        });
+        const tab = await context.newPage();
+        await tab.goto(graph.gatewayUrl, { waitUntil: 'load' });
+        await tab.locator('.graphiql-execute-button').click({ timeout: 60_000 });
+        // Demo holder 1's card as the HolderCard answers it (the editor writes spaces as no-break spaces).
+        const response = tab.locator('.graphiql-response');
+        await expect.poll(async () => (await response.innerText()).replace(/\u00a0/g, ' '), { timeout: 60_000 }).toContain('"name": "山田 太郎"');
+        expect(await response.innerText()).toContain('demo-pseudonym-0001');
+        expect(offHost).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
 });

@@ -8,7 +8,11 @@ describe('errors leave with a code and no internals', () => {
       { message: 'duplicate key value violates unique constraint: Key (name)=(山田 太郎)', extensions: { stacktrace: ['at x (a.ts:1)'] } },
       { requestId: 'req-1', log: (_m, d) => logged.push(d) },
     );
-    expect(out).toEqual({ message: 'internal error; quote the request id to support', path: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-1' } });
+    expect(out).toEqual({
+      message: 'internal error; quote the request id to support',
+      path: undefined,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-1' },
+    });
     expect(logged).toHaveLength(1);
   });
 
@@ -34,11 +38,14 @@ describe('errors leave with a code and no internals', () => {
   });
 
   it('internal fields of a subgraph error are dropped', () => {
-    const out = formatApiError({ message: 'not allowed', extensions: { code: 'FORBIDDEN', serviceName: 'driver', response: { url: 'http://10.0.0.1' }, http: { status: 403 } } });
+    const out = formatApiError({
+      message: 'not allowed',
+      extensions: { code: 'FORBIDDEN', serviceName: 'driver', response: { url: 'http://10.0.0.1' }, http: { status: 403 } },
+    });
     expect(out.extensions).toEqual({ code: 'FORBIDDEN' });
   });
 
-  it('a request graphql-js could not run is classified as the caller\'s', () => {
+  it("a request graphql-js could not run is classified as the caller's", () => {
     expect(requestErrorCode({ message: 'Variable "$x" got invalid value 1' })).toBe('INVALID_INPUT');
     expect(requestErrorCode({ message: 'Cannot query field "nme" on type "Holder".' })).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(requestErrorCode({ message: 'boom', path: ['holder'] })).toBeNull();
@@ -47,10 +54,16 @@ describe('errors leave with a code and no internals', () => {
 
 describe('security: a rejected variable names where it is, never what (15.6)', () => {
   it('security: the path of the rejected value is kept, whatever the echoed value holds before it', () => {
-    const message = 'Variable "$input" got invalid value "x; 山田 at \\"input.name\\"; 太郎" at "input.birthDate"; a Date must be a calendar date "YYYY-MM-DD" from 1900-01-01 to 2199-12-31';
+    const message =
+      'Variable "$input" got invalid value "x; 山田 at \\"input.name\\"; 太郎" at "input.birthDate"; a Date must be a calendar date "YYYY-MM-DD" from 1900-01-01 to 2199-12-31';
     const out = formatApiError({ message, extensions: { code: 'BAD_USER_INPUT' } });
-    expect(out.message).toBe('Variable "$input" got an invalid value at "input.birthDate"; a Date must be a calendar date "YYYY-MM-DD" from 1900-01-01 to 2199-12-31');
-    const listed = formatApiError({ message: 'Variable "$i" got invalid value "0000-01-01" at "i[0].filedOn"; a Date must be…', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(out.message).toBe(
+      'Variable "$input" got an invalid value at "input.birthDate"; a Date must be a calendar date "YYYY-MM-DD" from 1900-01-01 to 2199-12-31',
+    );
+    const listed = formatApiError({
+      message: 'Variable "$i" got invalid value "0000-01-01" at "i[0].filedOn"; a Date must be…',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(listed.message).toBe('Variable "$i" got an invalid value at "i[0].filedOn"; a Date must be…');
   });
 });

@@ -30,7 +30,10 @@ describe('gateway tokens (the only way into a subgraph)', () => {
   it('a token for a subgraph carries the access the gateway verified, and is a standard EdDSA JWT', async () => {
     const token = await (await createGatewayTokenSigner(cfg))('driver', access);
     expect(await (await createGatewayTokenVerifier(cfg, 'driver'))(token)).toEqual(access);
-    const { payload, protectedHeader } = await jwtVerify(token, await importJWK(DEV_ONLY_GATEWAY_PUBLIC_JWK, 'EdDSA'), { issuer: GATEWAY_ISSUER, audience: 'driver' });
+    const { payload, protectedHeader } = await jwtVerify(token, await importJWK(DEV_ONLY_GATEWAY_PUBLIC_JWK, 'EdDSA'), {
+      issuer: GATEWAY_ISSUER,
+      audience: 'driver',
+    });
     expect(protectedHeader.alg).toBe('EdDSA');
     expect(payload.sub).toBe('clerk-1');
   });
@@ -94,10 +97,14 @@ describe('gateway tokens (the only way into a subgraph)', () => {
     }
   });
 
-  it("security (issue 15.1): a Myna Portal token carries the holder scope the gateway signed; without the claim it reaches nobody; others carry none", async () => {
+  it('security (issue 15.1): a Myna Portal token carries the holder scope the gateway signed; without the claim it reaches nobody; others carry none', async () => {
     const sign = await createGatewayTokenSigner(cfg);
     const verify = await createGatewayTokenVerifier(cfg, 'driver');
-    const portal: GatewayAccess = { identity: { subject: 'myna-portal', role: 'MYNA_PORTAL', prefecture: null }, purpose: 'SYSTEM', identityVerification: null };
+    const portal: GatewayAccess = {
+      identity: { subject: 'myna-portal', role: 'MYNA_PORTAL', prefecture: null },
+      purpose: 'SYSTEM',
+      identityVerification: null,
+    };
     const holders = ['11111111-1111-4111-8111-000000000012', '11111111-1111-4111-8111-000000000001'];
     const scoped = await sign('driver', { ...portal, holderScope: holders });
     expect((await verify(scoped)).holderScope).toEqual([...holders].sort());

@@ -169,9 +169,14 @@ describe('identity and scope (API.md Requests)', () => {
     const direct = await raw(graph.subgraphUrls.consent, await gatewayHeadersFor(staff13, 'consent'), query, { r: reps });
     expect(direct.data._entities[0].addressOneStopConsent).toBeNull();
     expect(codesOf(direct)).toEqual(['FORBIDDEN']);
-    const driverDirect = await raw(graph.subgraphUrls.driver, await gatewayHeadersFor(staff13, 'driver'), 'query($r:[_Any!]!){_entities(representations:$r){... on Holder{name}}}', {
-      r: [{ __typename: 'Holder', id: demoId(12) }],
-    });
+    const driverDirect = await raw(
+      graph.subgraphUrls.driver,
+      await gatewayHeadersFor(staff13, 'driver'),
+      'query($r:[_Any!]!){_entities(representations:$r){... on Holder{name}}}',
+      {
+        r: [{ __typename: 'Holder', id: demoId(12) }],
+      },
+    );
     expect(driverDirect.data._entities[0]).toBeNull();
     expect(codesOf(driverDirect)).toEqual(['FORBIDDEN']);
   });
@@ -182,7 +187,10 @@ describe('identity and scope (API.md Requests)', () => {
     const client = await headersFor(admin);
     const forDriver = await gatewayHeadersFor(admin, 'driver');
     for (const headers of [{ 'content-type': 'application/json' }, client, forDriver]) {
-      for (const [query, variables] of [[entities, reps], ['{_service{sdl}}', {}]] as const) {
+      for (const [query, variables] of [
+        [entities, reps],
+        ['{_service{sdl}}', {}],
+      ] as const) {
         const r = await raw(graph.subgraphUrls.consent, headers, query, variables);
         expect(r.status).toBe(401);
         expect(codesOf(r)).toEqual(['UNAUTHENTICATED']);
@@ -194,7 +202,12 @@ describe('identity and scope (API.md Requests)', () => {
   });
 
   it('a client cannot pass itself off as verified by sending the gateway-internal header', async () => {
-    const forged = JSON.stringify({ identity: { subject: 'x', role: 'NPA_ADMIN', prefecture: null }, purpose: 'AUDIT', identityVerification: null, requestId: 'forged' });
+    const forged = JSON.stringify({
+      identity: { subject: 'x', role: 'NPA_ADMIN', prefecture: null },
+      purpose: 'AUDIT',
+      identityVerification: null,
+      requestId: 'forged',
+    });
     for (const url of [graph.gatewayUrl, graph.oracleUrl]) {
       const r = await gql(url, staff13, HOLDER_CARD, { id: demoId(12) }, { 'x-renkei-verified-access': forged });
       expect(r.data.holder).toBeNull();
@@ -256,17 +269,38 @@ describe('mutations', () => {
   const count = async () => (await gql(graph.gatewayUrl, admin, '{recordImports(filter:{}, first: 100){edges{cursor}}}')).data;
 
   it('registerHolder refuses malformed input with INVALID_INPUT per field and writes nothing', async () => {
-    const input = { licenseNumber: '12', name: ' ', birthDate: '1990-01-01', address: 'x', honseki: 'y', residencePrefecture: '99', cards: ['MYNA_LICENSE', 'MYNA_HISTORY'] };
+    const input = {
+      licenseNumber: '12',
+      name: ' ',
+      birthDate: '1990-01-01',
+      address: 'x',
+      honseki: 'y',
+      residencePrefecture: '99',
+      cards: ['MYNA_LICENSE', 'MYNA_HISTORY'],
+    };
     const before = await count();
     const r = await gql(graph.gatewayUrl, admin, REGISTER, { input });
     expect(r.data.registerHolder.holder).toBeNull();
-    expect(r.data.registerHolder.userErrors.map((e: { field: string[] }) => e.field[1]).sort()).toEqual(['cards', 'licenseNumber', 'name', 'residencePrefecture']);
+    expect(r.data.registerHolder.userErrors.map((e: { field: string[] }) => e.field[1]).sort()).toEqual([
+      'cards',
+      'licenseNumber',
+      'name',
+      'residencePrefecture',
+    ]);
     expect(r.data.registerHolder.userErrors.every((e: { code: string }) => e.code === 'INVALID_INPUT')).toBe(true);
     expect(await count()).toEqual(before);
   });
 
   it('registerHolder adds a holder; a second one with the same licence number is LICENSE_NUMBER_TAKEN', async () => {
-    const input = { licenseNumber: '309999999999', name: '試験 花子', birthDate: '1990-01-01', address: '東京都千代田区1-1', honseki: '東京都千代田区1番', residencePrefecture: '13', cards: ['MYNA_LICENSE'] };
+    const input = {
+      licenseNumber: '309999999999',
+      name: '試験 花子',
+      birthDate: '1990-01-01',
+      address: '東京都千代田区1-1',
+      honseki: '東京都千代田区1番',
+      residencePrefecture: '13',
+      cards: ['MYNA_LICENSE'],
+    };
     const first = await gql(graph.gatewayUrl, supervisor13, REGISTER, { input });
     expect(first.data.registerHolder.userErrors).toEqual([]);
     expect(first.data.registerHolder.holder).toMatchObject({ licenseNumber: '309999999999', holdingForm: 'MYNA_LICENSE_ONLY' });

@@ -51,7 +51,8 @@ describe('issue 15 item 7: the holders of one request are weighed together', () 
       recordImports(filter: {}, first: 100) { edges { node { id holder { name address honseki birthDate residencePrefecture } } } }
       holders(ids: ${ids}) { id }
     }`;
-    const armorAccepts = (doc: string) => validate(API, parse(doc), [costLimitRule({ maxCost: 5000, ignoreIntrospection: true, flattenFragments: true })]).length === 0;
+    const armorAccepts = (doc: string) =>
+      validate(API, parse(doc), [costLimitRule({ maxCost: 5000, ignoreIntrospection: true, flattenFragments: true })]).length === 0;
     expect(armorAccepts(query('$ids'))).toBe(true);
     for (const [what, doc, variables] of [
       ['variable', query('$ids'), { ids: ids(300) }],

@@ -9,7 +9,12 @@ describe('the holder ids of a request, over all its holders fields (issue 15 ite
     expect(count('{ holders(ids: ["a", "b"]) { id } }')).toBe(2);
     expect(count('query($ids: [ID!]!) { holders(ids: $ids) { id } }', { ids: ['a', 'b', 'c'] })).toBe(3);
     expect(count('query($x: ID!) { holders(ids: [$x, "b"]) { id } }', { x: 'a' })).toBe(2);
-    expect(count('query($ids: [ID!]!) { a: holders(ids: $ids) { id } b: holders(ids: ["x"]) { id } ... on Query { c: holders(ids: $ids) { id } } ...F } fragment F on Query { d: holders(ids: ["y", "z"]) { id } }', { ids: ['1', '2'] })).toBe(7);
+    expect(
+      count(
+        'query($ids: [ID!]!) { a: holders(ids: $ids) { id } b: holders(ids: ["x"]) { id } ... on Query { c: holders(ids: $ids) { id } } ...F } fragment F on Query { d: holders(ids: ["y", "z"]) { id } }',
+        { ids: ['1', '2'] },
+      ),
+    ).toBe(7);
   });
 
   it('security: a default value counts when the variable is not given, and a single value is a list of one', () => {

@@ -42,9 +42,14 @@ describe('one holder through every procedure of the notice, through the gateway'
 
     // M1 at the centre (R-CERT-1/2), then M2 from Myna Portal (R-LINK-1).
     const cert = await certFor(graph.ca, person);
-    const m1 = await gql(graph.gatewayUrl, clerk, `mutation($input: SubmitSignatureCertificateInput!) { submitSignatureCertificate(input: $input) { userErrors { code } } }`, {
-      input: { holderId: id, certificatePem: cert.certPem, checks: { faceMatched: true, cardValid: true, addressMatched: true } },
-    });
+    const m1 = await gql(
+      graph.gatewayUrl,
+      clerk,
+      `mutation($input: SubmitSignatureCertificateInput!) { submitSignatureCertificate(input: $input) { userErrors { code } } }`,
+      {
+        input: { holderId: id, certificatePem: cert.certPem, checks: { faceMatched: true, cardValid: true, addressMatched: true } },
+      },
+    );
     expect(m1.data.submitSignatureCertificate.userErrors).toEqual([]);
     const m2 = await gql(graph.gatewayUrl, portal, `mutation($input: LinkMynaPortalInput!) { linkMynaPortal(input: $input) { userErrors { code } } }`, {
       input: { certificatePem: cert.certPem, pseudonym: 'journey-pseudonym-1' },
@@ -61,11 +66,20 @@ describe('one holder through every procedure of the notice, through the gateway'
 
     // The holder moves; the municipality issues a new certificate and J-LIS notifies (R-ONE-5).
     const ingest = await gql(graph.gatewayUrl, feed, op('IngestJlisNotifications'), {
-      input: [signed({
-        notificationId: 'JOURNEY-1', kind: 'CERTIFICATE_RENEWED', previousSerial: cert.serial, serial: 'ABCDEF01',
-        notBefore: '2026-04-01T09:00:00+09:00', notAfter: '2031-04-01T00:00:00+09:00', name: person.name,
-        address: '神奈川県川崎市川崎区宮本町1', birthDate: person.birthDate, filedOn: '2026-04-01',
-      })],
+      input: [
+        signed({
+          notificationId: 'JOURNEY-1',
+          kind: 'CERTIFICATE_RENEWED',
+          previousSerial: cert.serial,
+          serial: 'ABCDEF01',
+          notBefore: '2026-04-01T09:00:00+09:00',
+          notAfter: '2031-04-01T00:00:00+09:00',
+          name: person.name,
+          address: '神奈川県川崎市川崎区宮本町1',
+          birthDate: person.birthDate,
+          filedOn: '2026-04-01',
+        }),
+      ],
     });
     expect(ingest.data.ingestJlisNotifications.results).toEqual([{ notificationId: 'JOURNEY-1', outcome: 'SCHEDULED', reason: null }]);
     expect((await card(id)).address).toBe(person.address);
@@ -75,7 +89,9 @@ describe('one holder through every procedure of the notice, through the gateway'
     const headers = () => serviceHeaders(serviceTokenSource(parseConfig({ NODE_ENV: 'test' })));
     const client = createGraphClient(() => graph.gatewayUrl);
     const applied = await client.request(
-      (await import('../lib/domain/generated/operations.js')).ApplyDueRecordImportsDocument, { limit: 100 }, await headers(),
+      (await import('../lib/domain/generated/operations.js')).ApplyDueRecordImportsDocument,
+      { limit: 100 },
+      await headers(),
     );
     expect(applied.data?.applyDueRecordImports.applied).toBe(1);
     const moved = await card(id);
@@ -84,7 +100,9 @@ describe('one holder through every procedure of the notice, through the gateway'
 
     // The 本籍 changes at the municipality; the holder sends the identifier code through Myna Portal (R-HON-2).
     registry.issue('4444333322221111', { ...person, honseki: '神奈川県川崎市川崎区宮本町1番', issuedOn: '2026-04-02' });
-    const code = await gql(graph.gatewayUrl, portal, op('SubmitHonsekiIdentifierCode'), { input: { pseudonym: 'journey-pseudonym-1', identifierCode: '4444333322221111' } });
+    const code = await gql(graph.gatewayUrl, portal, op('SubmitHonsekiIdentifierCode'), {
+      input: { pseudonym: 'journey-pseudonym-1', identifierCode: '4444333322221111' },
+    });
     expect(code.data.submitHonsekiIdentifierCode.request.status).toBe('RECEIVED');
     const fr = createFamilyRegisterClient({ baseUrl: () => registry.url });
     await processHonsekiRequests({ graph: client, headers, registry: fr, clock: graph.clock });

@@ -18,9 +18,9 @@ describe('security (issue 15.1): the pseudonyms a Myna Portal request names', ()
 
   it('security: through variables, nested inputs and defaults included; other strings are not pseudonyms', () => {
     expect(named('query($p: String!) { holderByPseudonym(pseudonym: $p) { id } }', { p: 'pseudo-eeee' })).toEqual(['pseudo-eeee']);
-    expect(named('mutation($i: In!) { grant(input: $i) { id } }', { i: { pseudonym: 'pseudo-ffff', items: ['NAME'], signedConsent: { document: 'pseudo-nope' } } })).toEqual([
-      'pseudo-ffff',
-    ]);
+    expect(
+      named('mutation($i: In!) { grant(input: $i) { id } }', { i: { pseudonym: 'pseudo-ffff', items: ['NAME'], signedConsent: { document: 'pseudo-nope' } } }),
+    ).toEqual(['pseudo-ffff']);
     expect(named('mutation($i: [In!]!) { grant(input: $i) { id } }', { i: [{ pseudonym: 'pseudo-gggg' }, { nested: { pseudonym: 'pseudo-hhhh' } }] })).toEqual([
       'pseudo-gggg',
       'pseudo-hhhh',
@@ -78,7 +78,9 @@ describe('security (issue 15.7): what one subgraph vouches for to another', () =
   it('SUBGRAPH_SCOPE_KEY: production requires one and refuses the development key', () => {
     const base = { NODE_ENV: 'production' };
     expect(() => parseConfig(base)).toThrow(/SUBGRAPH_SCOPE_KEY/);
-    expect(() => parseConfig({ ...base, SUBGRAPH_SCOPE_KEY: 'renkei-dev-only-subgraph-scope-key-not-secret' })).toThrow(/SUBGRAPH_SCOPE_KEY: is the development key/);
+    expect(() => parseConfig({ ...base, SUBGRAPH_SCOPE_KEY: 'renkei-dev-only-subgraph-scope-key-not-secret' })).toThrow(
+      /SUBGRAPH_SCOPE_KEY: is the development key/,
+    );
     expect(() => parseConfig({ SUBGRAPH_SCOPE_KEY: 'short' })).toThrow(/SUBGRAPH_SCOPE_KEY/);
     expect(() => createSubgraphScope({ NODE_ENV: 'production' })).toThrow(/SUBGRAPH_SCOPE_KEY/);
   });

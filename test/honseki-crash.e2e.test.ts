@@ -36,7 +36,12 @@ const imports = async () =>
 
 /** The 本籍 worker as its own process, as `workers/main.ts` runs in production. */
 const startWorker = () =>
-  startScript('workers/main.ts', ['--honseki-every', '20'], { NODE_ENV: 'test', APP_NOW: TEST_NOW, GATEWAY_URL: graph.gatewayUrl, FAMILY_REGISTER_URL: registry.url });
+  startScript('workers/main.ts', ['--honseki-every', '20'], {
+    NODE_ENV: 'test',
+    APP_NOW: TEST_NOW,
+    GATEWAY_URL: graph.gatewayUrl,
+    FAMILY_REGISTER_URL: registry.url,
+  });
 
 describe('R-HON-2: the 本籍 worker killed at random points', () => {
   it('killed again and again, then run to the end, every request is applied exactly once', async () => {
@@ -45,7 +50,8 @@ describe('R-HON-2: the 本籍 worker killed at random points', () => {
       const code = String(2000000000000000 + i);
       const honseki = `東京都杉並区${i + 1}番`;
       registry.issue(code, { ...yamada, honseki, issuedOn: '2026-03-30' });
-      const r = (await gql(graph.gatewayUrl, portal, SUBMIT, { input: { pseudonym: 'demo-pseudonym-0001', identifierCode: code } })).data.submitHonsekiIdentifierCode;
+      const r = (await gql(graph.gatewayUrl, portal, SUBMIT, { input: { pseudonym: 'demo-pseudonym-0001', identifierCode: code } })).data
+        .submitHonsekiIdentifierCode;
       submitted.set(r.request.id, honseki);
     }
     // Bounded: three kills, each a random time after the worker started (the times are in the failure message).
@@ -65,7 +71,10 @@ describe('R-HON-2: the 本籍 worker killed at random points', () => {
 
     const state = await requests();
     const mine = state.honsekiChangeRequests.filter((r) => submitted.has(r.id));
-    expect(mine.map((r) => r.status), `kills after ${after.join(', ')} ms`).toEqual(['APPLIED', 'APPLIED', 'APPLIED', 'APPLIED']);
+    expect(
+      mine.map((r) => r.status),
+      `kills after ${after.join(', ')} ms`,
+    ).toEqual(['APPLIED', 'APPLIED', 'APPLIED', 'APPLIED']);
     // One import per request, each applied once, with the 本籍 that request's certificate carried.
     const honsekiImports = (await imports()).filter((i) => i.source === 'HONSEKI_ONLINE' && [...submitted.values()].includes(i.newValue));
     expect(honsekiImports.map((i) => `${i.newValue} ${i.status}`).sort()).toEqual([...submitted.values()].map((h) => `${h} APPLIED`).sort());

@@ -36,7 +36,9 @@ beforeAll(async () => {
   work = (engine = 'hive') =>
     processHonsekiRequests({
       graph: createGraphClient(() => (engine === 'hive' ? graph.gatewayUrl : graph.oracleUrl)),
-      headers: () => serviceHeaders(token), registry: fr, clock: graph.clock,
+      headers: () => serviceHeaders(token),
+      registry: fr,
+      clock: graph.clock,
     });
 });
 afterEach(() => graph.clock.set(TEST_NOW));
@@ -51,7 +53,11 @@ const holder = async (id: string) =>
   (await gql(graph.gatewayUrl, admin, `{holder(id:"${id}"){name honseki honsekiChangeRequests{id status failureReason}}}`)).data.holder;
 const requestOf = async (id: string, requestId: string) => (await holder(id)).honsekiChangeRequests.find((r: { id: string }) => r.id === requestId);
 /** Myna Portal submits a code the municipality issued for this 戸籍, and the worker runs once. */
-async function changeHonseki(h: { id: string; pseudonym: string }, koseki: { name: string; birthDate: string; honseki: string; issuedOn: string }, engine: (typeof ENGINES)[number] = 'hive') {
+async function changeHonseki(
+  h: { id: string; pseudonym: string },
+  koseki: { name: string; birthDate: string; honseki: string; issuedOn: string },
+  engine: (typeof ENGINES)[number] = 'hive',
+) {
   const c = code();
   registry.issue(c, koseki);
   const request = await submit(h.pseudonym, c);
@@ -63,7 +69,11 @@ describe('R-HON-2 with R-CHAR-1: the 戸籍 and the record write the name differ
   it.each(ENGINES)('R-CHAR-1: a record holding 髙橋 takes the 本籍 of a 戸籍電子証明書 that writes 高橋 (%s)', async (engine) => {
     const person = { name: `髙橋 一郎${engine === 'hive' ? '' : '太'}`, birthDate: '1970-07-07' };
     const h = await linkedHolder(graph, person, { certificateName: person.name.replace('髙', '高'), pseudonym: `pseudonym-hon-takahashi-${engine}` });
-    const r = await changeHonseki(h, { ...person, name: person.name.replace('髙', '高'), honseki: '東京都港区六本木一丁目1番', issuedOn: '2026-03-25' }, engine);
+    const r = await changeHonseki(
+      h,
+      { ...person, name: person.name.replace('髙', '高'), honseki: '東京都港区六本木一丁目1番', issuedOn: '2026-03-25' },
+      engine,
+    );
     expect(r).toMatchObject({ status: 'APPLIED', failureReason: null });
     expect(await holder(h.id)).toMatchObject({ name: person.name, honseki: '東京都港区六本木一丁目1番' });
   });
@@ -78,19 +88,36 @@ describe('R-HON-2 with R-CHAR-1: the 戸籍 and the record write the name differ
 });
 
 describe('R-HON-2: a name J-LIS has just changed', () => {
-  it.each(ENGINES)('R-HON-2: after marriage, with the NAME import pending for two more days, a 戸籍 carrying the new name is the same person (%s)', async (engine) => {
-    const person = { name: `佐藤 花子${engine === 'hive' ? '' : '子'}`, birthDate: '1988-08-08' };
-    const married = `鈴木 花子${engine === 'hive' ? '' : '子'}`;
-    const h = await linkedHolder(graph, person, { pseudonym: `pseudonym-hon-married-${engine}` });
-    // What the consent subgraph schedules from J-LIS's notification of the new certificate: filed today, effective in 2 days.
-    const scheduled = await gql(graph.gatewayUrl, service, SCHEDULE, {
-      input: [{ holderId: h.id, item: 'NAME', newValue: married, source: 'ADDRESS_ONE_STOP', sourceRef: `J-married-${engine}`, filedOn: '2026-04-01', effectiveOn: '2026-04-03' }],
-    });
-    expect(scheduled.data.scheduleRecordImports.results[0].outcome).toBe('SCHEDULED');
-    const r = await changeHonseki(h, { name: married, birthDate: person.birthDate, honseki: '神奈川県横浜市中区日本大通1番', issuedOn: '2026-03-31' }, engine);
-    expect(r).toMatchObject({ status: 'APPLIED', failureReason: null });
-    expect(await holder(h.id)).toMatchObject({ name: person.name, honseki: '神奈川県横浜市中区日本大通1番' });
-  });
+  it.each(ENGINES)(
+    'R-HON-2: after marriage, with the NAME import pending for two more days, a 戸籍 carrying the new name is the same person (%s)',
+    async (engine) => {
+      const person = { name: `佐藤 花子${engine === 'hive' ? '' : '子'}`, birthDate: '1988-08-08' };
+      const married = `鈴木 花子${engine === 'hive' ? '' : '子'}`;
+      const h = await linkedHolder(graph, person, { pseudonym: `pseudonym-hon-married-${engine}` });
+      // What the consent subgraph schedules from J-LIS's notification of the new certificate: filed today, effective in 2 days.
+      const scheduled = await gql(graph.gatewayUrl, service, SCHEDULE, {
+        input: [
+          {
+            holderId: h.id,
+            item: 'NAME',
+            newValue: married,
+            source: 'ADDRESS_ONE_STOP',
+            sourceRef: `J-married-${engine}`,
+            filedOn: '2026-04-01',
+            effectiveOn: '2026-04-03',
+          },
+        ],
+      });
+      expect(scheduled.data.scheduleRecordImports.results[0].outcome).toBe('SCHEDULED');
+      const r = await changeHonseki(
+        h,
+        { name: married, birthDate: person.birthDate, honseki: '神奈川県横浜市中区日本大通1番', issuedOn: '2026-03-31' },
+        engine,
+      );
+      expect(r).toMatchObject({ status: 'APPLIED', failureReason: null });
+      expect(await holder(h.id)).toMatchObject({ name: person.name, honseki: '神奈川県横浜市中区日本大通1番' });
+    },
+  );
 });
 
 describe('R-HON-2: an older 戸籍電子証明書 never undoes a newer 本籍', () => {
@@ -116,7 +143,8 @@ describe('R-HON-2 and Time: the identifier code is valid 3 months by 民法第14
     expect(await changeHonseki(h, { ...person, honseki: '北海道札幌市中央区北1条1番', issuedOn: '2025-11-30' }, engine)).toMatchObject({ status: 'APPLIED' });
     graph.clock.set('2026-03-01T00:00:00+09:00');
     expect(await changeHonseki(h, { ...person, honseki: '北海道札幌市中央区北2条1番', issuedOn: '2025-11-30' }, engine)).toMatchObject({
-      status: 'FAILED', failureReason: 'CODE_EXPIRED',
+      status: 'FAILED',
+      failureReason: 'CODE_EXPIRED',
     });
     expect((await holder(h.id)).honseki).toBe('北海道札幌市中央区北1条1番');
   });
@@ -128,7 +156,8 @@ describe('R-HON-2 and Time: the identifier code is valid 3 months by 民法第14
     expect(await changeHonseki(h, { ...person, honseki: '福岡県福岡市中央区天神1番', issuedOn: '2026-01-15' }, engine)).toMatchObject({ status: 'APPLIED' });
     graph.clock.set('2026-04-16T00:00:00+09:00');
     expect(await changeHonseki(h, { ...person, honseki: '福岡県福岡市中央区天神2番', issuedOn: '2026-01-15' }, engine)).toMatchObject({
-      status: 'FAILED', failureReason: 'CODE_EXPIRED',
+      status: 'FAILED',
+      failureReason: 'CODE_EXPIRED',
     });
     expect((await holder(h.id)).honseki).toBe('福岡県福岡市中央区天神1番');
   });

@@ -50,7 +50,9 @@ describe('R-HON-1: who may submit an identifier code', () => {
     expect((await submit('demo-pseudonym-0002', code())).userErrors[0].code).toBe('HOLDS_LICENSE_CARD');
   });
   it('R-HON-1: only Myna Portal submits codes', async () => {
-    const r = await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13' }, SUBMIT, { input: { pseudonym: 'demo-pseudonym-0001', identifierCode: code() } });
+    const r = await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13' }, SUBMIT, {
+      input: { pseudonym: 'demo-pseudonym-0001', identifierCode: code() },
+    });
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
   });
 });

@@ -35,7 +35,9 @@ describe('security: hostile input the attack found answering 500', () => {
       expect(r.body.errors?.[0]?.extensions?.code, url).toBe('BAD_REQUEST');
       expect(r.body.errors?.[0]?.message, url).toMatch(/nests deeper than 32/);
     }
-    const get = await fetch(`${graph.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}&variables=${encodeURIComponent(`{"v":${nested(100)}}`)}`, { headers });
+    const get = await fetch(`${graph.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}&variables=${encodeURIComponent(`{"v":${nested(100)}}`)}`, {
+      headers,
+    });
     expect(get.status).toBe(400);
   });
 
@@ -43,7 +45,11 @@ describe('security: hostile input the attack found answering 500', () => {
     ['consentsExpiring', `query($a: String) { consentsExpiring(before: "2099-01-01", after: $a) { edges { cursor } } }`],
     ['recordImports', `query($a: String) { recordImports(filter: {}, after: $a) { edges { cursor } } }`],
   ])('%s: a made-up cursor (a date that is none, a uuid that is none) is INVALID_INPUT naming "after"', async (_name, query) => {
-    for (const forged of [cursor(['2026-02-30', '11111111-1111-4111-8111-000000000001']), cursor(['2026-01-01', 'not-a-uuid']), cursor(['9'.repeat(400), 'x'])]) {
+    for (const forged of [
+      cursor(['2026-02-30', '11111111-1111-4111-8111-000000000001']),
+      cursor(['2026-01-01', 'not-a-uuid']),
+      cursor(['9'.repeat(400), 'x']),
+    ]) {
       for (const url of [graph.gatewayUrl, graph.oracleUrl]) {
         const r = await post(url, JSON.stringify({ query, variables: { a: forged } }));
         expect(r.status, url).toBeLessThan(500);
@@ -54,10 +60,13 @@ describe('security: hostile input the attack found answering 500', () => {
   });
 
   it('accessLog: a sequence number past bigint is INVALID_INPUT', async () => {
-    const r = await post(graph.gatewayUrl, JSON.stringify({
-      query: `query($h: ID!, $a: String) { accessLog(holderId: $h, after: $a) { edges { cursor } } }`,
-      variables: { h: '11111111-1111-4111-8111-000000000001', a: cursor(['9'.repeat(30)]) },
-    }));
+    const r = await post(
+      graph.gatewayUrl,
+      JSON.stringify({
+        query: `query($h: ID!, $a: String) { accessLog(holderId: $h, after: $a) { edges { cursor } } }`,
+        variables: { h: '11111111-1111-4111-8111-000000000001', a: cursor(['9'.repeat(30)]) },
+      }),
+    );
     expect(r.status).toBeLessThan(500);
     expect(JSON.stringify(r.body)).not.toContain('INTERNAL_SERVER_ERROR');
   });

@@ -14,7 +14,15 @@ const admin: Caller = { role: 'NPA_ADMIN' };
 const supervisor: Caller = { role: 'SUPERVISOR', prefecture: '13', subject: 'supervisor-13' };
 const HOLDER_NAME = `{holder(id:"${demoId(1)}"){name}}`;
 const REGISTER = 'mutation($input: RegisterHolderInput!) { registerHolder(input: $input) { holder { id } userErrors { code } } }';
-const registerInput = (name: string) => ({ licenseNumber: '309999999999', name, birthDate: '1990-01-01', address: '東京都千代田区1-1', honseki: '東京都千代田区1-1', residencePrefecture: '13', cards: ['MYNA_LICENSE'] });
+const registerInput = (name: string) => ({
+  licenseNumber: '309999999999',
+  name,
+  birthDate: '1990-01-01',
+  address: '東京都千代田区1-1',
+  honseki: '東京都千代田区1-1',
+  residencePrefecture: '13',
+  cards: ['MYNA_LICENSE'],
+});
 
 let graph: TestGraph;
 /** Gateways whose own body limit is above the subgraphs', so that a body reaches a subgraph that refuses it. */
@@ -25,8 +33,14 @@ beforeAll(async () => {
   graph = await startTestGraph({ env: { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS), CORS_ALLOWED_ORIGINS: 'https://counter.example.jp' } });
   const cfg = parseConfig({ NODE_ENV: 'test' });
   const opts = {
-    urls: graph.subgraphUrls, verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, port: 0, production: false,
-    subgraphTimeoutMs: SUBGRAPH_TIMEOUT_MS, requests: { maxBodyBytes: 4 * SUBGRAPH_MAX_BODY_BYTES, maxVariables: 100, corsOrigins: [] },
+    urls: graph.subgraphUrls,
+    verify: createTokenVerifier(cfg),
+    sign: await createGatewayTokenSigner(cfg),
+    limits: cfg,
+    port: 0,
+    production: false,
+    subgraphTimeoutMs: SUBGRAPH_TIMEOUT_MS,
+    requests: { maxBodyBytes: 4 * SUBGRAPH_MAX_BODY_BYTES, maxVariables: 100, corsOrigins: [] },
   };
   lenient.hive = await startHiveGateway(opts);
   lenient.apollo = await startApolloGateway(opts);
@@ -38,7 +52,11 @@ afterAll(async () => {
   await graph?.close();
 });
 
-const engines = () => [['hive', graph.gatewayUrl], ['apollo', graph.oracleUrl]] as const;
+const engines = () =>
+  [
+    ['hive', graph.gatewayUrl],
+    ['apollo', graph.oracleUrl],
+  ] as const;
 const codes = (r: { errors?: { extensions?: Record<string, unknown> }[] }) => (r.errors ?? []).map((e) => e.extensions?.code);
 
 /** A raw POST: status, headers and the body as text (the test decides how to read it). */
@@ -136,7 +154,9 @@ describe('issue 15 item 3: one oversized request stalls no one', () => {
     expect(oracle).toEqual(served);
     // The same in a GET's query string.
     for (const [engine, url] of engines()) {
-      const res = await fetch(`${url}?query=${encodeURIComponent(HOLDER_NAME)}&variables=${encodeURIComponent(JSON.stringify(variables))}`, { headers: await headersFor(admin) });
+      const res = await fetch(`${url}?query=${encodeURIComponent(HOLDER_NAME)}&variables=${encodeURIComponent(JSON.stringify(variables))}`, {
+        headers: await headersFor(admin),
+      });
       expect(res.status, engine).toBe(400);
       expect(codes((await res.json()) as never), engine).toEqual(['TOO_MANY_VARIABLES']);
     }
@@ -147,8 +167,20 @@ describe('issue 15 item 3: one oversized request stalls no one', () => {
 
 describe('issue 15 item 7: a malformed body, an unknown path or a foreign origin meets the same answer on both engines', () => {
   it.each([
-    ['truncated JSON that holds a name', '{"query":"{holder(id:\\"x\\"){name}}","variables":{"name":"山田 太郎', 400, 'BAD_REQUEST', 'the request body is not JSON'],
-    ['a JSON array (batching is off)', '[{"query":"{__typename}"}]', 400, 'BAD_REQUEST', 'the request body must be one JSON object naming the operation (batching is off)'],
+    [
+      'truncated JSON that holds a name',
+      '{"query":"{holder(id:\\"x\\"){name}}","variables":{"name":"山田 太郎',
+      400,
+      'BAD_REQUEST',
+      'the request body is not JSON',
+    ],
+    [
+      'a JSON array (batching is off)',
+      '[{"query":"{__typename}"}]',
+      400,
+      'BAD_REQUEST',
+      'the request body must be one JSON object naming the operation (batching is off)',
+    ],
     ['a JSON string', '"山田 太郎"', 400, 'BAD_REQUEST', 'the request body must be one JSON object naming the operation (batching is off)'],
     ['an empty body', '', 400, 'BAD_REQUEST', 'the request body is empty: send a JSON object naming the operation'],
   ])('security: %s is BAD_REQUEST with a fixed message, nothing echoed, nothing internal', async (_what, body, status, code, message) => {
@@ -185,7 +217,11 @@ describe('issue 15 item 7: a malformed body, an unknown path or a foreign origin
     for (const url of urls) {
       for (const path of ['/admin', '/graphql/', '/graphiql', '/.env', '/graphql2']) {
         for (const method of ['GET', 'POST']) {
-          const res = await fetch(new URL(path, url), { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{"query":"{__typename}"}' } : {}) });
+          const res = await fetch(new URL(path, url), {
+            method,
+            headers: { 'content-type': 'application/json' },
+            ...(method === 'POST' ? { body: '{"query":"{__typename}"}' } : {}),
+          });
           expect(res.status, `${method} ${path} at ${url}`).toBe(404);
           expect(codes((await res.json()) as never)).toEqual(['NOT_FOUND']);
         }
@@ -202,21 +238,33 @@ describe('issue 15 item 7: a malformed body, an unknown path or a foreign origin
       const html = await page.text();
       expect(html.includes('Renkei GraphiQL'), engine).toBe(true);
     }
-    for (const url of [production.hive, production.apollo]) expect((await fetch(new URL('/', url), { redirect: 'manual', headers: { accept: 'text/html' } })).status).toBe(404);
+    for (const url of [production.hive, production.apollo])
+      expect((await fetch(new URL('/', url), { redirect: 'manual', headers: { accept: 'text/html' } })).status).toBe(404);
   });
 
   it('security: CORS names back an allowed origin only, never with credentials, and answers preflights for it alone', async () => {
     for (const [engine, url] of engines()) {
-      const allowed = await fetch(url, { method: 'POST', headers: { ...(await headersFor(admin)), origin: 'https://counter.example.jp' }, body: JSON.stringify({ query: HOLDER_NAME }) });
+      const allowed = await fetch(url, {
+        method: 'POST',
+        headers: { ...(await headersFor(admin)), origin: 'https://counter.example.jp' },
+        body: JSON.stringify({ query: HOLDER_NAME }),
+      });
       expect(allowed.headers.get('access-control-allow-origin'), engine).toBe('https://counter.example.jp');
       expect(allowed.headers.get('access-control-allow-credentials'), engine).toBeNull();
       expect(allowed.headers.get('vary')?.toLowerCase(), engine).toContain('origin');
-      const foreign = await fetch(url, { method: 'POST', headers: { ...(await headersFor(admin)), origin: 'https://evil.example' }, body: JSON.stringify({ query: HOLDER_NAME }) });
+      const foreign = await fetch(url, {
+        method: 'POST',
+        headers: { ...(await headersFor(admin)), origin: 'https://evil.example' },
+        body: JSON.stringify({ query: HOLDER_NAME }),
+      });
       expect(foreign.headers.get('access-control-allow-origin'), engine).toBeNull();
       expect(foreign.headers.get('access-control-allow-credentials'), engine).toBeNull();
 
       const preflight = (origin: string) =>
-        fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-access-purpose' } });
+        fetch(url, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-access-purpose' },
+        });
       const ok = await preflight('https://counter.example.jp');
       expect(ok.status, engine).toBe(204);
       expect(ok.headers.get('access-control-allow-origin'), engine).toBe('https://counter.example.jp');

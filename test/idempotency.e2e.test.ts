@@ -8,7 +8,13 @@ const REGISTER = readFileSync(new URL('../schema/operations/RegisterHolder.graph
 const REVOKE = readFileSync(new URL('../schema/operations/RevokeAddressOneStopConsent.graphql', import.meta.url), 'utf8');
 const supervisor: Caller = { role: 'SUPERVISOR', prefecture: '13', subject: 'sup-idem', purpose: 'COUNTER_PROCEDURE' };
 const input = (licenseNumber: string) => ({
-  licenseNumber, name: '冪等 太郎', birthDate: '1991-01-01', address: '東京都千代田区1-1', honseki: '東京都千代田区1番', residencePrefecture: '13', cards: ['MYNA_LICENSE'],
+  licenseNumber,
+  name: '冪等 太郎',
+  birthDate: '1991-01-01',
+  address: '東京都千代田区1-1',
+  honseki: '東京都千代田区1番',
+  residencePrefecture: '13',
+  cards: ['MYNA_LICENSE'],
 });
 
 let graph: TestGraph;
@@ -27,8 +33,13 @@ const keyed = (url: string, caller: Caller, query: string, variables: Record<str
 
 /** The access log of one holder for one request, as an auditor reads it. */
 async function recordsOf(holderId: string, requestId: string) {
-  const r = await gql(graph.gatewayUrl, { role: 'AUDITOR', purpose: 'AUDIT' }, `query($id: ID!) { accessLog(holderId: $id, first: 100) {
-    edges { node { requestId service action outcome fields role } } } }`, { id: holderId });
+  const r = await gql(
+    graph.gatewayUrl,
+    { role: 'AUDITOR', purpose: 'AUDIT' },
+    `query($id: ID!) { accessLog(holderId: $id, first: 100) {
+    edges { node { requestId service action outcome fields role } } } }`,
+    { id: holderId },
+  );
   return r.data.accessLog.edges.map((e: { node: Record<string, any> }) => e.node).filter((n: { requestId: string }) => n.requestId === requestId);
 }
 
@@ -54,7 +65,7 @@ describe('Idempotency-Key on mutations', () => {
     }
   });
 
-  it('another caller using the same key is not given the first caller\'s answer', async () => {
+  it("another caller using the same key is not given the first caller's answer", async () => {
     const key = 'shared-key-0001';
     const a = await gql(graph.gatewayUrl, supervisor, REGISTER, { input: input('333333333333') }, { 'idempotency-key': key });
     const b = await gql(graph.gatewayUrl, { ...supervisor, subject: 'sup-other' }, REGISTER, { input: input('344444444444') }, { 'idempotency-key': key });
@@ -104,7 +115,9 @@ describe('issue 15.4: a stored answer is given again only as the first one was g
       const moved = await keyed(url, supervisor, REGISTER, { input: input(number) }, key, `scope-driver-3-${engine}`);
       expect(codes(moved)).toEqual(['FORBIDDEN']);
       expect(moved.data ?? null).toBeNull();
-      expect(await recordsOf(holderId, `scope-driver-3-${engine}`)).toEqual([expect.objectContaining({ service: 'driver', action: 'READ', outcome: 'DENIED' })]);
+      expect(await recordsOf(holderId, `scope-driver-3-${engine}`)).toEqual([
+        expect.objectContaining({ service: 'driver', action: 'READ', outcome: 'DENIED' }),
+      ]);
 
       // Written by the consent subgraph, which knows the holder by id only: the driver decides through the gateway.
       const clerk: Caller = { role: 'COUNTER_STAFF', prefecture: '13', subject: `clerk-idem-${engine}`, purpose: 'COUNTER_PROCEDURE' };
@@ -113,7 +126,9 @@ describe('issue 15.4: a stored answer is given again only as the first one was g
       const revoked = await keyed(url, clerk, REVOKE, { input: { holderId: holder } }, revokeKey, `scope-consent-1-${engine}`);
       expect(revoked.data.revokeAddressOneStopConsent).toMatchObject({ userErrors: [], consent: { status: 'REVOKED' } });
       expect(await keyed(url, clerk, REVOKE, { input: { holderId: holder } }, revokeKey, `scope-consent-2-${engine}`)).toEqual(revoked);
-      expect(await recordsOf(holder, `scope-consent-2-${engine}`)).toContainEqual(expect.objectContaining({ service: 'consent', action: 'READ', outcome: 'ALLOWED' }));
+      expect(await recordsOf(holder, `scope-consent-2-${engine}`)).toContainEqual(
+        expect.objectContaining({ service: 'consent', action: 'READ', outcome: 'ALLOWED' }),
+      );
       await setPrefecture(holder, '27');
       try {
         const out = await keyed(url, clerk, REVOKE, { input: { holderId: holder } }, revokeKey, `scope-consent-3-${engine}`);
@@ -135,7 +150,9 @@ describe('issue 15.4: a stored answer is given again only as the first one was g
     const first = await keyed(url, portal, REVOKE, variables, `portal-${engine}`, `portal-1-${engine}`);
     expect(first.data.revokeAddressOneStopConsent.userErrors).toEqual([]);
     expect(await keyed(url, portal, REVOKE, variables, `portal-${engine}`, `portal-2-${engine}`)).toEqual(first);
-    expect(await recordsOf(demoId(n), `portal-2-${engine}`)).toEqual([expect.objectContaining({ service: 'consent', action: 'READ', outcome: 'ALLOWED', role: 'MYNA_PORTAL' })]);
+    expect(await recordsOf(demoId(n), `portal-2-${engine}`)).toEqual([
+      expect.objectContaining({ service: 'consent', action: 'READ', outcome: 'ALLOWED', role: 'MYNA_PORTAL' }),
+    ]);
   });
 
   it.each(ENGINES)(
@@ -152,7 +169,13 @@ describe('issue 15.4: a stored answer is given again only as the first one was g
       const state = await gql(url, { role: 'NPA_ADMIN' }, `{ holder(id: "${demoId(engine === 'hive' ? 10 : 11)}") { addressOneStopConsent { status } } }`);
       expect(state.data.holder.addressOneStopConsent.status).toBe('ACTIVE');
       // The same key, the same subgraph, another operation.
-      const change = await keyed(url, supervisor, 'mutation($i: ChangeCardsInput!) { changeCards(input: $i) { userErrors { code } } }', { i: { holderId: first.data.registerHolder.holder.id, cards: ['MYNA_HISTORY'] } }, key);
+      const change = await keyed(
+        url,
+        supervisor,
+        'mutation($i: ChangeCardsInput!) { changeCards(input: $i) { userErrors { code } } }',
+        { i: { holderId: first.data.registerHolder.holder.id, cards: ['MYNA_HISTORY'] } },
+        key,
+      );
       expect(codes(change)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
 
       // One request, two subgraphs' mutations, one key: both run once, and a retry gets both answers again.
@@ -170,7 +193,9 @@ describe('issue 15.4: a stored answer is given again only as the first one was g
   );
 
   it('security (issue 15.4): the key registry is one table for the whole graph, each subgraph’s rows under its own name', async () => {
-    const rows = (await graph.dbs.driver.execute(sql`select service, count(*)::int as n from idempotency.requests where key like 'two-%' group by service order by service`)) as unknown;
+    const rows = (await graph.dbs.driver.execute(
+      sql`select service, count(*)::int as n from idempotency.requests where key like 'two-%' group by service order by service`,
+    )) as unknown;
     const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { service: string; n: number }[];
     expect(list).toEqual([
       { service: 'consent', n: 2 },

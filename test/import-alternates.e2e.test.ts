@@ -78,7 +78,9 @@ describe('R-CHAR-1 and R-IMP-2: a failed import resolved by hand is not failed a
     const id = await registerHolder(graph, { name: '長住 所三', birthDate: '1984-09-09', address: '東京都調布市小島町2-35-1' });
     const long = `東京都調布市小島町二丁目三十五番一号${'調布ハイツ南棟'.repeat(8)}`;
     const failed = await renewal('hive', id, 'ADDRESS', long);
-    await gql(graph.gatewayUrl, clerk, REGISTER_CHANGE, { input: { holderId: id, item: 'ADDRESS', value: '東京都調布市小島町2-35-1-S1203', resolvesImportId: failed.recordImport.id } });
+    await gql(graph.gatewayUrl, clerk, REGISTER_CHANGE, {
+      input: { holderId: id, item: 'ADDRESS', value: '東京都調布市小島町2-35-1-S1203', resolvesImportId: failed.recordImport.id },
+    });
     daysLater(2);
     expect((await renewal('hive', id, 'ADDRESS', '東京都府中市宮西町2-24')).outcome).toBe('APPLIED');
     expect((await renewal('hive', id, 'ADDRESS', long)).recordImport.failureReason).toBe('ADDRESS_TOO_LONG');

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { JIS_X_0208_SIZE } from '../lib/domain/jis-x-0208.js';
-import { differsFromRecord, importFailure, importFailureMessage, isStaleHonsekiCertificate, recordValueProblems } from '../subgraphs/driver/rules/import-validation.js';
+import {
+  differsFromRecord,
+  importFailure,
+  importFailureMessage,
+  isStaleHonsekiCertificate,
+  recordValueProblems,
+} from '../subgraphs/driver/rules/import-validation.js';
 
 const limits = { maxAddressLength: 60, maxNameLength: 50, maxHonsekiLength: 60, today: '2026-04-01' };
 
@@ -67,12 +73,19 @@ describe('R-IMP-1: 氏名 and 本籍 have maxima too (16.11)', () => {
       expect(recordValueProblems({ NAME: name }, limits), name).toEqual([]);
     }
     expect(importFailure('NAME', '髙橋 一郎', limits)).toBe('CHARACTER_NOT_IN_JIS_X_0208');
-    for (const name of ['①橋 一郎', '山田 😀', 'ﾔﾏﾀﾞ 一郎']) expect(recordValueProblems({ NAME: name }, limits)[0]?.failure, name).toBe('CHARACTER_NOT_IN_JIS_X_0208');
+    for (const name of ['①橋 一郎', '山田 😀', 'ﾔﾏﾀﾞ 一郎'])
+      expect(recordValueProblems({ NAME: name }, limits)[0]?.failure, name).toBe('CHARACTER_NOT_IN_JIS_X_0208');
   });
   it('R-CHAR-2: every failure has a Japanese message naming the item and the character or length at fault, never the whole value', () => {
-    expect(importFailureMessage('CHARACTER_NOT_IN_JIS_X_0208', 'NAME', '髙橋 一郎', limits)).toBe('氏名の1文字目「髙」（U+9AD9）はJIS X 0208にない文字のため、運転者管理システムに記録できません。');
+    expect(importFailureMessage('CHARACTER_NOT_IN_JIS_X_0208', 'NAME', '髙橋 一郎', limits)).toBe(
+      '氏名の1文字目「髙」（U+9AD9）はJIS X 0208にない文字のため、運転者管理システムに記録できません。',
+    );
     expect(recordValueProblems({ NAME: '①橋 一郎', ADDRESS: ' ', BIRTH_DATE: '0000-01-01', HONSEKI: '東京都千代田区千代田1番' }, limits)).toEqual([
-      { item: 'NAME', failure: 'CHARACTER_NOT_IN_JIS_X_0208', message: '氏名の1文字目「①」（U+2460）はJIS X 0208になく、外字として登録できる文字でもないため、運転者管理システムに記録できません。' },
+      {
+        item: 'NAME',
+        failure: 'CHARACTER_NOT_IN_JIS_X_0208',
+        message: '氏名の1文字目「①」（U+2460）はJIS X 0208になく、外字として登録できる文字でもないため、運転者管理システムに記録できません。',
+      },
       { item: 'ADDRESS', failure: 'EMPTY_VALUE', message: '住所が空です。' },
       { item: 'BIRTH_DATE', failure: 'INVALID_BIRTH_DATE', message: '生年月日が1900-01-01から本日までの正しい日付ではありません。' },
     ]);

@@ -21,16 +21,24 @@ afterAll(async () => {
 });
 
 const schedule = async (input: object[]) => (await gql(graph.gatewayUrl, service, SCHEDULE, { input })).data.scheduleRecordImports;
-const record = async (n: number) =>
-  (await gql(graph.gatewayUrl, admin, `{holder(id:"${demoId(n)}"){address name birthDate honseki}}`)).data.holder;
+const record = async (n: number) => (await gql(graph.gatewayUrl, admin, `{holder(id:"${demoId(n)}"){address name birthDate honseki}}`)).data.holder;
 const item = (n: number, over: object) => ({
-  holderId: demoId(n), item: 'ADDRESS', newValue: '東京都千代田区永田町1-7-1', source: 'ADDRESS_ONE_STOP', sourceRef: `T-${Math.random()}`,
-  filedOn: '2026-03-30', effectiveOn: '2026-04-01', ...over,
+  holderId: demoId(n),
+  item: 'ADDRESS',
+  newValue: '東京都千代田区永田町1-7-1',
+  source: 'ADDRESS_ONE_STOP',
+  sourceRef: `T-${Math.random()}`,
+  filedOn: '2026-03-30',
+  effectiveOn: '2026-04-01',
+  ...over,
 });
 
 describe('R-IMP-1: every scheduled change is an import with a status', () => {
   it('R-IMP-1: a future change is PENDING and leaves the record; a due one is written at once', async () => {
-    const r = await schedule([item(1, { sourceRef: 'J-100', effectiveOn: '2026-04-03' }), item(1, { sourceRef: 'J-101', item: 'NAME', newValue: '山田 太朗' })]);
+    const r = await schedule([
+      item(1, { sourceRef: 'J-100', effectiveOn: '2026-04-03' }),
+      item(1, { sourceRef: 'J-101', item: 'NAME', newValue: '山田 太朗' }),
+    ]);
     expect(r.results.map((x: { outcome: string }) => x.outcome)).toEqual(['SCHEDULED', 'APPLIED']);
     expect(r.results[0].recordImport).toMatchObject({ status: 'PENDING', effectiveOn: '2026-04-03' });
     expect(await record(1)).toMatchObject({ name: '山田 太朗', address: '東京都千代田区霞が関2-1-2' });
@@ -101,7 +109,9 @@ describe('R-IMP-2: search imports and resolve failed ones by hand', () => {
 
   it('R-IMP-2: registering the change by hand resolves the failed import; a non-failed import cannot be resolved', async () => {
     const failed = await gql(graph.gatewayUrl, clerk, SEARCH, { filter: { status: 'FAILED' }, first: 10 });
-    const tooLong = failed.data.recordImports.edges.find((e: { node: { failureReason: string; holder: { id: string } } }) => e.node.holder.id === demoId(7) && e.node.failureReason === 'ADDRESS_TOO_LONG').node;
+    const tooLong = failed.data.recordImports.edges.find(
+      (e: { node: { failureReason: string; holder: { id: string } } }) => e.node.holder.id === demoId(7) && e.node.failureReason === 'ADDRESS_TOO_LONG',
+    ).node;
     const refused = await gql(graph.gatewayUrl, clerk, REGISTER_CHANGE, {
       input: { holderId: demoId(7), item: 'NAME', value: '渡辺 美咲', resolvesImportId: tooLong.id },
     });

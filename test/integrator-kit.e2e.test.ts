@@ -6,7 +6,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../lib/platform/identity/tokens.js';
 import { buildSchema } from 'graphql';
-import { DOCUMENT_HASHES, HolderCardDocument, LinkMynaPortalDocument, persistedRequestBody, RenkeiClient, SubmitSignatureCertificateDocument } from '../packages/client/src/index.js';
+import {
+  DOCUMENT_HASHES,
+  HolderCardDocument,
+  LinkMynaPortalDocument,
+  persistedRequestBody,
+  RenkeiClient,
+  SubmitSignatureCertificateDocument,
+} from '../packages/client/src/index.js';
 import { certFor } from './support/certificates.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { startTestGraph, type TestGraph } from './support/graph.js';
@@ -43,7 +50,9 @@ describe('issue 17.2: the integrator kit', () => {
     const api = buildSchema(readFileSync(join(root, 'schema/api.graphql'), 'utf8'));
     const documents = Object.values(JSON.parse(readFileSync(join(root, 'schema/trusted-documents.json'), 'utf8')) as Record<string, string>).join('\n');
     const missing = ['Query', 'Mutation'].flatMap((type) =>
-      Object.keys((type === 'Query' ? api.getQueryType() : api.getMutationType())!.getFields()).filter((field) => !new RegExp(`\\b${field}\\s*[({]`).test(documents)).map((f) => `${type}.${f}`),
+      Object.keys((type === 'Query' ? api.getQueryType() : api.getMutationType())!.getFields())
+        .filter((field) => !new RegExp(`\\b${field}\\s*[({]`).test(documents))
+        .map((f) => `${type}.${f}`),
     );
     expect(missing).toEqual([]);
   });
@@ -70,11 +79,30 @@ describe('issue 17.2: the integrator kit', () => {
       expect(existsSync(join(work, 'dist/index.js'))).toBe(true);
       expect(readFileSync(join(work, 'dist/index.d.ts'), 'utf8')).toContain('RenkeiClient');
       // An integrator's mistake: a variable the operation does not have.
-      writeFileSync(join(work, 'mistake.ts'), `import { HolderCardDocument, RenkeiClient } from '${join(root, 'packages/client/src/index.js')}';
+      writeFileSync(
+        join(work, 'mistake.ts'),
+        `import { HolderCardDocument, RenkeiClient } from '${join(root, 'packages/client/src/index.js')}';
 const c = new RenkeiClient({ url: 'http://x', token: 't', purpose: 'HOLDER_INQUIRY' });
 void c.request(HolderCardDocument, { holderId: 'x' });
-`);
-      const checked = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', join(work, 'mistake.ts')], { cwd: root }).then(
+`,
+      );
+      const checked = await run(
+        process.execPath,
+        [
+          tsc,
+          '--noEmit',
+          '--strict',
+          '--module',
+          'NodeNext',
+          '--moduleResolution',
+          'NodeNext',
+          '--target',
+          'ES2022',
+          '--skipLibCheck',
+          join(work, 'mistake.ts'),
+        ],
+        { cwd: root },
+      ).then(
         () => '',
         (e: { stdout: string }) => e.stdout,
       );
@@ -96,7 +124,12 @@ void c.request(HolderCardDocument, { holderId: 'x' });
     // The same gateway refuses a document sent as text.
     const text = await fetch(production, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-access-purpose': 'HOLDER_INQUIRY', 'x-identity-verification': 'MYNA_CARD_FACE' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'x-access-purpose': 'HOLDER_INQUIRY',
+        'x-identity-verification': 'MYNA_CARD_FACE',
+      },
       body: JSON.stringify({ query: '{ holder(id: "x") { name } }' }),
     });
     expect(((await text.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('PERSISTED_QUERY_ONLY');

@@ -18,7 +18,11 @@ function recording(): GraphClient & { bodies: number[]; ids: string[] } {
       const input = (variables as { input: { notificationId: string }[] }).input;
       bodies.push(Buffer.byteLength(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'x'.repeat(64) } }, variables })));
       ids.push(...input.map((n) => n.notificationId));
-      return { data: { ingestJlisNotifications: { userErrors: [], results: input.map((n) => ({ notificationId: n.notificationId, outcome: 'NO_CHANGE', reason: null })) } } } as never;
+      return {
+        data: {
+          ingestJlisNotifications: { userErrors: [], results: input.map((n) => ({ notificationId: n.notificationId, outcome: 'NO_CHANGE', reason: null })) },
+        },
+      } as never;
     },
   };
 }
@@ -28,10 +32,19 @@ describe('jlis:import sends batches the gateway takes (GATEWAY_MAX_BODY_BYTES)',
     const file = join(mkdtempSync(join(tmpdir(), 'renkei-jlis-batches-')), 'feed.jsonl');
     // 1000 renewals of some 900 bytes each: one batch of 1000 would be a 900 KB body, which the gateway refuses.
     const lines = Array.from({ length: 1000 }, (_, i) =>
-      JSON.stringify(signed({
-        notificationId: `J-${String(i).padStart(6, '0')}`, kind: 'CERTIFICATE_RENEWED', previousSerial: `C${i}`, serial: `D${i}`,
-        notBefore: '2026-03-18T00:00:00+09:00', notAfter: '2031-03-18T00:00:00+09:00', name: '長谷川'.repeat(20), address: '東京都千代田区霞が関二丁目'.repeat(15), filedOn: '2026-03-18',
-      })),
+      JSON.stringify(
+        signed({
+          notificationId: `J-${String(i).padStart(6, '0')}`,
+          kind: 'CERTIFICATE_RENEWED',
+          previousSerial: `C${i}`,
+          serial: `D${i}`,
+          notBefore: '2026-03-18T00:00:00+09:00',
+          notAfter: '2031-03-18T00:00:00+09:00',
+          name: '長谷川'.repeat(20),
+          address: '東京都千代田区霞が関二丁目'.repeat(15),
+          filedOn: '2026-03-18',
+        }),
+      ),
     );
     expect(Buffer.byteLength(lines[0]!)).toBeGreaterThan(800);
     writeFileSync(file, `${lines.join('\n')}\n`);

@@ -20,7 +20,9 @@ function answering(...answers: GraphResult<unknown>[]): GraphClient & { sent: nu
   };
 }
 const refused = (code: string): GraphResult<unknown> => ({ data: null, errors: [{ message: 'refused', extensions: { code } }] });
-const ok: GraphResult<unknown> = { data: { ingestJlisNotifications: { userErrors: [], results: [{ notificationId: 'J-1', outcome: 'NO_CHANGE', reason: null }] } } };
+const ok: GraphResult<unknown> = {
+  data: { ingestJlisNotifications: { userErrors: [], results: [{ notificationId: 'J-1', outcome: 'NO_CHANGE', reason: null }] } },
+};
 const run = (graph: GraphClient) => importJlisFile({ file, graph, headers: async () => ({}), retries: 3 });
 
 describe('jlis:import when the gateway answers errors', () => {
@@ -41,7 +43,14 @@ describe('jlis:import when the gateway answers errors', () => {
   }, 10_000);
 
   it('a batch the graph refuses (a line J-LIS did not sign) stops the import, naming the line of the file', async () => {
-    const graph = answering({ data: { ingestJlisNotifications: { results: [], userErrors: [{ code: 'JLIS_SIGNATURE_INVALID', message: '1件目の通知の署名（signature）を…', field: ['input', '0', 'signature'] }] } } });
+    const graph = answering({
+      data: {
+        ingestJlisNotifications: {
+          results: [],
+          userErrors: [{ code: 'JLIS_SIGNATURE_INVALID', message: '1件目の通知の署名（signature）を…', field: ['input', '0', 'signature'] }],
+        },
+      },
+    });
     const failure = (await run(graph).catch((e: unknown) => e)) as Error;
     expect(failure.message).toMatch(/^the batch was refused \(line 1\): JLIS_SIGNATURE_INVALID /);
     expect(graph.sent).toBe(1);

@@ -24,22 +24,48 @@ const file = join(dir, 'feed.jsonl');
 function writeFeed() {
   const lines: string[] = [];
   for (let i = 0; i < N; i++) {
-    lines.push(JSON.stringify(signed({
-      notificationId: `J-${String(i).padStart(7, '0')}`, kind: 'CERTIFICATE_RENEWED', previousSerial: bulkSerial(i),
-      serial: `D${String(i).padStart(9, '0')}`, notBefore: '2026-03-18T00:00:00+09:00', notAfter: '2031-03-18T00:00:00+09:00',
-      name: `試験 ${i}`, address: `東京都港区芝${(i % 9) + 1}-${i}`, birthDate: '1990-01-01', filedOn: '2026-03-18',
-    })));
+    lines.push(
+      JSON.stringify(
+        signed({
+          notificationId: `J-${String(i).padStart(7, '0')}`,
+          kind: 'CERTIFICATE_RENEWED',
+          previousSerial: bulkSerial(i),
+          serial: `D${String(i).padStart(9, '0')}`,
+          notBefore: '2026-03-18T00:00:00+09:00',
+          notAfter: '2031-03-18T00:00:00+09:00',
+          name: `試験 ${i}`,
+          address: `東京都港区芝${(i % 9) + 1}-${i}`,
+          birthDate: '1990-01-01',
+          filedOn: '2026-03-18',
+        }),
+      ),
+    );
     if (i === 4) lines.push('{not json');
     if (i === 9) lines.push(JSON.stringify({ notificationId: 'J-BAD-1', kind: 'CERTIFICATE_RENEWED', previousSerial: 'C0', filedOn: '2026-03-18' }));
-    if (i % 100 === 50) lines.push(JSON.stringify(signed({ notificationId: `R-${i}`, kind: 'CERTIFICATE_REVOKED', previousSerial: `D${String(i).padStart(9, '0')}`, filedOn: '2026-03-19' })));
+    if (i % 100 === 50)
+      lines.push(
+        JSON.stringify(
+          signed({ notificationId: `R-${i}`, kind: 'CERTIFICATE_REVOKED', previousSerial: `D${String(i).padStart(9, '0')}`, filedOn: '2026-03-19' }),
+        ),
+      );
   }
   // Second renewals along the same certificate chains, batches later: they must see the first ones' new serials,
   // whichever lane and batch each went in.
   for (let i = 0; i < N; i += 97) {
-    lines.push(JSON.stringify(signed({
-      notificationId: `J2-${i}`, kind: 'CERTIFICATE_RENEWED', previousSerial: `D${String(i).padStart(9, '0')}`, serial: `E${String(i).padStart(9, '0')}`,
-      notBefore: '2026-03-19T00:00:00+09:00', notAfter: '2031-03-19T00:00:00+09:00', address: `東京都港区芝公園${i}`, filedOn: '2026-03-19',
-    })));
+    lines.push(
+      JSON.stringify(
+        signed({
+          notificationId: `J2-${i}`,
+          kind: 'CERTIFICATE_RENEWED',
+          previousSerial: `D${String(i).padStart(9, '0')}`,
+          serial: `E${String(i).padStart(9, '0')}`,
+          notBefore: '2026-03-19T00:00:00+09:00',
+          notAfter: '2031-03-19T00:00:00+09:00',
+          address: `東京都港区芝公園${i}`,
+          filedOn: '2026-03-19',
+        }),
+      ),
+    );
   }
   lines.push('');
   lines.push('["an array"]');
@@ -69,13 +95,22 @@ async function stateOf(graph: TestGraph) {
   return {
     holders: await graph.dbs.driver.select({ id: holders.id, address: holders.address }).from(holders).orderBy(asc(holders.id)),
     imports: (await graph.dbs.driver.select().from(recordImports).orderBy(asc(recordImports.sourceRef), asc(recordImports.item))).map((r) => ({
-      holderId: r.holderId, item: r.item, newValue: r.newValue, sourceRef: r.sourceRef, status: r.status, effectiveOn: r.effectiveOn,
+      holderId: r.holderId,
+      item: r.item,
+      newValue: r.newValue,
+      sourceRef: r.sourceRef,
+      status: r.status,
+      effectiveOn: r.effectiveOn,
     })),
     consents: (await graph.dbs.consent.select().from(consents).orderBy(asc(consents.holderId))).map((c) => ({
-      holderId: c.holderId, serial: c.certificateSerial, revoked: c.certificateRevokedAt !== null,
+      holderId: c.holderId,
+      serial: c.certificateSerial,
+      revoked: c.certificateRevokedAt !== null,
     })),
     ledger: (await graph.dbs.consent.select().from(jlisNotifications).orderBy(asc(jlisNotifications.notificationId))).map((l) => ({
-      id: l.notificationId, outcome: l.outcome, reason: l.reason,
+      id: l.notificationId,
+      outcome: l.outcome,
+      reason: l.reason,
     })),
   };
 }

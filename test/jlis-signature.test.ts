@@ -5,14 +5,26 @@ import { checkJlisSignature, jlisCanonical, signedJlisLine } from '../lib/domain
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ed25519 = generateKeyPairSync('ed25519');
 const line = {
-  notificationId: 'J-1', kind: 'CERTIFICATE_RENEWED', previousSerial: 'de01', serial: 'AB01', notBefore: '2026-03-30T00:00:00+09:00',
-  notAfter: '2031-03-30T00:00:00+09:00', address: 'が東京都', filedOn: '2026-03-30',
+  notificationId: 'J-1',
+  kind: 'CERTIFICATE_RENEWED',
+  previousSerial: 'de01',
+  serial: 'AB01',
+  notBefore: '2026-03-30T00:00:00+09:00',
+  notAfter: '2031-03-30T00:00:00+09:00',
+  address: 'が東京都',
+  filedOn: '2026-03-30',
 };
 
 describe("the J-LIS feed's signature (issue 15.7)", () => {
   it('security: the canonical form is the same from the file and from the graph (instants in UTC, texts in NFC, absent fields null)', () => {
     const fromFile = jlisCanonical({ ...line, address: 'か\u3099東京都' });
-    const fromGraph = jlisCanonical({ ...line, notBefore: new Date('2026-03-29T15:00:00Z'), notAfter: new Date('2031-03-29T15:00:00.000Z'), name: null, birthDate: null });
+    const fromGraph = jlisCanonical({
+      ...line,
+      notBefore: new Date('2026-03-29T15:00:00Z'),
+      notAfter: new Date('2031-03-29T15:00:00.000Z'),
+      name: null,
+      birthDate: null,
+    });
     expect(fromFile).toBe(fromGraph);
     expect(fromFile).toBe(
       '{"notificationId":"J-1","kind":"CERTIFICATE_RENEWED","previousSerial":"de01","serial":"AB01","notBefore":"2026-03-29T15:00:00.000Z","notAfter":"2031-03-29T15:00:00.000Z","name":null,"address":"が東京都","birthDate":null,"filedOn":"2026-03-30"}',

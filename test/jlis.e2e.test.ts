@@ -44,7 +44,10 @@ describe('R-ONE-5: consented items that differ are scheduled two days after fili
     expect(outcomes(r)).toEqual([['SCHEDULED', null]]);
     const s = await state(12);
     expect(s.address).toBe('大阪府大阪市中央区大手前2丁目');
-    expect(s.recordImports.find((i: { newValue: string }) => i.newValue === '大阪府大阪市北区梅田1-1-1')).toMatchObject({ status: 'PENDING', effectiveOn: '2026-04-03' });
+    expect(s.recordImports.find((i: { newValue: string }) => i.newValue === '大阪府大阪市北区梅田1-1-1')).toMatchObject({
+      status: 'PENDING',
+      effectiveOn: '2026-04-03',
+    });
   });
 
   it('R-CERT-2: a revoked M1 certificate shows REVOKED once J-LIS reports it', async () => {
@@ -99,7 +102,10 @@ describe('R-ONE-6: when no automatic change happens', () => {
 describe('R-ONE-7: every notification exactly once', () => {
   it('R-ONE-7: a replayed batch is DUPLICATE line by line and changes nothing', async () => {
     const before = await state(1);
-    const again = await ingest([renewal('J-000001', 1, { address: '東京都港区六本木6-10-1' }), renewal('J-000003', 4, { address: '東京都世田谷区世田谷4-21-27' })]);
+    const again = await ingest([
+      renewal('J-000001', 1, { address: '東京都港区六本木6-10-1' }),
+      renewal('J-000003', 4, { address: '東京都世田谷区世田谷4-21-27' }),
+    ]);
     expect(outcomes(again)).toEqual([
       ['DUPLICATE', null],
       ['DUPLICATE', null],
@@ -131,7 +137,10 @@ describe('R-ONE-5: only notifications J-LIS signed are taken (issue 15.7)', () =
   const untrusted = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const refusal = async (input: object[]): Promise<{ results: unknown[]; errors: string[][] }> => {
     const r = await ingest(input);
-    return { results: r.results, errors: r.userErrors.map((e: { code: string; field: string[]; message: string }) => [e.code, e.field.join('.'), e.message] as string[]) };
+    return {
+      results: r.results,
+      errors: r.userErrors.map((e: { code: string; field: string[]; message: string }) => [e.code, e.field.join('.'), e.message] as string[]),
+    };
   };
 
   it('R-ONE-5: a line signed by a key the system does not trust, a tampered line and a line without signature refuse the batch, naming each; nothing is scheduled', async () => {
@@ -161,7 +170,11 @@ describe('R-ONE-5: only notifications J-LIS signed are taken (issue 15.7)', () =
   it('R-ONE-5: a signature over other fields, or a signature of another line, does not verify', async () => {
     const a = renewal('J-000064', 12, { address: '大阪府大阪市西区2-2-2' });
     const b = renewal('J-000065', 12, { address: '大阪府大阪市西区3-3-3' });
-    const r = await refusal([{ ...a, signature: b.signature }, { ...b, filedOn: '2026-03-31' }, { ...a, signature: 'not base64' }]);
+    const r = await refusal([
+      { ...a, signature: b.signature },
+      { ...b, filedOn: '2026-03-31' },
+      { ...a, signature: 'not base64' },
+    ]);
     expect(r.errors.map(([code, field]) => [code, field])).toEqual([
       ['JLIS_SIGNATURE_INVALID', 'input.0.signature'],
       ['JLIS_SIGNATURE_INVALID', 'input.1.signature'],

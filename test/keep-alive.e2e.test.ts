@@ -42,7 +42,12 @@ beforeAll(async () => {
   graph = await startTestGraph();
   const cfg = parseConfig({ NODE_ENV: 'test', HTTP_KEEP_ALIVE_TIMEOUT_S: '1' });
   shortLived = await startHiveGateway({
-    urls: graph.subgraphUrls, verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, port: 0, production: false,
+    urls: graph.subgraphUrls,
+    verify: createTokenVerifier(cfg),
+    sign: await createGatewayTokenSigner(cfg),
+    limits: cfg,
+    port: 0,
+    production: false,
     http: httpSettings(cfg),
   });
 });

@@ -24,7 +24,12 @@ beforeAll(async () => {
 afterAll(() => stop?.());
 
 const idpToken = (claims: Record<string, unknown>, expiresAt: number | string | null = '5m') => {
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'idp-1' }).setSubject('someone').setIssuer('renkei-dev').setAudience('renkei').setIssuedAt();
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+    .setSubject('someone')
+    .setIssuer('renkei-dev')
+    .setAudience('renkei')
+    .setIssuedAt();
   return (expiresAt === null ? jwt : jwt.setExpirationTime(expiresAt)).sign(idpKey);
 };
 
@@ -35,15 +40,31 @@ async function serviceKey() {
 
 describe('secrets and keys come from config; production refuses the dev keys', () => {
   it('production refuses to start with a committed development key', () => {
-    const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', JWT_JWKS_URL: 'https://idp.example.jp/jwks', JLIS_TRUST_ANCHORS_FILE: '/dev/null' };
-    expect(() => parseConfig({ ...base, GATEWAY_SIGNING_JWK: JSON.stringify(DEV_ONLY_GATEWAY_PRIVATE_JWK), GATEWAY_VERIFY_JWK: JSON.stringify(DEV_ONLY_GATEWAY_PRIVATE_JWK), SERVICE_SIGNING_JWK: JSON.stringify(DEV_ONLY_JWT_PRIVATE_JWK) })).toThrow(
-      /GATEWAY_SIGNING_JWK: is a development key[\s\S]*SERVICE_SIGNING_JWK: is a development key/,
-    );
+    const base = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      JWT_JWKS_URL: 'https://idp.example.jp/jwks',
+      JLIS_TRUST_ANCHORS_FILE: '/dev/null',
+    };
+    expect(() =>
+      parseConfig({
+        ...base,
+        GATEWAY_SIGNING_JWK: JSON.stringify(DEV_ONLY_GATEWAY_PRIVATE_JWK),
+        GATEWAY_VERIFY_JWK: JSON.stringify(DEV_ONLY_GATEWAY_PRIVATE_JWK),
+        SERVICE_SIGNING_JWK: JSON.stringify(DEV_ONLY_JWT_PRIVATE_JWK),
+      }),
+    ).toThrow(/GATEWAY_SIGNING_JWK: is a development key[\s\S]*SERVICE_SIGNING_JWK: is a development key/);
     expect(() => parseConfig(base)).toThrow(/GATEWAY_SIGNING_JWK[\s\S]*SERVICE_SIGNING_JWK/);
   });
 
   it('security: the dev key is refused in any encoding of it, for every configured key (RFC 7638 thumbprints)', () => {
-    const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/x', JWT_JWKS_URL: 'https://idp.example.jp/jwks', JLIS_TRUST_ANCHORS_FILE: '/dev/null', METRICS_TOKEN: 'm'.repeat(32) };
+    const base = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x@127.0.0.1/x',
+      JWT_JWKS_URL: 'https://idp.example.jp/jwks',
+      JLIS_TRUST_ANCHORS_FILE: '/dev/null',
+      METRICS_TOKEN: 'm'.repeat(32),
+    };
     const gateway = DEV_ONLY_GATEWAY_PRIVATE_JWK as Record<string, string>;
     const jwt = DEV_ONLY_JWT_PRIVATE_JWK as Record<string, string>;
     const padded = (b64url: string) => b64url + '='.repeat((4 - (b64url.length % 4)) % 4);

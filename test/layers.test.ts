@@ -12,7 +12,7 @@ const root = new URL('..', import.meta.url).pathname;
 const files = (dir: string): string[] =>
   readdirSync(join(root, dir)).flatMap((f) => {
     const path = join(dir, f);
-    if (statSync(join(root, path)).isDirectory()) return f === 'node_modules' || f === 'generated' && dir.startsWith('subgraphs') ? [] : files(path);
+    if (statSync(join(root, path)).isDirectory()) return f === 'node_modules' || (f === 'generated' && dir.startsWith('subgraphs')) ? [] : files(path);
     return path.endsWith('.ts') ? [path] : [];
   });
 
@@ -43,19 +43,34 @@ describe('issue 17.7: layers you can see', () => {
 
   it('lib/domain builds on the platform only', () => {
     // The typed documents of the API come from the integrator kit, the contract the graph's own clients share.
-    const crossings = files('lib/domain').flatMap((f) => importsOf(f).filter((i) => !under(i.target, ['lib', 'schema', 'packages/client/src'])).map((i) => `${f} → ${i.target}`));
+    const crossings = files('lib/domain').flatMap((f) =>
+      importsOf(f)
+        .filter((i) => !under(i.target, ['lib', 'schema', 'packages/client/src']))
+        .map((i) => `${f} → ${i.target}`),
+    );
     expect(crossings).toEqual([]);
   });
 
   it('production code imports no development kit, test or benchmark', () => {
-    const crossings = PRODUCTION.flatMap((d) => files(d))
-      .flatMap((f) => importsOf(f).filter((i) => under(i.target, ['devkit', 'test', 'bench', 'scripts'])).map((i) => `${f} → ${i.target}`));
+    const crossings = PRODUCTION.flatMap((d) => files(d)).flatMap((f) =>
+      importsOf(f)
+        .filter((i) => under(i.target, ['devkit', 'test', 'bench', 'scripts']))
+        .map((i) => `${f} → ${i.target}`),
+    );
     expect(crossings).toEqual([]);
   });
 
   it('tests and benchmarks share the development kit, not each other', () => {
-    const testToBench = files('test').flatMap((f) => importsOf(f).filter((i) => under(i.target, ['bench'])).map((i) => `${f} → ${i.target}`));
-    const benchToTest = files('bench').flatMap((f) => importsOf(f).filter((i) => under(i.target, ['test'])).map((i) => `${f} → ${i.target}`));
+    const testToBench = files('test').flatMap((f) =>
+      importsOf(f)
+        .filter((i) => under(i.target, ['bench']))
+        .map((i) => `${f} → ${i.target}`),
+    );
+    const benchToTest = files('bench').flatMap((f) =>
+      importsOf(f)
+        .filter((i) => under(i.target, ['test']))
+        .map((i) => `${f} → ${i.target}`),
+    );
     expect([...testToBench, ...benchToTest]).toEqual([]);
   });
 
@@ -64,7 +79,10 @@ describe('issue 17.7: layers you can see', () => {
     expect(importers).toEqual(['gateway/apollo-gateway.ts']);
     const main = readFileSync(join(root, 'gateway/main.ts'), 'utf8');
     expect(main).not.toMatch(/^import[^;]*'\.\/apollo-gateway\.js'/m);
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.dependencies['@apollo/gateway']).toBeUndefined();
     expect(pkg.devDependencies['@apollo/gateway']).toBeDefined();
   });

@@ -109,7 +109,7 @@ describe('production mode', () => {
     expect(codes(unnamed)).toEqual(['PERSISTED_QUERY_ID_REQUIRED']);
   });
 
-  it("serves the typed client of the workers and nested steps every operation by its id, and refuses the client that sends text", async () => {
+  it('serves the typed client of the workers and nested steps every operation by its id, and refuses the client that sends text', async () => {
     const headers = await headersFor(admin);
     const byId = createGraphClient(() => production, { trustedDocuments: true });
     const card = await byId.request(HolderCardDocument, { id: demoId(1) }, headers);

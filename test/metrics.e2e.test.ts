@@ -22,7 +22,14 @@ const scrape = async (url: string) => {
   expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
   return res.text();
 };
-const value = (text: string, series: RegExp) => Number(text.split('\n').find((l) => series.test(l))?.split(' ').at(-1) ?? NaN);
+const value = (text: string, series: RegExp) =>
+  Number(
+    text
+      .split('\n')
+      .find((l) => series.test(l))
+      ?.split(' ')
+      .at(-1) ?? NaN,
+  );
 
 describe('Prometheus /metrics', () => {
   it('the gateway counts requests by operation and outcome, and times each subgraph', async () => {

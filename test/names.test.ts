@@ -6,7 +6,13 @@ import { firstUnrepresentable } from '../lib/domain/jis-x-0208.js';
 
 describe('R-CHAR-1: a character and its 代替文字 compare equal, from the MJ縮退マップ table', () => {
   it('R-CHAR-1: the table names its source, version and licence', () => {
-    expect(ALTERNATE_SOURCE).toEqual({ package: '@mandel59/mojidata@1.8.1', mjCharacterList: 'Ver.006.02', mjGlyphVersion: expect.any(String), mjShrinkMap: 'Ver.1.2.0', licence: 'CC BY-SA 2.1 JP' });
+    expect(ALTERNATE_SOURCE).toEqual({
+      package: '@mandel59/mojidata@1.8.1',
+      mjCharacterList: 'Ver.006.02',
+      mjGlyphVersion: expect.any(String),
+      mjShrinkMap: 'Ver.1.2.0',
+      licence: 'CC BY-SA 2.1 JP',
+    });
   });
 
   it.each([
@@ -27,7 +33,14 @@ describe('R-CHAR-1: a character and its 代替文字 compare equal, from the MJ�
   });
 
   it('R-CHAR-1: the 代替文字 the certificate carries is a JIS X 0208 character, the original need not be', () => {
-    for (const [original, alternate] of [['髙', '高'], ['﨑', '崎'], ['𠮷', '吉'], ['德', '徳'], ['栁', '柳'], ['濵', '浜']]) {
+    for (const [original, alternate] of [
+      ['髙', '高'],
+      ['﨑', '崎'],
+      ['𠮷', '吉'],
+      ['德', '徳'],
+      ['栁', '柳'],
+      ['濵', '浜'],
+    ]) {
       expect(firstUnrepresentable(original!), original).toBe(original);
       expect(firstUnrepresentable(alternate!), alternate).toBeNull();
       expect(foldName(original!)).toBe(foldName(alternate!));
@@ -53,7 +66,16 @@ describe('R-CHAR-1: a character and its 代替文字 compare equal, from the MJ�
   });
 
   it('R-CHAR-1: distinct characters stay distinct (no chain of variants joins two 正字)', () => {
-    for (const [a, b] of [['乃', '及'], ['弓', '乃'], ['斎', '斉'], ['龍', '竜'], ['高', '髪'], ['崎', '埼'], ['辺', '迎'], ['吉', '告']]) {
+    for (const [a, b] of [
+      ['乃', '及'],
+      ['弓', '乃'],
+      ['斎', '斉'],
+      ['龍', '竜'],
+      ['高', '髪'],
+      ['崎', '埼'],
+      ['辺', '迎'],
+      ['吉', '告'],
+    ]) {
       expect(sameName(a!, b!), `${a} ${b}`).toBe(false);
     }
   });

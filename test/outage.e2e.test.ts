@@ -72,7 +72,12 @@ async function gatewayWith(replaced: Record<string, string>) {
   const cfg = parseConfig({ NODE_ENV: 'test' });
   return startHiveGateway({
     urls: { ...graph.subgraphUrls, ...replaced },
-    verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, subgraphTimeoutMs: 300, port: 0, production: false,
+    verify: createTokenVerifier(cfg),
+    sign: await createGatewayTokenSigner(cfg),
+    limits: cfg,
+    subgraphTimeoutMs: 300,
+    port: 0,
+    production: false,
   });
 }
 
@@ -108,7 +113,11 @@ describe('a subgraph that does not answer', () => {
       attempts = 0;
       const writer = await gatewayWith({ driver: silent.url });
       try {
-        const m = await gql(writer.url, { ...supervisor, purpose: 'COUNTER_PROCEDURE' }, `mutation { changeCards(input: { holderId: "${demoId(3)}", cards: [LICENSE_CARD] }) { userErrors { code } } }`);
+        const m = await gql(
+          writer.url,
+          { ...supervisor, purpose: 'COUNTER_PROCEDURE' },
+          `mutation { changeCards(input: { holderId: "${demoId(3)}", cards: [LICENSE_CARD] }) { userErrors { code } } }`,
+        );
         expect(m.errors!.map((e) => e.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
         expect(attempts).toBe(1);
       } finally {

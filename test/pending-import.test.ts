@@ -3,7 +3,11 @@ import { decide, type FollowingConsent, type JlisNotification } from '../subgrap
 import { dueImportEnd, importEndMessage, type DueImport, type DueImportFacts } from '../subgraphs/driver/rules/pending-import.js';
 
 const imp = (over: Partial<DueImport> = {}): DueImport => ({
-  item: 'ADDRESS', source: 'ADDRESS_ONE_STOP', filedOn: '2026-04-01', createdAt: new Date('2026-04-01T09:00:00+09:00'), ...over,
+  item: 'ADDRESS',
+  source: 'ADDRESS_ONE_STOP',
+  filedOn: '2026-04-01',
+  createdAt: new Date('2026-04-01T09:00:00+09:00'),
+  ...over,
 });
 const facts = (over: Partial<DueImportFacts> = {}): DueImportFacts => ({ cards: ['MYNA_LICENSE'], lastHandChangeOn: null, consentRevokedAt: null, ...over });
 
@@ -52,14 +56,25 @@ describe('R-IMP-3: whether a pending import still applies on its effective day',
 
 describe('R-ONE-5: a J-LIS notification is judged on its filing day', () => {
   const consent: FollowingConsent = {
-    id: 'c', holderId: 'h', items: ['ADDRESS'], revokedAt: null, expiresOn: '2026-04-01', certificateNotAfter: new Date('2026-03-31T23:59:59+09:00'),
+    id: 'c',
+    holderId: 'h',
+    items: ['ADDRESS'],
+    revokedAt: null,
+    expiresOn: '2026-04-01',
+    certificateNotAfter: new Date('2026-03-31T23:59:59+09:00'),
   };
   const n = (filedOn: string): JlisNotification => ({
-    notificationId: 'J-1', kind: 'CERTIFICATE_RENEWED', previousSerial: 'AA', serial: 'BB', notBefore: new Date('2026-03-31T00:00:00+09:00'),
-    notAfter: new Date('2031-03-31T00:00:00+09:00'), address: '東京都', filedOn,
+    notificationId: 'J-1',
+    kind: 'CERTIFICATE_RENEWED',
+    previousSerial: 'AA',
+    serial: 'BB',
+    notBefore: new Date('2026-03-31T00:00:00+09:00'),
+    notAfter: new Date('2031-03-31T00:00:00+09:00'),
+    address: '東京都',
+    filedOn,
   });
 
-  it('R-ONE-5: filed on the consent\'s last valid day: scheduled, two days after the filing; filed the day after: CONSENT_EXPIRED', () => {
+  it("R-ONE-5: filed on the consent's last valid day: scheduled, two days after the filing; filed the day after: CONSENT_EXPIRED", () => {
     const valid = { ...consent, certificateNotAfter: new Date('2027-01-01T00:00:00+09:00') };
     expect(decide(n('2026-04-01'), valid)).toMatchObject({ action: 'RENEW', effectiveOn: '2026-04-03' });
     expect(decide(n('2026-04-02'), valid)).toEqual({ action: 'SKIP', reason: 'CONSENT_EXPIRED' });

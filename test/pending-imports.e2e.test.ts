@@ -25,7 +25,15 @@ afterAll(async () => {
   await graph?.close();
 });
 
-type Import = { id: string; item: string; newValue: string; status: string; failureReason: string | null; failureMessage: string | null; holder: { id: string } };
+type Import = {
+  id: string;
+  item: string;
+  newValue: string;
+  status: string;
+  failureReason: string | null;
+  failureMessage: string | null;
+  holder: { id: string };
+};
 const ingest = async (input: object[]) => {
   const r = await gql(graph.gatewayUrl, feed, INGEST, { input });
   expect(r.errors).toBeUndefined();
@@ -63,7 +71,9 @@ describe('R-IMP-3: a pending import is applied on its effective day only if it s
 
   it('R-IMP-3: a change filed after the hand change is not superseded by it', async () => {
     graph.clock.set('2026-04-03T09:00:00+09:00');
-    expect(await ingest([renewal('J-100002', 1, { previousSerial: 'AB100001', address: '東京都港区赤坂1-1-1', filedOn: '2026-04-02' })])).toEqual([['SCHEDULED', null]]);
+    expect(await ingest([renewal('J-100002', 1, { previousSerial: 'AB100001', address: '東京都港区赤坂1-1-1', filedOn: '2026-04-02' })])).toEqual([
+      ['SCHEDULED', null],
+    ]);
     graph.clock.set('2026-04-04T00:00:01+09:00');
     expect(await applyDue()).toMatchObject({ applied: 1, ended: 0 });
     expect((await record(1)).address).toBe('東京都港区赤坂1-1-1');
@@ -114,7 +124,7 @@ describe('R-IMP-3: a pending import is applied on its effective day only if it s
 
 describe('R-ONE-5: the consent is judged on the filing day', () => {
   // Holder 9's consent was given 2015-01-05: its last valid day is 2025-01-05 (民法: the day of the grant not counted).
-  it('R-ONE-5: a change filed on the consent\'s last valid day and delivered the next day is scheduled, and applied after the consent lapsed (R-IMP-3)', async () => {
+  it("R-ONE-5: a change filed on the consent's last valid day and delivered the next day is scheduled, and applied after the consent lapsed (R-IMP-3)", async () => {
     graph.clock.set('2025-01-06T10:00:00+09:00');
     expect(await ingest([renewal('J-100007', 9, { address: '東京都府中市府中町1-1-1', filedOn: '2025-01-05' })])).toEqual([['SCHEDULED', null]]);
     expect((await search(9, '東京都府中市府中町1-1-1'))[0]).toMatchObject({ status: 'PENDING' });

@@ -19,7 +19,10 @@ async function runStatements(db: Db) {
   return db.transaction(async (tx) => {
     await tx.insert(things).values({ id: 1, label: 'one' }).onConflictDoNothing();
     const one = await tx.select().from(things).where(eq(things.id, 1));
-    const many = await tx.select().from(things).where(inArray(things.id, ids(MAX_PREPARED_PARAMETERS + 1)));
+    const many = await tx
+      .select()
+      .from(things)
+      .where(inArray(things.id, ids(MAX_PREPARED_PARAMETERS + 1)));
     const nested = await tx.transaction(async (sp) => sp.select().from(things).where(eq(things.label, 'one')));
     return { one, many, nested, prepared: await preparedOnThisConnection(tx) };
   });

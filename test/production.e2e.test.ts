@@ -59,16 +59,24 @@ describe.skipIf(testDbKind !== 'postgres')('as deployed, NODE_ENV=production', (
   it('R-ONE-5: a J-LIS file reaches the driver record through the nested step, every document sent by its id', async () => {
     const file = join(dir, 'feed.jsonl');
     await writeJlisFile(file, HOLDERS, 30, settings.env.BENCH_JLIS_FEED_KEY_FILE);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/jlis-import.ts', file], { env: { ...process.env, ...env, LOG_LEVEL: 'error' } });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/jlis-import.ts', file], {
+      env: { ...process.env, ...env, LOG_LEVEL: 'error' },
+    });
     const summary = JSON.parse(stdout.split('\n').find((l) => l.startsWith('{"summary"'))!).summary as { sent: number; outcomes: Record<string, number> };
     expect(summary.sent).toBe(28);
     // Each renewal carries a new address: the consent subgraph schedules it in the driver record through the gateway.
     expect(summary.outcomes.SCHEDULED).toBeGreaterThan(0);
-    const [row] = (await db.client.drizzle().execute(sql`select count(*)::int as n from driver.record_imports where source = 'ADDRESS_ONE_STOP'`)) as unknown as { n: number }[];
+    const [row] = (await db.client
+      .drizzle()
+      .execute(sql`select count(*)::int as n from driver.record_imports where source = 'ADDRESS_ONE_STOP'`)) as unknown as { n: number }[];
     expect(row!.n).toBeGreaterThanOrEqual(summary.outcomes.SCHEDULED!);
 
     // A front-end reads by document id with its identity provider's token; the same document as text is refused.
-    const headers = { [HEADER.authorization]: `Bearer ${settings.env.BENCH_CLIENT_TOKEN}`, [HEADER.purpose]: 'HOLDER_INQUIRY', [HEADER.identityVerification]: 'MYNA_CARD_FACE' };
+    const headers = {
+      [HEADER.authorization]: `Bearer ${settings.env.BENCH_CLIENT_TOKEN}`,
+      [HEADER.purpose]: 'HOLDER_INQUIRY',
+      [HEADER.identityVerification]: 'MYNA_CARD_FACE',
+    };
     const byId = await createGraphClient(() => gatewayUrl, { trustedDocuments: true }).request(HoldersDocument, { ids: [bulkId(0), bulkId(1)] }, headers);
     expect(byId.errors).toBeUndefined();
     expect(byId.data?.holders).toHaveLength(2);
@@ -80,7 +88,11 @@ describe.skipIf(testDbKind !== 'postgres')('as deployed, NODE_ENV=production', (
     const headers = { [HEADER.authorization]: `Bearer ${settings.env.MYNA_PORTAL_TOKEN}`, [HEADER.purpose]: 'SYSTEM' };
     const attack = `{ consentsExpiring(before: "2099-01-01", first: 20) { edges { node { holder { name birthDate address honseki
 portalLink { pseudonym } } } } } }`;
-    const res = await fetch(gatewayUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: attack }) });
+    const res = await fetch(gatewayUrl, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: attack }),
+    });
     expect(res.status).toBe(400);
     const text = await res.text();
     expect(JSON.parse(text).errors.map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_ONLY']);

@@ -12,7 +12,11 @@ const ENTRY_POINTS: [string, string, Role[]][] = [
   ['consentsExpiring', '{consentsExpiring(before:"2035-12-31"){edges{cursor}}}', ['NPA_ADMIN', 'MYNA_PORTAL']],
   ['accessLog', `{accessLog(holderId:"${demoId(1)}"){edges{cursor}}}`, ['AUDITOR', 'SUPERVISOR']],
   ['myAccessLog', '{myAccessLog(pseudonym:"demo-pseudonym-0001"){edges{cursor}}}', ['MYNA_PORTAL']],
-  ['registerHolder', 'mutation{registerHolder(input:{name:"a",birthDate:"1990-01-01",address:"a",honseki:"a",residencePrefecture:"13",cards:[]}){userErrors{code}}}', ['SUPERVISOR', 'NPA_ADMIN']],
+  [
+    'registerHolder',
+    'mutation{registerHolder(input:{name:"a",birthDate:"1990-01-01",address:"a",honseki:"a",residencePrefecture:"13",cards:[]}){userErrors{code}}}',
+    ['SUPERVISOR', 'NPA_ADMIN'],
+  ],
   ['ingestJlisNotifications', 'mutation{ingestJlisNotifications(input:[]){userErrors{code}}}', ['JLIS_FEED']],
   ['submitHonsekiIdentifierCode', 'mutation{submitHonsekiIdentifierCode(input:{pseudonym:"x",identifierCode:"1"}){userErrors{code}}}', ['MYNA_PORTAL']],
 ];
@@ -42,7 +46,11 @@ describe('authorization of every entry point, role by role', () => {
 describe('R-INQ-1: a purpose is one the role may name', () => {
   it('security: a clerk naming SYSTEM or AUDIT (to read without the identity verification) is FORBIDDEN, reading nothing', async () => {
     for (const purpose of ['SYSTEM', 'AUDIT']) {
-      const r = await gql(graph.gatewayUrl, { role: 'COUNTER_STAFF', prefecture: '13', purpose }, `{ holder(id: "11111111-1111-4111-8111-000000000001") { honseki } }`);
+      const r = await gql(
+        graph.gatewayUrl,
+        { role: 'COUNTER_STAFF', prefecture: '13', purpose },
+        `{ holder(id: "11111111-1111-4111-8111-000000000001") { honseki } }`,
+      );
       expect(r.data?.holder ?? null, purpose).toBeNull();
       expect(r.errors?.[0]?.extensions?.code, purpose).toBe('FORBIDDEN');
     }
@@ -50,4 +58,3 @@ describe('R-INQ-1: a purpose is one the role may name', () => {
     expect(mp.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
-

@@ -88,7 +88,11 @@ describe('issue 15.1: Myna Portal reaches only the holders its request names by 
   it("R-ONE-2: Myna Portal's expiry notice gives the pseudonym, items and last day of each consent, and nothing of the record", async () => {
     const r = await ask(portal, EXPIRY_NOTICES, { before: '2099-01-01', first: 50 });
     expect(r.errors).toBeUndefined();
-    const nodes = r.data.consentsExpiring.edges.map((e: { node: Record<string, unknown> }) => e.node) as { pseudonym: string | null; items: string[]; expiresOn: string }[];
+    const nodes = r.data.consentsExpiring.edges.map((e: { node: Record<string, unknown> }) => e.node) as {
+      pseudonym: string | null;
+      items: string[];
+      expiresOn: string;
+    }[];
     // Linked holders of every prefecture by pseudonym; a holder never linked (demo 4) has none to be notified by.
     expect(nodes).toContainEqual(expect.objectContaining({ pseudonym: 'demo-pseudonym-0001', items: ['ADDRESS', 'NAME'], expiresOn: '2035-04-01' }));
     expect(nodes).toContainEqual(expect.objectContaining({ pseudonym: 'demo-pseudonym-0012', items: ['ADDRESS'] }));
@@ -142,7 +146,10 @@ describe('issue 15.1: Myna Portal reaches only the holders its request names by 
     const holderQuery = (fields: string) => `query($r:[_Any!]!){_entities(representations:$r){... on Holder{${fields}}}}`;
     const scoped = (subgraph: string) => gatewayHeadersFor(portalInquiry, subgraph, [demoId(12)]);
     const driver = await raw(graph.subgraphUrls.driver, await scoped('driver'), holderQuery('name'), {
-      r: [{ __typename: 'Holder', id: demoId(12) }, { __typename: 'Holder', id: demoId(1) }],
+      r: [
+        { __typename: 'Holder', id: demoId(12) },
+        { __typename: 'Holder', id: demoId(1) },
+      ],
     });
     expect(driver.data._entities).toEqual([{ name: '吉田 拓也' }, null]);
     expect(driver.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([[['_entities', 1], 'FORBIDDEN']]);
@@ -156,11 +163,16 @@ describe('issue 15.1: Myna Portal reaches only the holders its request names by 
     // A consent by its key: only one of a holder in scope.
     const consentQuery = 'query($r:[_Any!]!){_entities(representations:$r){... on Consent{items holder{id}}}}';
     const byKey = await raw(graph.subgraphUrls.consent, await scoped('consent'), consentQuery, {
-      r: [{ __typename: 'Consent', id: consentOf.get(demoId(12)) }, { __typename: 'Consent', id: consentOf.get(demoId(1)) }],
+      r: [
+        { __typename: 'Consent', id: consentOf.get(demoId(12)) },
+        { __typename: 'Consent', id: consentOf.get(demoId(1)) },
+      ],
     });
     expect(byKey.data._entities).toEqual([{ items: ['ADDRESS'], holder: { id: demoId(12) } }, null]);
     // A Myna Portal token the gateway signed no scope into reaches nobody.
-    const unscoped = await raw(graph.subgraphUrls.driver, await gatewayHeadersFor(portalInquiry, 'driver'), holderQuery('name'), { r: [{ __typename: 'Holder', id: demoId(12) }] });
+    const unscoped = await raw(graph.subgraphUrls.driver, await gatewayHeadersFor(portalInquiry, 'driver'), holderQuery('name'), {
+      r: [{ __typename: 'Holder', id: demoId(12) }],
+    });
     expect(unscoped.data._entities).toEqual([null]);
     expect(codesOf(unscoped)).toEqual(['FORBIDDEN']);
   });
@@ -172,9 +184,14 @@ describe('issue 15.1: Myna Portal reaches only the holders its request names by 
     const other = await raw(graph.subgraphUrls['portal-link'], await scopedTo12('portal-link'), byPseudonym, { p: 'demo-pseudonym-0001' });
     expect(other.data?.holderByPseudonym ?? null).toBeNull();
     expect(codesOf(other)).toEqual(['FORBIDDEN']);
-    const log = await raw(graph.subgraphUrls['portal-link'], await scopedTo12('portal-link'), 'query($p: String!) { myAccessLog(pseudonym: $p) { edges { cursor } } }', {
-      p: 'demo-pseudonym-0001',
-    });
+    const log = await raw(
+      graph.subgraphUrls['portal-link'],
+      await scopedTo12('portal-link'),
+      'query($p: String!) { myAccessLog(pseudonym: $p) { edges { cursor } } }',
+      {
+        p: 'demo-pseudonym-0001',
+      },
+    );
     expect(codesOf(log)).toEqual(['FORBIDDEN']);
     const importQuery = 'query($r:[_Any!]!){_entities(representations:$r){... on RecordImport{newValue}}}';
     const mine = await raw(graph.subgraphUrls.driver, await scopedTo12('driver'), importQuery, { r: [{ __typename: 'RecordImport', id: pendingImportOf12 }] });
@@ -214,7 +231,9 @@ describe('issue 15.1: staff reach their own prefecture only, on every path', () 
     const imports = await ask(staff13, '{ recordImports(filter: {}, first: 100) { edges { node { id holder { id residencePrefecture } } } } }');
     expect(imports.errors).toBeUndefined();
     expect(imports.data.recordImports.edges.length).toBeGreaterThan(0);
-    expect(imports.data.recordImports.edges.every((e: { node: { holder: { residencePrefecture: string } } }) => e.node.holder.residencePrefecture === '13')).toBe(true);
+    expect(
+      imports.data.recordImports.edges.every((e: { node: { holder: { residencePrefecture: string } } }) => e.node.holder.residencePrefecture === '13'),
+    ).toBe(true);
     expect(codesOf(await ask(staff13, '{ recordImports(filter: { prefecture: "27" }) { edges { cursor } } }'))).toEqual(['INVALID_INPUT']);
 
     const direct = async (subgraph: keyof TestGraph['subgraphUrls'], query: string, r: object[]) =>
@@ -231,7 +250,10 @@ describe('issue 15.1: staff reach their own prefecture only, on every path', () 
     expect(codesOf(consentHolder)).toEqual(['FORBIDDEN']);
     const holder = await direct('driver', 'query($r:[_Any!]!){_entities(representations:$r){... on Holder{name}}}', [{ __typename: 'Holder', id: demoId(12) }]);
     expect(holder.data._entities).toEqual([null]);
-    for (const [subgraph, field] of [['consent', 'addressOneStopConsent{status}'], ['portal-link', 'signatureCertificate{status}']] as const) {
+    for (const [subgraph, field] of [
+      ['consent', 'addressOneStopConsent{status}'],
+      ['portal-link', 'signatureCertificate{status}'],
+    ] as const) {
       const r = await direct(subgraph, `query($r:[_Any!]!){_entities(representations:$r){... on Holder{${field}}}}`, [vouchedHolder(demoId(12), '27')]);
       expect(JSON.stringify(r.data)).not.toMatch(/ACTIVE|VALID/);
       expect(codesOf(r)).toEqual(['FORBIDDEN']);
@@ -239,7 +261,7 @@ describe('issue 15.1: staff reach their own prefecture only, on every path', () 
     expect(personalIn([importHolder, consentHolder, holder])).toEqual([]);
   });
 
-  it("security (issue 15.7): a representation forged straight to consent or portal-link, with a valid gateway token, is refused whatever prefecture or scope it claims", async () => {
+  it('security (issue 15.7): a representation forged straight to consent or portal-link, with a valid gateway token, is refused whatever prefecture or scope it claims', async () => {
     const forger = createSubgraphScope(parseConfig({ NODE_ENV: 'test', SUBGRAPH_SCOPE_KEY: 'a-key-the-attacker-made-up-for-this-test' }));
     const genuine = vouchedHolder(demoId(12), '27');
     const forged = [
@@ -251,7 +273,10 @@ describe('issue 15.1: staff reach their own prefecture only, on every path', () 
       { ...genuine, accessScope: vouchedHolder(demoId(12), '13', 'another-request').accessScope },
       { ...genuine, accessScope: forger.vouchForHolder(demoId(12), '13', DIRECT_REQUEST_ID) },
     ];
-    for (const [subgraph, field] of [['consent', 'addressOneStopConsent{status} addressOneStopConsentRead'], ['portal-link', 'portalLink{linkedAt} signatureCertificate{status}']] as const) {
+    for (const [subgraph, field] of [
+      ['consent', 'addressOneStopConsent{status} addressOneStopConsentRead'],
+      ['portal-link', 'portalLink{linkedAt} signatureCertificate{status}'],
+    ] as const) {
       const headers = await gatewayHeadersFor(staff13, subgraph);
       const r = await raw(graph.subgraphUrls[subgraph], headers, `query($r:[_Any!]!){_entities(representations:$r){... on Holder{${field}}}}`, { r: forged });
       // Each forged holder is answered with nothing: every field null with FORBIDDEN.
@@ -260,7 +285,9 @@ describe('issue 15.1: staff reach their own prefecture only, on every path', () 
       expect(r.errors!.length).toBe(forged.length * field.split(' ').length);
       expect(codesOf(r)).toEqual(['FORBIDDEN']);
       // The same call with what the driver vouched for a holder of the caller's prefecture is answered.
-      const ok = await raw(graph.subgraphUrls[subgraph], headers, `query($r:[_Any!]!){_entities(representations:$r){... on Holder{${field}}}}`, { r: [vouchedHolder(demoId(1), '13')] });
+      const ok = await raw(graph.subgraphUrls[subgraph], headers, `query($r:[_Any!]!){_entities(representations:$r){... on Holder{${field}}}}`, {
+        r: [vouchedHolder(demoId(1), '13')],
+      });
       expect(ok.errors, subgraph).toBeUndefined();
     }
 
@@ -269,7 +296,12 @@ describe('issue 15.1: staff reach their own prefecture only, on every path', () 
     const c12 = consentOf.get(demoId(12))!;
     const c1 = consentOf.get(demoId(1))!;
     const pseudonymOf = async (rep: object) =>
-      raw(graph.subgraphUrls['portal-link'], await gatewayHeadersFor(portal, 'portal-link', []), 'query($r:[_Any!]!){_entities(representations:$r){... on Consent{pseudonym}}}', { r: [rep] });
+      raw(
+        graph.subgraphUrls['portal-link'],
+        await gatewayHeadersFor(portal, 'portal-link', []),
+        'query($r:[_Any!]!){_entities(representations:$r){... on Consent{pseudonym}}}',
+        { r: [rep] },
+      );
     for (const noticeScope of [
       undefined,
       scope.vouchForConsent(c1, demoId(1), DIRECT_REQUEST_ID),
@@ -299,7 +331,9 @@ describe('issue 15.7: a denied pseudonym read is recorded as DENIED', () => {
       const log = await gql(url, { role: 'AUDITOR', purpose: 'AUDIT' }, ACCESS_LOG, { id: demoId(1) });
       const mine = log.data.accessLog.edges.map((e: { node: Record<string, any> }) => e.node).filter((n: { requestId: string }) => n.requestId === requestId);
       const portalLink = mine.filter((n: { service: string }) => n.service === 'portal-link');
-      expect(portalLink.filter((n: { outcome: string }) => n.outcome === 'DENIED').map((n: { fields: string[] }) => n.fields)).toEqual([['portalLink.pseudonym']]);
+      expect(portalLink.filter((n: { outcome: string }) => n.outcome === 'DENIED').map((n: { fields: string[] }) => n.fields)).toEqual([
+        ['portalLink.pseudonym'],
+      ]);
       const allowed = portalLink.filter((n: { outcome: string }) => n.outcome === 'ALLOWED').flatMap((n: { fields: string[] }) => n.fields);
       expect(allowed).toContain('portalLink');
       expect(allowed).not.toContain('portalLink.pseudonym');
@@ -307,7 +341,9 @@ describe('issue 15.7: a denied pseudonym read is recorded as DENIED', () => {
       const sup = `${requestId}-supervisor`;
       await gql(url, { role: 'SUPERVISOR', prefecture: '13' }, HOLDER_CARD, { id: demoId(1) }, { 'x-request-id': sup });
       const again = await gql(url, { role: 'AUDITOR', purpose: 'AUDIT' }, ACCESS_LOG, { id: demoId(1) });
-      const supervisor = again.data.accessLog.edges.map((e: { node: Record<string, any> }) => e.node).filter((n: { requestId: string; service: string }) => n.requestId === sup && n.service === 'portal-link');
+      const supervisor = again.data.accessLog.edges
+        .map((e: { node: Record<string, any> }) => e.node)
+        .filter((n: { requestId: string; service: string }) => n.requestId === sup && n.service === 'portal-link');
       expect(supervisor.map((n: { outcome: string }) => n.outcome)).toEqual(['ALLOWED']);
       expect(supervisor[0].fields).toContain('portalLink.pseudonym');
     },
@@ -320,7 +356,14 @@ describe('issue 15.1: what the scope costs', () => {
   beforeAll(async () => {
     proxies = await recordingProxies(graph.subgraphUrls);
     const cfg = parseConfig({ NODE_ENV: 'test' });
-    const opts = { urls: proxies.urls as SubgraphUrls, verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, port: 0, production: false };
+    const opts = {
+      urls: proxies.urls as SubgraphUrls,
+      verify: createTokenVerifier(cfg),
+      sign: await createGatewayTokenSigner(cfg),
+      limits: cfg,
+      port: 0,
+      production: false,
+    };
     gateways.hive = await startHiveGateway(opts);
     gateways.apollo = await startApolloGateway(opts);
   });

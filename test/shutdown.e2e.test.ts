@@ -42,9 +42,16 @@ describe('SIGTERM', () => {
     const exited = new Promise<number | null>((r) => gw.child.once('exit', (code) => r(code)));
     const headers = { 'content-type': 'application/json', ...(await headersFor({ role: 'NPA_ADMIN' })) };
     // holders(500 ids) takes long enough to still be in flight when the signal arrives.
-    const inFlight = fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: HOLDERS, variables: { ids: Array.from({ length: 500 }, (_, i) => bulkId(i)) } }) });
+    const inFlight = fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: HOLDERS, variables: { ids: Array.from({ length: 500 }, (_, i) => bulkId(i)) } }),
+    });
     let answered = false;
-    void inFlight.then(() => (answered = true), () => (answered = true));
+    void inFlight.then(
+      () => (answered = true),
+      () => (answered = true),
+    );
     await sleep(40);
     gw.child.kill('SIGTERM');
     // The signal is handled when the process's event loop gets to it (later on a busy machine): from then on a new

@@ -6,7 +6,7 @@ const claim = { subject: 'holder-1', items: ['ADDRESS'], termsVersion: 'v1', now
 const doc = (signedAt: unknown) => JSON.stringify({ subject: 'holder-1', items: ['ADDRESS'], termsVersion: 'v1', signedAt });
 
 describe('R-ONE-1: the signed consent document (pure rule)', () => {
-  it('R-ONE-1: a document naming a key twice is refused — JSON.parse keeps the last, a signer\'s screen may show the first', () => {
+  it("R-ONE-1: a document naming a key twice is refused — JSON.parse keeps the last, a signer's screen may show the first", () => {
     const twice = `{"subject":"holder-0","subject":"holder-1","items":["ADDRESS"],"termsVersion":"v1","signedAt":"2026-04-01T00:00:00Z"}`;
     expect(documentProblem(twice, claim)).toMatchObject({ field: 'document' });
     expect(hasDuplicateKey('{"a":{"b":1,"b":2}}')).toBe(true);
@@ -25,10 +25,27 @@ describe('R-ONE-1: the signed consent document (pure rule)', () => {
   });
 
   it.each([
-    'Apr 01 2026 00:00:00 GMT', 'Wed, 01 Apr 2026 00:00:00 GMT', 'Nov 30 2026 10:00', '2026-04-01', '2026-04-01T00:00:00',
-    '2026-04-01 00:00:00Z', '2026-04-01T00:00Z', '2026-04-01t00:00:00z', '2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z',
-    '2026-13-01T00:00:00Z', '2026-04-01T24:00:00Z', '2026-04-01T23:60:00Z', '2026-04-01T23:59:60Z', '2026-04-01T00:00:00+24:00',
-    '2026-04-01T00:00:00+0900', '2026-04-01T00:00:00.Z', '+002026-04-01T00:00:00Z', ' 2026-04-01T00:00:00Z', '2026-04-01T00:00:00Z\n', '２０２６-04-01T00:00:00Z',
+    'Apr 01 2026 00:00:00 GMT',
+    'Wed, 01 Apr 2026 00:00:00 GMT',
+    'Nov 30 2026 10:00',
+    '2026-04-01',
+    '2026-04-01T00:00:00',
+    '2026-04-01 00:00:00Z',
+    '2026-04-01T00:00Z',
+    '2026-04-01t00:00:00z',
+    '2026-02-30T00:00:00Z',
+    '2025-02-29T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-04-01T24:00:00Z',
+    '2026-04-01T23:60:00Z',
+    '2026-04-01T23:59:60Z',
+    '2026-04-01T00:00:00+24:00',
+    '2026-04-01T00:00:00+0900',
+    '2026-04-01T00:00:00.Z',
+    '+002026-04-01T00:00:00Z',
+    ' 2026-04-01T00:00:00Z',
+    '2026-04-01T00:00:00Z\n',
+    '２０２６-04-01T00:00:00Z',
   ])('R-ONE-1: %j is not an instant', (text) => {
     expect(parseInstant(text)).toBeNull();
     expect(documentProblem(doc(text), claim)).toMatchObject({ field: 'document.signedAt' });
@@ -45,11 +62,14 @@ describe('R-ONE-1: the signed consent document (pure rule)', () => {
 
   it('R-ONE-1 and R-CHAR-2: every problem is told in Japanese and names its field', () => {
     const problems = [
-      documentProblem('x'.repeat(5000), claim), documentProblem('{', claim), documentProblem('[]', claim),
+      documentProblem('x'.repeat(5000), claim),
+      documentProblem('{', claim),
+      documentProblem('[]', claim),
       documentProblem(JSON.stringify({ subject: 'other' }), claim),
       documentProblem(JSON.stringify({ subject: 'holder-1', items: ['NAME'] }), claim),
       documentProblem(JSON.stringify({ subject: 'holder-1', items: ['ADDRESS'], termsVersion: 'v2' }), claim),
-      documentProblem(doc('soon'), claim), documentProblem(doc('2020-01-01T00:00:00Z'), claim),
+      documentProblem(doc('soon'), claim),
+      documentProblem(doc('2020-01-01T00:00:00Z'), claim),
     ];
     for (const p of problems) {
       expect(p).not.toBeNull();

@@ -14,7 +14,11 @@ let graph: TestGraph;
 beforeAll(async () => {
   graph = await startTestGraph({
     seed: false,
-    env: { HTTP_HEADERS_TIMEOUT_S: String(HEADERS_TIMEOUT_S), HTTP_REQUEST_TIMEOUT_S: String(REQUEST_TIMEOUT_S), HTTP_MAX_CONNECTIONS: String(MAX_CONNECTIONS) },
+    env: {
+      HTTP_HEADERS_TIMEOUT_S: String(HEADERS_TIMEOUT_S),
+      HTTP_REQUEST_TIMEOUT_S: String(REQUEST_TIMEOUT_S),
+      HTTP_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
+    },
   });
 });
 afterAll(async () => {

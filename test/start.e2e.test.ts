@@ -14,7 +14,18 @@ const root = new URL('..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'renkei-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const env = { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: '0', DRIVER_PORT: '0', CONSENT_PORT: '0', PORTAL_LINK_PORT: '0', FAMILY_REGISTER_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: '' };
+const env = {
+  ...process.env,
+  NODE_ENV: 'development',
+  LOG_LEVEL: 'info',
+  PORT: '0',
+  DRIVER_PORT: '0',
+  CONSENT_PORT: '0',
+  PORTAL_LINK_PORT: '0',
+  FAMILY_REGISTER_PORT: '0',
+  DATA_DIR: dataDir,
+  DATABASE_URL: '',
+};
 
 /**
  * Runs `npm start`'s script on free ports and a temporary DATA_DIR, until it reports the graph ready: the script
@@ -68,7 +79,10 @@ describe.skipIf(testDbKind === 'postgres')('npm start', () => {
   it('under a supervisor: the example flows run against `npm start`, and SIGTERM to the npm process alone stops every process of it', async () => {
     const graph = await start(true);
     const flow = (script: string, args: string[], extra: Record<string, string> = {}) =>
-      run('bash', [join(root, 'examples', script), ...args], { cwd: root, env: { ...env, GQL: graph.url, FAMILY_REGISTER_URL: graph.familyRegister, ...extra } });
+      run('bash', [join(root, 'examples', script), ...args], {
+        cwd: root,
+        env: { ...env, GQL: graph.url, FAMILY_REGISTER_URL: graph.familyRegister, ...extra },
+      });
     const certDir = mkdtempSync(join(tmpdir(), 'renkei-flow-'));
     const counter = await flow('counter-flow.sh', [certDir]);
     expect(counter.stdout).toContain('"status": "ACTIVE"');

@@ -27,7 +27,14 @@ beforeAll(async () => {
   graph = await startTestGraph();
   proxies = await recordingProxies(graph.subgraphUrls);
   const cfg = parseConfig({ NODE_ENV: 'test' });
-  const opts = { urls: proxies.urls as SubgraphUrls, verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, port: 0, production: false };
+  const opts = {
+    urls: proxies.urls as SubgraphUrls,
+    verify: createTokenVerifier(cfg),
+    sign: await createGatewayTokenSigner(cfg),
+    limits: cfg,
+    port: 0,
+    production: false,
+  };
   gateways.hive = await startHiveGateway(opts);
   gateways.apollo = await startApolloGateway(opts);
 });

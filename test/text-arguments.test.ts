@@ -7,14 +7,27 @@ import { parseJlisLine } from '../workers/jlis-file.js';
 
 describe('security: which characters a text may hold (15.6)', () => {
   it.each([
-    ['NUL', '\u0000'], ['TAB', '\t'], ['LF', '\n'], ['CR', '\r'], ['ESC', '\u001b'], ['DEL', '\u007f'], ['NEL', '\u0085'], ['CSI', '\u009b'],
-    ['LRE', '\u202a'], ['RLO', '\u202e'], ['LRI', '\u2066'], ['PDI', '\u2069'], ['lone high surrogate', '\ud83d'], ['lone low surrogate', '\ude00'],
+    ['NUL', '\u0000'],
+    ['TAB', '\t'],
+    ['LF', '\n'],
+    ['CR', '\r'],
+    ['ESC', '\u001b'],
+    ['DEL', '\u007f'],
+    ['NEL', '\u0085'],
+    ['CSI', '\u009b'],
+    ['LRE', '\u202a'],
+    ['RLO', '\u202e'],
+    ['LRI', '\u2066'],
+    ['PDI', '\u2069'],
+    ['lone high surrogate', '\ud83d'],
+    ['lone low surrogate', '\ude00'],
   ])('security: %s is refused in a name', (_what, c) => {
     expect(hasForbiddenCharacter(`山田${c}太郎`)).toBe(true);
     expect(hasForbiddenCharacter(`${c}`)).toBe(true);
   });
   it('security: Japanese text, full-width spaces, emoji in pairs and the bidi marks that are not overrides pass', () => {
-    for (const v of ['山田 太郎', '東京都千代田区霞が関２－１－２', 'ＹＡＭＡＤＡ　太郎', '😀', '𠮷田', 'a\u200eb']) expect(hasForbiddenCharacter(v), v).toBe(false);
+    for (const v of ['山田 太郎', '東京都千代田区霞が関２－１－２', 'ＹＡＭＡＤＡ　太郎', '😀', '𠮷田', 'a\u200eb'])
+      expect(hasForbiddenCharacter(v), v).toBe(false);
   });
   it('security: in a PEM, a signed document or a signature, line breaks and tabs pass and the rest is refused', () => {
     expect(hasForbiddenCharacter('-----BEGIN CERTIFICATE-----\r\nAAAA\n\t-----END CERTIFICATE-----\n', true)).toBe(false);
@@ -33,10 +46,18 @@ describe('security: which characters a text may hold (15.6)', () => {
 describe('security: the J-LIS file line check refuses what the graph would (15.6)', () => {
   const line = (over: Record<string, unknown>) =>
     JSON.stringify({
-      notificationId: 'J-1', kind: 'CERTIFICATE_RENEWED', previousSerial: 'AA', serial: 'BB', notBefore: '2026-03-30T00:00:00+09:00',
-      notAfter: '2031-03-30T00:00:00+09:00', name: '山田 太郎', birthDate: '1980-01-02', filedOn: '2026-03-30',
+      notificationId: 'J-1',
+      kind: 'CERTIFICATE_RENEWED',
+      previousSerial: 'AA',
+      serial: 'BB',
+      notBefore: '2026-03-30T00:00:00+09:00',
+      notAfter: '2031-03-30T00:00:00+09:00',
+      name: '山田 太郎',
+      birthDate: '1980-01-02',
+      filedOn: '2026-03-30',
       // The line check takes the signature's form only; the consent subgraph verifies it.
-      signature: `${'A'.repeat(86)}==`, ...over,
+      signature: `${'A'.repeat(86)}==`,
+      ...over,
     });
   it.each([
     [{ birthDate: '0000-01-01' }, 'birthDate'],

@@ -33,8 +33,14 @@ const SCHEDULE = `mutation($input: [ScheduleRecordImportInput!]!) { scheduleReco
 
 let licence = 409_000_000_000;
 const holder = (over: Record<string, unknown> = {}) => ({
-  licenseNumber: String(licence++), name: '試験 太郎', birthDate: '1990-01-01', address: '東京都千代田区1-1', honseki: '東京都千代田区1番',
-  residencePrefecture: '13', cards: ['MYNA_LICENSE'], ...over,
+  licenseNumber: String(licence++),
+  name: '試験 太郎',
+  birthDate: '1990-01-01',
+  address: '東京都千代田区1-1',
+  honseki: '東京都千代田区1番',
+  residencePrefecture: '13',
+  cards: ['MYNA_LICENSE'],
+  ...over,
 });
 
 async function rowCounts(): Promise<string> {
@@ -57,24 +63,42 @@ function sameAndQuiet(both: { served: GqlResponse; oracle: GqlResponse }, ...val
 }
 
 const BAD = {
-  NUL: '\u0000', TAB: '\t', LF: '\n', 'C0 US': '\u001f', DEL: '\u007f', 'C1 NEL': '\u0085', 'C1 APC': '\u009f',
-  'RLO U+202E': '\u202e', 'LRE U+202A': '\u202a', 'LRI U+2066': '\u2066', 'PDI U+2069': '\u2069', 'lone high surrogate': '\ud800', 'lone low surrogate': '\udc00',
+  NUL: '\u0000',
+  TAB: '\t',
+  LF: '\n',
+  'C0 US': '\u001f',
+  DEL: '\u007f',
+  'C1 NEL': '\u0085',
+  'C1 APC': '\u009f',
+  'RLO U+202E': '\u202e',
+  'LRE U+202A': '\u202a',
+  'LRI U+2066': '\u2066',
+  'PDI U+2069': '\u2069',
+  'lone high surrogate': '\ud800',
+  'lone low surrogate': '\udc00',
 };
 
 describe('security: control characters, bidi overrides and lone surrogates are refused in every operation (15.6)', () => {
-  it.each(['name', 'address', 'honseki'])('security: registerHolder refuses each of them in %s as INVALID_INPUT naming the field, nothing written', async (field) => {
-    const before = await rowCounts();
-    for (const [what, c] of Object.entries(BAD)) {
-      const value = `山田${c}太郎様方`;
-      const r = sameAndQuiet(await gqlBoth(graph, supervisor, REGISTER, { input: holder({ [field]: value }) }), value);
-      expect(r.errors, what).toBeUndefined();
-      expect(r.data.registerHolder.holder, what).toBeNull();
-      expect(r.data.registerHolder.userErrors, what).toEqual([
-        { code: 'INVALID_INPUT', field: ['input', field], message: `input.${field}: 使用できない文字（制御文字、双方向制御文字又は対になっていないサロゲート）が含まれています` },
-      ]);
-    }
-    expect(await rowCounts()).toBe(before);
-  });
+  it.each(['name', 'address', 'honseki'])(
+    'security: registerHolder refuses each of them in %s as INVALID_INPUT naming the field, nothing written',
+    async (field) => {
+      const before = await rowCounts();
+      for (const [what, c] of Object.entries(BAD)) {
+        const value = `山田${c}太郎様方`;
+        const r = sameAndQuiet(await gqlBoth(graph, supervisor, REGISTER, { input: holder({ [field]: value }) }), value);
+        expect(r.errors, what).toBeUndefined();
+        expect(r.data.registerHolder.holder, what).toBeNull();
+        expect(r.data.registerHolder.userErrors, what).toEqual([
+          {
+            code: 'INVALID_INPUT',
+            field: ['input', field],
+            message: `input.${field}: 使用できない文字（制御文字、双方向制御文字又は対になっていないサロゲート）が含まれています`,
+          },
+        ]);
+      }
+      expect(await rowCounts()).toBe(before);
+    },
+  );
 
   it('security: every subgraph refuses them in mutations with the payload of each (userError with the field path)', async () => {
     const before = await rowCounts();
@@ -86,33 +110,71 @@ describe('security: control characters, bidi overrides and lone surrogates are r
     expect(link.data.linkMynaPortal).toEqual({ portalLink: null, userErrors: [{ code: 'INVALID_INPUT', field: ['input', 'pseudonym'] }] });
 
     const pem = sameAndQuiet(
-      await gqlBoth(graph, clerk, `mutation($i: SubmitSignatureCertificateInput!) { submitSignatureCertificate(input: $i) { signatureCertificate { status } userErrors { code field } } }`, {
-        i: { holderId: demoId(6), certificatePem: '-----BEGIN CERTIFICATE-----\nAA\u0000AA\n-----END CERTIFICATE-----\n', checks: { faceMatched: true, cardValid: true, addressMatched: true } },
-      }),
+      await gqlBoth(
+        graph,
+        clerk,
+        `mutation($i: SubmitSignatureCertificateInput!) { submitSignatureCertificate(input: $i) { signatureCertificate { status } userErrors { code field } } }`,
+        {
+          i: {
+            holderId: demoId(6),
+            certificatePem: '-----BEGIN CERTIFICATE-----\nAA\u0000AA\n-----END CERTIFICATE-----\n',
+            checks: { faceMatched: true, cardValid: true, addressMatched: true },
+          },
+        },
+      ),
     );
     expect(pem.data.submitSignatureCertificate.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'certificatePem'] }]);
 
     const jlis = sameAndQuiet(
-      await gqlBoth(graph, feed, `mutation($i: [JlisNotificationInput!]!) { ingestJlisNotifications(input: $i) { results { outcome } userErrors { code field } } }`, {
-        i: [
-          { notificationId: 'J-TEXT-1', kind: 'CERTIFICATE_REVOKED', previousSerial: 'DE000001', filedOn: '2026-03-30' },
-          { notificationId: 'J-TEXT-2', kind: 'CERTIFICATE_RENEWED', previousSerial: 'DE000001', serial: 'DE00FF01', notBefore: '2026-03-30T00:00:00+09:00', notAfter: '2031-03-30T00:00:00+09:00', address: '東京都\u0000港区', filedOn: '2026-03-30' },
-        ],
-      }),
+      await gqlBoth(
+        graph,
+        feed,
+        `mutation($i: [JlisNotificationInput!]!) { ingestJlisNotifications(input: $i) { results { outcome } userErrors { code field } } }`,
+        {
+          i: [
+            { notificationId: 'J-TEXT-1', kind: 'CERTIFICATE_REVOKED', previousSerial: 'DE000001', filedOn: '2026-03-30' },
+            {
+              notificationId: 'J-TEXT-2',
+              kind: 'CERTIFICATE_RENEWED',
+              previousSerial: 'DE000001',
+              serial: 'DE00FF01',
+              notBefore: '2026-03-30T00:00:00+09:00',
+              notAfter: '2031-03-30T00:00:00+09:00',
+              address: '東京都\u0000港区',
+              filedOn: '2026-03-30',
+            },
+          ],
+        },
+      ),
     );
     expect(jlis.data.ingestJlisNotifications).toEqual({ results: [], userErrors: [{ code: 'INVALID_INPUT', field: ['input', '1', 'address'] }] });
 
     const revocations = sameAndQuiet(
-      await gqlBoth(graph, service, `mutation($s: [String!]!) { recordCertificateRevocations(serialNumbers: $s, revokedAt: "2026-04-01T09:00:00+09:00") { revoked userErrors { code field } } }`, {
-        s: ['AB01', 'AB\ud80002'],
-      }),
+      await gqlBoth(
+        graph,
+        service,
+        `mutation($s: [String!]!) { recordCertificateRevocations(serialNumbers: $s, revokedAt: "2026-04-01T09:00:00+09:00") { revoked userErrors { code field } } }`,
+        {
+          s: ['AB01', 'AB\ud80002'],
+        },
+      ),
     );
     expect(revocations.data.recordCertificateRevocations).toEqual({ revoked: 0, userErrors: [{ code: 'INVALID_INPUT', field: ['serialNumbers', '1'] }] });
 
     const consent = sameAndQuiet(
-      await gqlBoth(graph, clerk, `mutation($i: GrantAddressOneStopConsentInput!) { grantAddressOneStopConsent(input: $i) { consent { id } userErrors { code field } } }`, {
-        i: { holderId: demoId(6), items: ['ADDRESS'], termsVersion: 'v1', signedConsent: { document: '{"subject":"x\u2066"}', signature: 'AAAA', certificatePem: 'x' } },
-      }),
+      await gqlBoth(
+        graph,
+        clerk,
+        `mutation($i: GrantAddressOneStopConsentInput!) { grantAddressOneStopConsent(input: $i) { consent { id } userErrors { code field } } }`,
+        {
+          i: {
+            holderId: demoId(6),
+            items: ['ADDRESS'],
+            termsVersion: 'v1',
+            signedConsent: { document: '{"subject":"x\u2066"}', signature: 'AAAA', certificatePem: 'x' },
+          },
+        },
+      ),
     );
     expect(consent.data.grantAddressOneStopConsent.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'signedConsent', 'document'] }]);
     expect(await rowCounts()).toBe(before);
@@ -120,11 +182,17 @@ describe('security: control characters, bidi overrides and lone surrogates are r
 
   it('security: a query refuses them as a top-level INVALID_INPUT naming the argument', async () => {
     const r = sameAndQuiet(
-      await gqlBoth(graph, clerk, `query($f: RecordImportFilter!) { recordImports(filter: $f, first: 5) { edges { cursor } } }`, { f: { prefecture: '1\u0085' } }),
+      await gqlBoth(graph, clerk, `query($f: RecordImportFilter!) { recordImports(filter: $f, first: 5) { edges { cursor } } }`, {
+        f: { prefecture: '1\u0085' },
+      }),
     );
     expect(r.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'INVALID_INPUT', argument: 'filter.prefecture' }) })]);
-    expect(r.errors![0]!.message).toBe('argument "filter.prefecture" must not hold control characters, bidirectional formatting characters or unpaired surrogates');
-    const byName = sameAndQuiet(await gqlBoth(graph, admin, `query($p: String!) { holderByPseudonym(pseudonym: $p) { id } }`, { p: 'demo-pseudonym\u00000001' }));
+    expect(r.errors![0]!.message).toBe(
+      'argument "filter.prefecture" must not hold control characters, bidirectional formatting characters or unpaired surrogates',
+    );
+    const byName = sameAndQuiet(
+      await gqlBoth(graph, admin, `query($p: String!) { holderByPseudonym(pseudonym: $p) { id } }`, { p: 'demo-pseudonym\u00000001' }),
+    );
     expect(byName.errors?.map((e) => e.extensions?.argument)).toEqual(['pseudonym']);
     expect(byName.errors![0]!.message).toMatch(/control characters/);
   });
@@ -141,7 +209,10 @@ describe('security: control characters, bidi overrides and lone surrogates are r
       const both = await gqlBoth(graph, admin, `{ holderByPseudonym(pseudonym: ${literal}) { id } }`);
       for (const r of [both.served, both.oracle]) {
         expect(r.status, literal).toBeLessThan(500);
-        expect(r.errors?.map((e) => e.extensions?.code), literal).toEqual([code]);
+        expect(
+          r.errors?.map((e) => e.extensions?.code),
+          literal,
+        ).toEqual([code]);
       }
     }
     const date = await gqlBoth(graph, admin, '{ consentsExpiring(before: "0000-01-01") { edges { cursor } } }');
@@ -152,9 +223,18 @@ describe('security: control characters, bidi overrides and lone surrogates are r
   });
 
   it('security: the characters a PEM is made of (line feeds, carriage returns) pass where a certificate is taken', async () => {
-    const r = await gql(graph.gatewayUrl, clerk, `mutation($i: SubmitSignatureCertificateInput!) { submitSignatureCertificate(input: $i) { userErrors { code field } } }`, {
-      i: { holderId: demoId(6), certificatePem: '-----BEGIN CERTIFICATE-----\r\nAAAA\r\n\tAAAA\r\n-----END CERTIFICATE-----\r\n', checks: { faceMatched: true, cardValid: true, addressMatched: true } },
-    });
+    const r = await gql(
+      graph.gatewayUrl,
+      clerk,
+      `mutation($i: SubmitSignatureCertificateInput!) { submitSignatureCertificate(input: $i) { userErrors { code field } } }`,
+      {
+        i: {
+          holderId: demoId(6),
+          certificatePem: '-----BEGIN CERTIFICATE-----\r\nAAAA\r\n\tAAAA\r\n-----END CERTIFICATE-----\r\n',
+          checks: { faceMatched: true, cardValid: true, addressMatched: true },
+        },
+      },
+    );
     expect(r.data.submitSignatureCertificate.userErrors).toEqual([{ code: 'CERTIFICATE_INVALID', field: ['input', 'certificatePem'] }]);
   });
 });
@@ -164,20 +244,30 @@ describe('security: dates outside 1900-01-01…2199-12-31 are refused, never a 5
     const before = await rowCounts();
     const r = sameAndQuiet(await gqlBoth(graph, supervisor, REGISTER, { input: holder({ birthDate: date }) }), date);
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_INPUT']);
-    expect(r.errors![0]!.message).toBe('Variable "$input" got an invalid value at "input.birthDate"; a Date must be a calendar date "YYYY-MM-DD" from 1900-01-01 to 2199-12-31');
+    expect(r.errors![0]!.message).toBe(
+      'Variable "$input" got an invalid value at "input.birthDate"; a Date must be a calendar date "YYYY-MM-DD" from 1900-01-01 to 2199-12-31',
+    );
     const expiring = sameAndQuiet(await gqlBoth(graph, admin, `query($d: Date!) { consentsExpiring(before: $d) { edges { cursor } } }`, { d: date }), date);
     expect(expiring.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_INPUT']);
     expect(await rowCounts()).toBe(before);
   });
 
-  it.each(['0000-01-01T00:00:00Z', '1899-12-31T23:59:59+09:00', '2200-01-01T00:00:00+09:00'])('security: a DateTime argument %s is INVALID_INPUT', async (at) => {
-    const r = sameAndQuiet(
-      await gqlBoth(graph, service, `mutation($at: DateTime!) { recordCertificateRevocations(serialNumbers: ["AB01"], revokedAt: $at) { revoked userErrors { code } } }`, { at }),
-      at,
-    );
-    expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_INPUT']);
-    expect(r.errors![0]!.message).toMatch(/^Variable "\$at" got an invalid value; a DateTime must be ISO 8601 with an offset, from 1900-01-01 to 2199-12-31/);
-  });
+  it.each(['0000-01-01T00:00:00Z', '1899-12-31T23:59:59+09:00', '2200-01-01T00:00:00+09:00'])(
+    'security: a DateTime argument %s is INVALID_INPUT',
+    async (at) => {
+      const r = sameAndQuiet(
+        await gqlBoth(
+          graph,
+          service,
+          `mutation($at: DateTime!) { recordCertificateRevocations(serialNumbers: ["AB01"], revokedAt: $at) { revoked userErrors { code } } }`,
+          { at },
+        ),
+        at,
+      );
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_INPUT']);
+      expect(r.errors![0]!.message).toMatch(/^Variable "\$at" got an invalid value; a DateTime must be ISO 8601 with an offset, from 1900-01-01 to 2199-12-31/);
+    },
+  );
 
   it.each([
     ['birthDate', '0000-01-01'],
@@ -185,8 +275,23 @@ describe('security: dates outside 1900-01-01…2199-12-31 are refused, never a 5
     ['notBefore', '0000-01-01T00:00:00Z'],
   ])('security: a J-LIS notification with %s %s is refused whole, nothing recorded', async (field, value) => {
     const before = await rowCounts();
-    const n = { notificationId: `J-DATE-${field}`, kind: 'CERTIFICATE_RENEWED', previousSerial: 'DE000001', serial: 'DE00FF02', notBefore: '2026-03-30T00:00:00+09:00', notAfter: '2031-03-30T00:00:00+09:00', birthDate: '1980-01-02', filedOn: '2026-03-30', [field]: value };
-    const r = sameAndQuiet(await gqlBoth(graph, feed, `mutation($i: [JlisNotificationInput!]!) { ingestJlisNotifications(input: $i) { results { outcome } userErrors { code } } }`, { i: [n] }), value);
+    const n = {
+      notificationId: `J-DATE-${field}`,
+      kind: 'CERTIFICATE_RENEWED',
+      previousSerial: 'DE000001',
+      serial: 'DE00FF02',
+      notBefore: '2026-03-30T00:00:00+09:00',
+      notAfter: '2031-03-30T00:00:00+09:00',
+      birthDate: '1980-01-02',
+      filedOn: '2026-03-30',
+      [field]: value,
+    };
+    const r = sameAndQuiet(
+      await gqlBoth(graph, feed, `mutation($i: [JlisNotificationInput!]!) { ingestJlisNotifications(input: $i) { results { outcome } userErrors { code } } }`, {
+        i: [n],
+      }),
+      value,
+    );
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_INPUT']);
     expect(r.errors![0]!.message).toContain(`at "i[0].${field}"`);
     expect(await rowCounts()).toBe(before);
@@ -194,11 +299,19 @@ describe('security: dates outside 1900-01-01…2199-12-31 are refused, never a 5
 
   it('security: a birth date after today is refused by registerHolder and registerRecordChange (userErrors in Japanese)', async () => {
     const r = await gql(graph.gatewayUrl, supervisor, REGISTER, { input: holder({ birthDate: '2026-04-02' }) });
-    expect(r.data.registerHolder.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'birthDate'], message: 'birthDate: 生年月日が1900-01-01から本日までの正しい日付ではありません。' }]);
+    expect(r.data.registerHolder.userErrors).toEqual([
+      { code: 'INVALID_INPUT', field: ['input', 'birthDate'], message: 'birthDate: 生年月日が1900-01-01から本日までの正しい日付ではありません。' },
+    ]);
     const c = await gql(graph.gatewayUrl, clerk, CHANGE, { input: { holderId: demoId(1), item: 'BIRTH_DATE', value: '2199-12-31' } });
     expect(c.data.registerRecordChange.userErrors.map((e: { field: string[] }) => e.field)).toEqual([['input', 'value']]);
     // An import of one (J-LIS, a certificate) fails with its reason instead of reaching the database.
-    const s = (await gql(graph.gatewayUrl, service, SCHEDULE, { input: [{ holderId: demoId(1), item: 'BIRTH_DATE', newValue: '0000-01-01', source: 'ADDRESS_ONE_STOP', sourceRef: 'J-BD-0000', effectiveOn: '2026-04-01' }] })).data.scheduleRecordImports;
+    const s = (
+      await gql(graph.gatewayUrl, service, SCHEDULE, {
+        input: [
+          { holderId: demoId(1), item: 'BIRTH_DATE', newValue: '0000-01-01', source: 'ADDRESS_ONE_STOP', sourceRef: 'J-BD-0000', effectiveOn: '2026-04-01' },
+        ],
+      })
+    ).data.scheduleRecordImports;
     expect(s.results[0]).toMatchObject({ outcome: 'FAILED', recordImport: { status: 'FAILED', failureReason: 'INVALID_BIRTH_DATE' } });
   });
 });
@@ -213,26 +326,47 @@ describe('R-IMP-1: 氏名 and 本籍 have maxima the record can hold; every text
     const before = await rowCounts();
     const over = await gql(graph.gatewayUrl, supervisor, REGISTER, { input: holder({ name: kana(MAX_NAME + 1), honseki: kana(MAX_HONSEKI + 1) }) });
     expect(over.data.registerHolder.userErrors).toEqual([
-      { code: 'INVALID_INPUT', field: ['input', 'name'], message: `name: 氏名が運転者管理システムに記録できる長さ（最大${MAX_NAME}文字）を超えています（${MAX_NAME + 1}文字）。` },
-      { code: 'INVALID_INPUT', field: ['input', 'honseki'], message: `honseki: 本籍が運転者管理システムに記録できる長さ（最大${MAX_HONSEKI}文字）を超えています（${MAX_HONSEKI + 1}文字）。` },
+      {
+        code: 'INVALID_INPUT',
+        field: ['input', 'name'],
+        message: `name: 氏名が運転者管理システムに記録できる長さ（最大${MAX_NAME}文字）を超えています（${MAX_NAME + 1}文字）。`,
+      },
+      {
+        code: 'INVALID_INPUT',
+        field: ['input', 'honseki'],
+        message: `honseki: 本籍が運転者管理システムに記録できる長さ（最大${MAX_HONSEKI}文字）を超えています（${MAX_HONSEKI + 1}文字）。`,
+      },
     ]);
     expect(await rowCounts()).toBe(before);
     // A character neither in JIS X 0208 nor registrable as an external character is refused too; 髙 is registrable.
     const unheld = await gql(graph.gatewayUrl, supervisor, REGISTER, { input: holder({ name: '①橋 一郎' }) });
-    expect(unheld.data.registerHolder.userErrors).toEqual([{ code: 'INVALID_INPUT', field: ['input', 'name'], message: 'name: 氏名の1文字目「①」（U+2460）はJIS X 0208になく、外字として登録できる文字でもないため、運転者管理システムに記録できません。' }]);
+    expect(unheld.data.registerHolder.userErrors).toEqual([
+      {
+        code: 'INVALID_INPUT',
+        field: ['input', 'name'],
+        message: 'name: 氏名の1文字目「①」（U+2460）はJIS X 0208になく、外字として登録できる文字でもないため、運転者管理システムに記録できません。',
+      },
+    ]);
     const original = await gql(graph.gatewayUrl, supervisor, REGISTER, { input: holder({ name: '髙橋 一郎' }) });
     expect(original.data.registerHolder.userErrors).toEqual([]);
     expect(original.data.registerHolder.holder.name).toBe('髙橋 一郎');
   });
 
   it('R-IMP-2: registerRecordChange takes 氏名 and 本籍 at their maximum and refuses one more', async () => {
-    for (const [item, max, column] of [['NAME', MAX_NAME, 'name'], ['HONSEKI', MAX_HONSEKI, 'honseki']] as const) {
+    for (const [item, max, column] of [
+      ['NAME', MAX_NAME, 'name'],
+      ['HONSEKI', MAX_HONSEKI, 'honseki'],
+    ] as const) {
       const ok = await gql(graph.gatewayUrl, clerk, CHANGE, { input: { holderId: demoId(6), item, value: kana(max) } });
       expect(ok.data.registerRecordChange.userErrors).toEqual([]);
       expect(ok.data.registerRecordChange.holder[column]).toBe(kana(max));
       const over = await gql(graph.gatewayUrl, clerk, CHANGE, { input: { holderId: demoId(6), item, value: `${kana(max)}い` } });
       expect(over.data.registerRecordChange.userErrors).toEqual([
-        { code: 'INVALID_INPUT', field: ['input', 'value'], message: `value: ${item === 'NAME' ? '氏名' : '本籍'}が運転者管理システムに記録できる長さ（最大${max}文字）を超えています（${max + 1}文字）。` },
+        {
+          code: 'INVALID_INPUT',
+          field: ['input', 'value'],
+          message: `value: ${item === 'NAME' ? '氏名' : '本籍'}が運転者管理システムに記録できる長さ（最大${max}文字）を超えています（${max + 1}文字）。`,
+        },
       ]);
     }
   });
@@ -243,22 +377,49 @@ describe('R-IMP-1: 氏名 and 本籍 have maxima the record can hold; every text
       await gql(graph.gatewayUrl, service, SCHEDULE, {
         input: [
           { holderId: demoId(1), item: 'NAME', newValue: value(MAX_NAME + 1), source: 'ADDRESS_ONE_STOP', sourceRef: 'J-LEN-1', effectiveOn: '2026-04-01' },
-          { holderId: demoId(1), item: 'HONSEKI', newValue: value(MAX_HONSEKI + 1), source: 'HONSEKI_ONLINE', sourceRef: 'honseki:len-1', effectiveOn: '2026-04-01' },
-          { holderId: demoId(1), item: 'HONSEKI', newValue: value(MAX_HONSEKI), source: 'HONSEKI_ONLINE', sourceRef: 'honseki:len-2', effectiveOn: '2026-04-01' },
+          {
+            holderId: demoId(1),
+            item: 'HONSEKI',
+            newValue: value(MAX_HONSEKI + 1),
+            source: 'HONSEKI_ONLINE',
+            sourceRef: 'honseki:len-1',
+            effectiveOn: '2026-04-01',
+          },
+          {
+            holderId: demoId(1),
+            item: 'HONSEKI',
+            newValue: value(MAX_HONSEKI),
+            source: 'HONSEKI_ONLINE',
+            sourceRef: 'honseki:len-2',
+            effectiveOn: '2026-04-01',
+          },
         ],
       })
     ).data.scheduleRecordImports;
-    expect(s.results.map((r: { outcome: string; recordImport: { failureReason: string | null; failureMessage: string | null } }) => [r.outcome, r.recordImport.failureReason, r.recordImport.failureMessage])).toEqual([
+    expect(
+      s.results.map((r: { outcome: string; recordImport: { failureReason: string | null; failureMessage: string | null } }) => [
+        r.outcome,
+        r.recordImport.failureReason,
+        r.recordImport.failureMessage,
+      ]),
+    ).toEqual([
       ['FAILED', 'NAME_TOO_LONG', `氏名が運転者管理システムに記録できる長さ（最大${MAX_NAME}文字）を超えています（${MAX_NAME + 1}文字）。`],
       ['FAILED', 'HONSEKI_TOO_LONG', `本籍が運転者管理システムに記録できる長さ（最大${MAX_HONSEKI}文字）を超えています（${MAX_HONSEKI + 1}文字）。`],
       ['APPLIED', null, null],
     ]);
     // The counter finds the same text through 取込状況検索.
-    const search = await gql(graph.gatewayUrl, clerk, `{ recordImports(filter: { status: FAILED }, first: 100) { edges { node { failureReason failureMessage } } } }`);
+    const search = await gql(
+      graph.gatewayUrl,
+      clerk,
+      `{ recordImports(filter: { status: FAILED }, first: 100) { edges { node { failureReason failureMessage } } } }`,
+    );
     const messages = search.data.recordImports.edges.map((e: { node: { failureReason: string; failureMessage: string } }) => e.node);
     expect(messages).toContainEqual({ failureReason: 'NAME_TOO_LONG', failureMessage: expect.stringContaining(`（${MAX_NAME + 1}文字）`) });
     // Imports failed before messages were stored (the demo's) get one from their code.
-    expect(messages).toContainEqual({ failureReason: 'ADDRESS_TOO_LONG', failureMessage: expect.stringMatching(/^住所が運転者管理システムに記録できる長さ（最大60文字）を超えています（\d+文字）。$/) });
+    expect(messages).toContainEqual({
+      failureReason: 'ADDRESS_TOO_LONG',
+      failureMessage: expect.stringMatching(/^住所が運転者管理システムに記録できる長さ（最大60文字）を超えています（\d+文字）。$/),
+    });
     for (const m of messages) expect(m.failureMessage).not.toContain('渡辺');
   });
 
@@ -275,7 +436,20 @@ describe('R-IMP-1: 氏名 and 本籍 have maxima the record can hold; every text
     const c = await gql(graph.gatewayUrl, clerk, CHANGE, { input: { holderId: demoId(6), item: 'HONSEKI', value: '東京都八王子市か\u3099' } });
     expect(c.data.registerRecordChange.holder.honseki).toBe('東京都八王子市が');
     // From J-LIS the same: the import holds the composed form, and one equal to the record once composed is no change.
-    const s = (await gql(graph.gatewayUrl, service, SCHEDULE, { input: [{ holderId: demoId(6), item: 'HONSEKI', newValue: '東京都八王子市か\u3099', source: 'HONSEKI_ONLINE', sourceRef: 'honseki:nfc-1', effectiveOn: '2026-04-01' }] })).data.scheduleRecordImports;
+    const s = (
+      await gql(graph.gatewayUrl, service, SCHEDULE, {
+        input: [
+          {
+            holderId: demoId(6),
+            item: 'HONSEKI',
+            newValue: '東京都八王子市か\u3099',
+            source: 'HONSEKI_ONLINE',
+            sourceRef: 'honseki:nfc-1',
+            effectiveOn: '2026-04-01',
+          },
+        ],
+      })
+    ).data.scheduleRecordImports;
     expect(s.results[0].outcome).toBe('NO_CHANGE');
   });
 });

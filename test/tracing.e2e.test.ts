@@ -55,7 +55,9 @@ describe('OpenTelemetry traces (R-INQ-1 still: no personal values)', () => {
     expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
     await shutdownTracing(); // flushes what is buffered
 
-    const spans = bodies.flatMap((b) => (JSON.parse(b) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
+    const spans = bodies.flatMap((b) =>
+      (JSON.parse(b) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)),
+    );
     const trace = spans.filter((s) => s.traceId === traceId);
     const gateway = trace.find((s) => attr(s, 'renkei.service') === 'gateway' && s.kind === 2)!;
     expect(gateway.parentSpanId).toBe(callerSpan);

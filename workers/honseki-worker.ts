@@ -70,10 +70,17 @@ async function settleOne(
   const scheduled = await deps.graph.request(
     ScheduleRecordImportsDocument,
     {
-      input: [{
-        holderId: r.holderId, item: 'HONSEKI', newValue: cert.honseki, source: 'HONSEKI_ONLINE', sourceRef: `honseki:${r.id}`,
-        filedOn: cert.issuedOn, effectiveOn: japanDate(deps.clock.now()),
-      }],
+      input: [
+        {
+          holderId: r.holderId,
+          item: 'HONSEKI',
+          newValue: cert.honseki,
+          source: 'HONSEKI_ONLINE',
+          sourceRef: `honseki:${r.id}`,
+          filedOn: cert.issuedOn,
+          effectiveOn: japanDate(deps.clock.now()),
+        },
+      ],
     },
     headers,
   );

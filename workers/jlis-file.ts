@@ -13,7 +13,11 @@ import { hasForbiddenCharacter } from '../lib/platform/graphql/text-arguments.js
 const dateTime = z.string().refine(isDateTimeInRange, `must be an ISO 8601 instant with an offset, from ${EARLIEST_DATE} to ${LATEST_DATE}`);
 const isoDate = z.string().refine(isDateInRange, `must be YYYY-MM-DD from ${EARLIEST_DATE} to ${LATEST_DATE}`);
 const text = (max: number) =>
-  z.string().min(1).max(max).refine((s) => !hasForbiddenCharacter(s), 'must not hold control characters, bidirectional formatting characters or unpaired surrogates');
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !hasForbiddenCharacter(s), 'must not hold control characters, bidirectional formatting characters or unpaired surrogates');
 const serial = z.string().regex(SERIAL_RE, 'must be a hexadecimal serial number');
 /** J-LIS's signature of the line, base64; passed on as it is, checked by the graph (a missing one is a bad line). */
 const signature = z.string().regex(JLIS_SIGNATURE_RE, "must be J-LIS's signature in base64");

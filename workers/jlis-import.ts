@@ -93,7 +93,12 @@ export async function importJlisFile(opts: {
 
   // Each lane: the lines not yet sent and the batch in flight. Reading waits for a lane's batch in flight before
   // sending its next one, which keeps at most one batch per lane in flight and the file's memory bounded.
-  const lane = Array.from({ length: lanes.count }, () => ({ pending: [] as JlisLine[], lineNumbers: [] as number[], pendingBytes: 0, inFlight: null as Promise<void> | null }));
+  const lane = Array.from({ length: lanes.count }, () => ({
+    pending: [] as JlisLine[],
+    lineNumbers: [] as number[],
+    pendingBytes: 0,
+    inFlight: null as Promise<void> | null,
+  }));
   let failure: unknown = null;
   const dispatch = async (i: number) => {
     const l = lane[i]!;

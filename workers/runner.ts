@@ -51,7 +51,9 @@ export function startWorkers(deps: {
 
   loop('honseki', intervals.honsekiMs, () => processHonsekiRequests({ graph: deps.graph, headers, registry: deps.registry, clock: deps.clock }));
   loop('due-imports', intervals.dueImportsMs, async () => answerOf(await deps.graph.request(ApplyDueRecordImportsDocument, { limit: 500 }, await headers())));
-  loop('record-change-outbox', intervals.outboxMs, async () => answerOf(await deps.graph.request(DeliverRecordChangesDocument, { limit: 100 }, await headers())));
+  loop('record-change-outbox', intervals.outboxMs, async () =>
+    answerOf(await deps.graph.request(DeliverRecordChangesDocument, { limit: 100 }, await headers())),
+  );
 
   return {
     async stop() {

@@ -32,7 +32,9 @@ export async function subgraphHeaderSource(): Promise<(subgraph: string) => Reco
   const sign = await createGatewayTokenSigner({ NODE_ENV: productionRun() ? 'production' : 'test', GATEWAY_SIGNING_JWK: process.env.GATEWAY_SIGNING_JWK });
   let headers: Record<string, Record<string, string>> = {};
   const refresh = async () => {
-    const entries = await Promise.all(SUBGRAPHS.map(async (s) => [s.name, subgraphHeaders(await sign(s.name, BENCH_ACCESS), BENCH_ACCESS.requestId, null)] as const));
+    const entries = await Promise.all(
+      SUBGRAPHS.map(async (s) => [s.name, subgraphHeaders(await sign(s.name, BENCH_ACCESS), BENCH_ACCESS.requestId, null)] as const),
+    );
     headers = Object.fromEntries(entries);
   };
   await refresh();

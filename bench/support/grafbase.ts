@@ -17,14 +17,16 @@ export const grafbaseCacheDir = () => join(process.env.XDG_CACHE_HOME ?? join(ho
 
 /** The `grafbase` binary, fetched and unpacked the first time; throws with the reason when it cannot be had here. */
 export function grafbaseBinary(): string {
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`no Grafbase build fetched for ${process.platform}/${process.arch} (the benchmark fetches the x86_64 Linux one)`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error(`no Grafbase build fetched for ${process.platform}/${process.arch} (the benchmark fetches the x86_64 Linux one)`);
   const dir = grafbaseCacheDir();
   const binary = join(dir, 'package', 'grafbase');
   if (existsSync(binary)) return binary;
   mkdirSync(dir, { recursive: true });
   const pack = spawnSync('npm', ['pack', PACKAGE, '--pack-destination', dir], { encoding: 'utf8' });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
-  if (pack.status !== 0 || !tarball) throw new Error(`npm pack ${PACKAGE} failed: ${pack.error?.message ?? (pack.stderr || pack.stdout || '').trim().split('\n').at(-1)}`);
+  if (pack.status !== 0 || !tarball)
+    throw new Error(`npm pack ${PACKAGE} failed: ${pack.error?.message ?? (pack.stderr || pack.stdout || '').trim().split('\n').at(-1)}`);
   const untar = spawnSync('tar', ['xzf', tarball], { cwd: dir, encoding: 'utf8' });
   if (untar.status !== 0 || !existsSync(binary)) throw new Error(`unpacking ${tarball} failed: ${untar.error?.message ?? untar.stderr.trim()}`);
   return binary;
@@ -46,7 +48,11 @@ export function grafbaseSdl(sdl: string): string {
       return {
         ...node,
         directives: node.directives.filter((d) => d.name.value !== 'shareable'),
-        fields: node.fields?.map((f) => (f.directives?.some((d) => d.name.value === 'shareable' || d.name.value === 'external') ? f : { ...f, directives: [...(f.directives ?? []), SHAREABLE] })),
+        fields: node.fields?.map((f) =>
+          f.directives?.some((d) => d.name.value === 'shareable' || d.name.value === 'external')
+            ? f
+            : { ...f, directives: [...(f.directives ?? []), SHAREABLE] },
+        ),
       };
     },
   });
@@ -101,7 +107,10 @@ export async function startGrafbase(urls: Record<string, string>): Promise<Runni
   const dir = mkdtempSync(join(tmpdir(), 'renkei-grafbase-'));
   writeGrafbaseConfig(dir, urls);
   const port = await freePort();
-  const child: ChildProcess = spawn(binary, ['--home', join(dir, 'home'), 'dev', '-c', 'grafbase.toml', '-p', String(port)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(binary, ['--home', join(dir, 'home'), 'dev', '-c', 'grafbase.toml', '-p', String(port)], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (c: Buffer) => (output = (output + c.toString('utf8')).slice(-4000));
   child.stdout!.on('data', keep);
@@ -127,5 +136,12 @@ export async function startGrafbase(urls: Record<string, string>): Promise<Runni
   }
   await stop();
   // Its output says why (a composition error, most often); the terminal's colour codes are left out.
-  throw new Error(`grafbase dev did not serve: ${output.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').trim().split('\n').slice(-5).join(' / ')}`);
+  throw new Error(
+    `grafbase dev did not serve: ${output
+      .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
+      .trim()
+      .split('\n')
+      .slice(-5)
+      .join(' / ')}`,
+  );
 }

@@ -33,7 +33,11 @@ export async function runLoad(once: () => Promise<void>, opts: { connections: nu
 /** One GraphQL POST (the body may change per request) whose answer must be a 200 without errors. */
 export function graphqlPost(url: string, headers: Record<string, string>, body: string | (() => string), check?: (json: unknown) => void): () => Promise<void> {
   return async () => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : body() });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : body(),
+    });
     const text = await res.text();
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 300)}`);
     const json = JSON.parse(text) as { errors?: unknown };
@@ -60,24 +64,33 @@ export function meanOfRounds(rounds: readonly LoadResult[]): Omit<LoadResult, 'r
  * `"errors"`. Lighter on the load generator than `fetch`, for engines fast enough that the generator, which shares
  * the machine, would otherwise be what is measured; the answer is checked as text, not parsed, for the same reason.
  */
-export function keepAlivePost(url: string, headers: Record<string, string>, body: () => string, connections: number): { once: () => Promise<void>; close(): void } {
+export function keepAlivePost(
+  url: string,
+  headers: Record<string, string>,
+  body: () => string,
+  connections: number,
+): { once: () => Promise<void>; close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   return {
     once: () =>
       new Promise<void>((resolve, reject) => {
         const payload = Buffer.from(body());
-        const req = httpRequest(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 300)}`));
-            else if (text.includes('"errors"')) reject(new Error(`${url} answered errors: ${text.slice(0, 300)}`));
-            else resolve();
-          });
-          res.on('error', reject);
-        });
+        const req = httpRequest(
+          target,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 300)}`));
+              else if (text.includes('"errors"')) reject(new Error(`${url} answered errors: ${text.slice(0, 300)}`));
+              else resolve();
+            });
+            res.on('error', reject);
+          },
+        );
         req.on('error', reject);
         req.end(payload);
       }),

@@ -1,10 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { apiError, type ErrorCode } from '../platform/errors.js';
-import {
-  HolderForProcedureByPseudonymDocument,
-  HolderForProcedureDocument,
-  type HolderFactsFragment,
-} from './generated/operations.js';
+import { HolderForProcedureByPseudonymDocument, HolderForProcedureDocument, type HolderFactsFragment } from './generated/operations.js';
 import { GraphUnavailableError, type GraphClient, type GraphResult } from '../platform/graph-client.js';
 
 export type HolderFacts = HolderFactsFragment;

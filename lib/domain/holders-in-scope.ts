@@ -22,7 +22,7 @@ export const holdersInScopeThroughGraph: HoldersInScope = async (ctx, holderIds)
       const r = await ctx.deps.graph.request(HolderInScopeDocument, { id }, ctx.forward);
       if (r.data?.holder?.id === id) inScope.add(id);
     } catch (e) {
-      if (e instanceof GraphUnavailableError) throw apiError('SERVICE_UNAVAILABLE', 'the caller\'s scope could not be checked just now; try again');
+      if (e instanceof GraphUnavailableError) throw apiError('SERVICE_UNAVAILABLE', "the caller's scope could not be checked just now; try again");
       throw e;
     }
   }

@@ -20,7 +20,12 @@ export const DEVELOPMENT_CORS_ORIGINS: readonly string[] = ['https://sandbox.emb
 /** A list of origins (`scheme://host[:port]`, comma-separated), each exactly as a browser sends it in `Origin`. */
 const origins = z
   .string()
-  .transform((raw) => raw.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+  .transform((raw) =>
+    raw
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
+  )
   .superRefine((list, ctx) => {
     for (const o of list) {
       let origin: string | null = null;
@@ -31,7 +36,11 @@ const origins = z
       } catch {
         /* not a URL */
       }
-      if (origin !== o) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin such as https://counter.example.jp (scheme, host and port only, no path, no wildcard)` });
+      if (origin !== o)
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${o}" is not an origin such as https://counter.example.jp (scheme, host and port only, no path, no wildcard)`,
+        });
     }
   });
 
@@ -61,18 +70,29 @@ const ConfigSchema = z
      * The role the migration grants the runtime rights to (lib/platform/audit/migrations 0004). Defaults to DATABASE_URL's
      * user when DATABASE_OWNER_URL names another one; without either no grants are made (one role, as PGlite has).
      */
-    DATABASE_RUNTIME_ROLE: z.string().regex(/^[a-z_][a-z0-9_$]{0,62}$/, 'must be a lower-case Postgres role name').optional(),
+    DATABASE_RUNTIME_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_$]{0,62}$/, 'must be a lower-case Postgres role name')
+      .optional(),
     /**
      * Statements prepared once per connection (lib/platform/db/prepared-statements.ts). `false` behind a pooler that hands
      * a session's statements to other sessions (PgBouncer in transaction mode before 1.21).
      */
-    DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    DATABASE_PREPARED_STATEMENTS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     DATA_DIR: z.string().default('.data'),
     APP_NOW: z.iso.datetime({ offset: true }).optional(),
     JWT_ISSUER: z.string().default('renkei-dev'),
     JWT_AUDIENCE: z.string().default('renkei'),
     /** The longest a caller's token may still run when it arrives: a token for years is a key that was never meant to be one. */
-    JWT_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
+    JWT_MAX_LIFETIME_S: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(86_400),
     /** The identity provider's JWKS; https in production (a key set fetched in the clear could be replaced). */
     JWT_JWKS_URL: z.string().url().optional(),
     GATEWAY_ENGINE: z.enum(['hive', 'apollo']).default('hive'),
@@ -87,7 +107,10 @@ const ConfigSchema = z
      * The HMAC-SHA256 key the access log's chain heads and checkpoints are signed with. The database never sees it,
      * so a rewrite by the database's owner is found by `npm run audit:verify`, which needs it too.
      */
-    AUDIT_LOG_KEY: z.string().regex(/^[\x21-\x7e]{32,256}$/, 'must be 32–256 visible ASCII characters').default(DEV_ONLY_AUDIT_LOG_KEY),
+    AUDIT_LOG_KEY: z
+      .string()
+      .regex(/^[\x21-\x7e]{32,256}$/, 'must be 32–256 visible ASCII characters')
+      .default(DEV_ONLY_AUDIT_LOG_KEY),
     /** How often each writing process signs a checkpoint of its chain's head into the access log. */
     AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
     /** PEM bundle of the J-LIS certification authorities; development trusts its own dev CA under DATA_DIR. */
@@ -108,7 +131,10 @@ const ConfigSchema = z
      * The key the subgraphs share to vouch to each other, within one request, for what they own: the driver for a
      * holder's residence prefecture, the consent subgraph for whose a consent is (lib/platform/identity/subgraph-scope.ts).
      */
-    SUBGRAPH_SCOPE_KEY: z.string().regex(/^[\x21-\x7e]{32,256}$/, 'must be 32–256 visible ASCII characters').optional(),
+    SUBGRAPH_SCOPE_KEY: z
+      .string()
+      .regex(/^[\x21-\x7e]{32,256}$/, 'must be 32–256 visible ASCII characters')
+      .optional(),
     /** Gateway request limits (graphql-armor); not revealed in errors. */
     LIMIT_MAX_DEPTH: z.coerce.number().int().positive().default(10),
     LIMIT_MAX_ALIASES: z.coerce.number().int().positive().default(15),
@@ -136,7 +162,12 @@ const ConfigSchema = z
      * under the subgraphs' own 1 MB, so that no request the gateway takes makes a subgraph call it would refuse. A
      * J-LIS batch of 1000 notifications is some 400 KB (jlis:import keeps its batches under 256 KiB).
      */
-    GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(DEFAULT_GATEWAY_MAX_BODY_BYTES),
+    GATEWAY_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(DEFAULT_GATEWAY_MAX_BODY_BYTES),
     /** Entries of a request's `variables` the gateway takes at most (the operations of schema/operations use a few). */
     GATEWAY_MAX_VARIABLES: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_GATEWAY_MAX_VARIABLES),
     /**
@@ -148,7 +179,10 @@ const ConfigSchema = z
      * The bearer token Prometheus presents to read `/metrics`. Production requires one: the gateway's `/metrics` is
      * on the port callers reach. Without it (development, tests) `/metrics` is open.
      */
-    METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{32,256}$/, 'must be 32–256 visible ASCII characters').optional(),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]{32,256}$/, 'must be 32–256 visible ASCII characters')
+      .optional(),
     /** OTLP/HTTP collector base URL (…/v1/traces is appended); traces are off without it. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
     FAMILY_REGISTER_URL: z.string().url().default('http://127.0.0.1:4010'),
@@ -162,19 +196,35 @@ const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'production needs a JWKS URL; the dev key is refused' });
     }
     if (c.NODE_ENV === 'production' && c.JWT_JWKS_URL && new URL(c.JWT_JWKS_URL).protocol !== 'https:') {
-      ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'must be an https URL in production: keys fetched in the clear could be replaced on the way' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_JWKS_URL'],
+        message: 'must be an https URL in production: keys fetched in the clear could be replaced on the way',
+      });
     }
     // Production's protections (trusted documents only, no introspection, no explorer, the service role only with
     // the service key) follow NODE_ENV alone: an identity provider of real callers without it would switch them off.
     if (c.NODE_ENV !== 'production' && c.JWT_JWKS_URL && new URL(c.JWT_JWKS_URL).protocol === 'https:') {
-      ctx.addIssue({ code: 'custom', path: ['NODE_ENV'], message: 'must be production when JWT_JWKS_URL names an https identity provider: its callers are real, and production\'s protections are off otherwise' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NODE_ENV'],
+        message: "must be production when JWT_JWKS_URL names an https identity provider: its callers are real, and production's protections are off otherwise",
+      });
     }
     // With an identity provider the development key is no longer trusted, so the workers' service token needs its own.
     if (c.NODE_ENV !== 'production' && c.JWT_JWKS_URL && !c.SERVICE_SIGNING_JWK) {
-      ctx.addIssue({ code: 'custom', path: ['SERVICE_SIGNING_JWK'], message: 'is needed with JWT_JWKS_URL: the workers sign their service token with it, and the development key is not trusted then' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SERVICE_SIGNING_JWK'],
+        message: 'is needed with JWT_JWKS_URL: the workers sign their service token with it, and the development key is not trusted then',
+      });
     }
     if (c.HTTP_HEADERS_TIMEOUT_S > c.HTTP_REQUEST_TIMEOUT_S) {
-      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_S'], message: 'must not be longer than HTTP_REQUEST_TIMEOUT_S, which covers the headers too' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_S'],
+        message: 'must not be longer than HTTP_REQUEST_TIMEOUT_S, which covers the headers too',
+      });
     }
     // Every URL a process fetches, and the ports the URLs it derives for itself take.
     for (const name of ['GATEWAY_URL', 'FAMILY_REGISTER_URL', 'JWT_JWKS_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const) {
@@ -218,10 +268,18 @@ const ConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['JLIS_FEED_PUBLIC_KEYS_FILE'], message: "production needs the J-LIS feed's public keys; the dev key is refused" });
     }
     if (c.NODE_ENV === 'production' && !c.METRICS_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['METRICS_TOKEN'], message: 'production needs a scrape token for /metrics, which is served on the same port as the API' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_TOKEN'],
+        message: 'production needs a scrape token for /metrics, which is served on the same port as the API',
+      });
     }
     if (c.NODE_ENV === 'production' && c.AUDIT_LOG_KEY === DEV_ONLY_AUDIT_LOG_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['AUDIT_LOG_KEY'], message: 'production needs a key of its own for the access log; the development key is refused' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_LOG_KEY'],
+        message: 'production needs a key of its own for the access log; the development key is refused',
+      });
     }
     if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a Postgres server, not the embedded database' });

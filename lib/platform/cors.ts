@@ -24,7 +24,9 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, allowed: re
   if (!preflight) return false;
   if (!admitted) {
     res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(JSON.stringify({ errors: [{ message: 'this origin may not call the API from a browser (CORS_ALLOWED_ORIGINS)', extensions: { code: 'FORBIDDEN' } }] }));
+    res.end(
+      JSON.stringify({ errors: [{ message: 'this origin may not call the API from a browser (CORS_ALLOWED_ORIGINS)', extensions: { code: 'FORBIDDEN' } }] }),
+    );
     return true;
   }
   const requested = req.headers['access-control-request-headers'];

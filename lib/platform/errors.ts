@@ -29,8 +29,7 @@ export function apiError(code: ErrorCode, message: string, extra: Record<string,
 
 export const unauthenticated = (why = 'a valid bearer token is required') => apiError('UNAUTHENTICATED', why);
 export const forbidden = (why = 'not allowed for this identity') => apiError('FORBIDDEN', why);
-export const invalidArgument = (argument: string, why: string) =>
-  apiError('INVALID_INPUT', `argument "${argument}" ${why}`, { argument });
+export const invalidArgument = (argument: string, why: string) => apiError('INVALID_INPUT', `argument "${argument}" ${why}`, { argument });
 
 /** A refused business action or malformed input, returned as data in a mutation payload. */
 export interface UserError {

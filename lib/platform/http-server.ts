@@ -70,7 +70,11 @@ const hasBody = (req: IncomingMessage) => Number(req.headers['content-length'] ?
  * (404 for any other), CORS, and the body read within its limits (lib/platform/request-body.ts). Returns the body (undefined
  * for a GET), or null when it answered the request itself.
  */
-export async function admitGraphQLRequest(req: IncomingMessage, res: ServerResponse, endpoint: GraphQLEndpoint): Promise<{ body: Record<string, unknown> | undefined } | null> {
+export async function admitGraphQLRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: GraphQLEndpoint,
+): Promise<{ body: Record<string, unknown> | undefined } | null> {
   const path = pathOf(req);
   if (endpoint.path !== undefined && path !== endpoint.path) {
     if (endpoint.landing && path === '/' && req.method === 'GET') {
@@ -181,31 +185,34 @@ export async function serveApollo<C extends BaseContext>(
   },
 ): Promise<HttpService> {
   await apollo.start();
-  const http = await listen(async (req, res) => {
-    if (await healthRoute(req, res, opts.ready)) return;
-    if (await metricsRoute(req, res, opts.metrics)) return;
-    const admitted = await admitGraphQLRequest(req, res, opts.endpoint);
-    if (!admitted) return;
-    const { body } = admitted;
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: new URL(req.url ?? '/', 'http://x').search, body },
-      context: () => opts.context(req),
-    });
-    for (const [key, value] of response.headers) {
-      // The edge's own `vary: origin` (CORS) stays beside whatever Apollo varies by.
-      const before = key === 'vary' ? res.getHeader('vary') : undefined;
-      res.setHeader(key, before ? `${String(before)}, ${value}` : value);
-    }
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
-  }, { ...opts, path: opts.endpoint.path });
+  const http = await listen(
+    async (req, res) => {
+      if (await healthRoute(req, res, opts.ready)) return;
+      if (await metricsRoute(req, res, opts.metrics)) return;
+      const admitted = await admitGraphQLRequest(req, res, opts.endpoint);
+      if (!admitted) return;
+      const { body } = admitted;
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: new URL(req.url ?? '/', 'http://x').search, body },
+        context: () => opts.context(req),
+      });
+      for (const [key, value] of response.headers) {
+        // The edge's own `vary: origin` (CORS) stays beside whatever Apollo varies by.
+        const before = key === 'vary' ? res.getHeader('vary') : undefined;
+        res.setHeader(key, before ? `${String(before)}, ${value}` : value);
+      }
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    },
+    { ...opts, path: opts.endpoint.path },
+  );
   return {
     ...http,
     close: async () => {

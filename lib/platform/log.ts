@@ -28,6 +28,9 @@ function rootLogger(): PinoLogger {
 
 export function createLogger(service: string): Logger {
   const log = rootLogger().child({ service });
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields: Record<string, unknown> = {}) => log[level](fields, msg);
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (msg: string, fields: Record<string, unknown> = {}) =>
+      log[level](fields, msg);
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

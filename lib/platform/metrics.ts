@@ -45,10 +45,32 @@ export class ServiceMetrics {
   ) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry, prefix: 'renkei_' });
-    this.requests = new Counter({ name: 'renkei_requests_total', help: 'GraphQL requests answered, by operation and outcome', labelNames: ['operation', 'outcome'], registers: [this.registry] });
-    this.requestSeconds = new Histogram({ name: 'renkei_request_duration_seconds', help: 'GraphQL request latency by operation', labelNames: ['operation'], buckets: SECONDS, registers: [this.registry] });
-    this.subgraphCalls = new Counter({ name: 'renkei_subgraph_requests_total', help: 'Gateway calls to subgraphs, by subgraph and outcome', labelNames: ['subgraph', 'outcome'], registers: [this.registry] });
-    this.subgraphSeconds = new Histogram({ name: 'renkei_subgraph_request_duration_seconds', help: 'Gateway call latency by subgraph', labelNames: ['subgraph'], buckets: SECONDS, registers: [this.registry] });
+    this.requests = new Counter({
+      name: 'renkei_requests_total',
+      help: 'GraphQL requests answered, by operation and outcome',
+      labelNames: ['operation', 'outcome'],
+      registers: [this.registry],
+    });
+    this.requestSeconds = new Histogram({
+      name: 'renkei_request_duration_seconds',
+      help: 'GraphQL request latency by operation',
+      labelNames: ['operation'],
+      buckets: SECONDS,
+      registers: [this.registry],
+    });
+    this.subgraphCalls = new Counter({
+      name: 'renkei_subgraph_requests_total',
+      help: 'Gateway calls to subgraphs, by subgraph and outcome',
+      labelNames: ['subgraph', 'outcome'],
+      registers: [this.registry],
+    });
+    this.subgraphSeconds = new Histogram({
+      name: 'renkei_subgraph_request_duration_seconds',
+      help: 'Gateway call latency by subgraph',
+      labelNames: ['subgraph'],
+      buckets: SECONDS,
+      registers: [this.registry],
+    });
     if (work) {
       const registry = this.registry;
       new Gauge({
@@ -75,19 +97,31 @@ export class ServiceMetrics {
 
   observeRequest(operation: string | null | undefined, ok: boolean, seconds: number): void {
     const op = this.label(operation);
-    this.observe(this.requestSeries, op, () => ({
-      ok: this.requests.labels({ operation: op, outcome: 'ok' }),
-      error: this.requests.labels({ operation: op, outcome: 'error' }),
-      seconds: this.requestSeconds.labels({ operation: op }),
-    }), ok, seconds);
+    this.observe(
+      this.requestSeries,
+      op,
+      () => ({
+        ok: this.requests.labels({ operation: op, outcome: 'ok' }),
+        error: this.requests.labels({ operation: op, outcome: 'error' }),
+        seconds: this.requestSeconds.labels({ operation: op }),
+      }),
+      ok,
+      seconds,
+    );
   }
 
   observeSubgraph(subgraph: string, ok: boolean, seconds: number): void {
-    this.observe(this.subgraphSeries, subgraph, () => ({
-      ok: this.subgraphCalls.labels({ subgraph, outcome: 'ok' }),
-      error: this.subgraphCalls.labels({ subgraph, outcome: 'error' }),
-      seconds: this.subgraphSeconds.labels({ subgraph }),
-    }), ok, seconds);
+    this.observe(
+      this.subgraphSeries,
+      subgraph,
+      () => ({
+        ok: this.subgraphCalls.labels({ subgraph, outcome: 'ok' }),
+        error: this.subgraphCalls.labels({ subgraph, outcome: 'error' }),
+        seconds: this.subgraphSeconds.labels({ subgraph }),
+      }),
+      ok,
+      seconds,
+    );
   }
 
   /**
@@ -122,7 +156,9 @@ export async function metricsRoute(req: IncomingMessage, res: ServerResponse, me
   if (!metrics || req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') return false;
   if (!metrics.admits(req.headers.authorization)) {
     res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="metrics"', 'cache-control': 'no-store' });
-    res.end(JSON.stringify({ errors: [{ message: '/metrics needs the scrape token (METRICS_TOKEN) as a bearer token', extensions: { code: 'UNAUTHENTICATED' } }] }));
+    res.end(
+      JSON.stringify({ errors: [{ message: '/metrics needs the scrape token (METRICS_TOKEN) as a bearer token', extensions: { code: 'UNAUTHENTICATED' } }] }),
+    );
     return true;
   }
   await metrics.serve(res);

@@ -11,7 +11,10 @@ import { createSubgraphScope } from './identity/subgraph-scope.js';
 import type { SubgraphDeps } from './subgraph-server.js';
 
 /** What every subgraph process needs from its configuration, built the same way wherever a subgraph is started. */
-export function subgraphDeps(cfg: Config, io: { db: Db; clock: Clock; trust: TrustStore; jlisFeedKeys: readonly KeyObject[]; graph: GraphClient }): SubgraphDeps {
+export function subgraphDeps(
+  cfg: Config,
+  io: { db: Db; clock: Clock; trust: TrustStore; jlisFeedKeys: readonly KeyObject[]; graph: GraphClient },
+): SubgraphDeps {
   return {
     ...io,
     gatewayKeys: cfg,

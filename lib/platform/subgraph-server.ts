@@ -88,7 +88,12 @@ function accessRecordPlugin<C extends SubgraphContext>(log: ReturnType<typeof cr
             log.error('access records could not be written', { requestId: contextValue.access.requestId, kind: (e as Error).name });
             if (response.body.kind === 'single') {
               response.body.singleResult = {
-                errors: [{ message: 'internal error; quote the request id to support', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: contextValue.access.requestId } }],
+                errors: [
+                  {
+                    message: 'internal error; quote the request id to support',
+                    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: contextValue.access.requestId },
+                  },
+                ],
               };
             }
           }
@@ -108,7 +113,11 @@ export async function startSubgraph<C extends SubgraphContext>(
   const log = createLogger(`subgraph-${definition.name}`);
   const verifyGateway = await createGatewayTokenVerifier(opts.deps.gatewayKeys, definition.name);
   const accessLog = await new AccessLogWriter(opts.deps.db, { ...opts.deps.accessLog, log }).start();
-  const metrics = new ServiceMetrics(`subgraph-${definition.name}`, opts.deps.http.metricsToken, definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined);
+  const metrics = new ServiceMetrics(
+    `subgraph-${definition.name}`,
+    opts.deps.http.metricsToken,
+    definition.workCounts ? () => definition.workCounts!(opts.deps.db) : undefined,
+  );
   const server = new ApolloServer<C>({
     // The generated resolver types are stricter than @apollo/subgraph's own resolver map type.
     // Every argument's text is checked and normalised here, for every field of every subgraph (lib/platform/graphql/text-arguments.ts).
@@ -121,7 +130,14 @@ export async function startSubgraph<C extends SubgraphContext>(
     formatError: (formatted) => formatApiError(formatted, { log: (m, d) => log.error(m, d) }),
     // Inline traces would send timing detail to any caller and cost every request; this graph reports no usage.
     // Cache hints would wrap every field resolver, and nothing here is cacheable by an HTTP cache anyway.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestMetricsPlugin<C>(metrics, log, (c) => c.access?.requestId), accessRecordPlugin<C>(log, accessLog), idempotencyPlugin<C>(definition.name, definition.holdersInScope), ...(opts.plugins ?? [])],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      requestMetricsPlugin<C>(metrics, log, (c) => c.access?.requestId),
+      accessRecordPlugin<C>(log, accessLog),
+      idempotencyPlugin<C>(definition.name, definition.holdersInScope),
+      ...(opts.plugins ?? []),
+    ],
   });
   const http = await serveApollo(server, {
     port: opts.port,

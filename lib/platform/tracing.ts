@@ -13,14 +13,19 @@ const tracer = () => trace.getTracer('renkei');
 /** Loads the SDK only when an endpoint is configured: unused, it would be some 10 MB of every process. */
 export async function initTracing(endpoint: string | undefined, serviceName: string): Promise<void> {
   if (!endpoint || provider) return;
-  const [{ AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { OTLPTraceExporter }, { resourceFromAttributes }, { BasicTracerProvider, BatchSpanProcessor }] =
-    await Promise.all([
-      import('@opentelemetry/context-async-hooks'),
-      import('@opentelemetry/core'),
-      import('@opentelemetry/exporter-trace-otlp-http'),
-      import('@opentelemetry/resources'),
-      import('@opentelemetry/sdk-trace-base'),
-    ]);
+  const [
+    { AsyncLocalStorageContextManager },
+    { W3CTraceContextPropagator },
+    { OTLPTraceExporter },
+    { resourceFromAttributes },
+    { BasicTracerProvider, BatchSpanProcessor },
+  ] = await Promise.all([
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'),
+  ]);
   if (provider) return;
   provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
@@ -51,7 +56,11 @@ export function traceRequest<T>(service: string, req: IncomingMessage, res: Serv
   if (!provider) return handle();
   const parent = propagation.extract(context.active(), req.headers);
   const path = (req.url ?? '/').split('?')[0];
-  const span = tracer().startSpan(`${req.method} ${path}`, { kind: SpanKind.SERVER, attributes: { 'renkei.service': service, 'http.request.method': req.method ?? 'GET', 'url.path': path } }, parent);
+  const span = tracer().startSpan(
+    `${req.method} ${path}`,
+    { kind: SpanKind.SERVER, attributes: { 'renkei.service': service, 'http.request.method': req.method ?? 'GET', 'url.path': path } },
+    parent,
+  );
   res.once('close', () => {
     span.setAttribute('http.response.status_code', res.statusCode);
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -67,7 +76,8 @@ export function traceRequest<T>(service: string, req: IncomingMessage, res: Serv
 /** The W3C trace headers of a request's headers, to pass on to the next hop. */
 export function traceHeaders(headers: IncomingHttpHeaders | { get(name: string): string | null }): Record<string, string> {
   // Read by shape: the gateway runtime's Headers class is not the global one.
-  const get = (n: string) => (typeof headers.get === 'function' ? (headers as { get(name: string): string | null }).get(n) : ((headers as IncomingHttpHeaders)[n] as string | undefined));
+  const get = (n: string) =>
+    typeof headers.get === 'function' ? (headers as { get(name: string): string | null }).get(n) : ((headers as IncomingHttpHeaders)[n] as string | undefined);
   const out: Record<string, string> = {};
   for (const n of ['traceparent', 'tracestate']) {
     const v = get(n);
@@ -79,7 +89,10 @@ export function traceHeaders(headers: IncomingHttpHeaders | { get(name: string):
 /** A client span around one call to a subgraph; `end` with the outcome. */
 export function startSubgraphSpan(subgraph: string, operation: string | undefined): { end(ok: boolean): void } {
   if (!provider) return { end: () => {} };
-  const span: Span = tracer().startSpan(`subgraph ${subgraph}`, { kind: SpanKind.CLIENT, attributes: { 'renkei.subgraph': subgraph, ...(operation ? { 'graphql.operation.name': operation } : {}) } });
+  const span: Span = tracer().startSpan(`subgraph ${subgraph}`, {
+    kind: SpanKind.CLIENT,
+    attributes: { 'renkei.subgraph': subgraph, ...(operation ? { 'graphql.operation.name': operation } : {}) },
+  });
   return {
     end(ok) {
       if (!ok) span.setStatus({ code: SpanStatusCode.ERROR });

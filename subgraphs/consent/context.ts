@@ -5,8 +5,14 @@ import { findConsentsByIds, findLatestConsents } from './repository.js';
 
 export function createConsentLoaders(db: Db) {
   return {
-    latestConsentByHolderId: rowLoader((ids: readonly string[]) => findLatestConsents(db, ids), (r) => r.holderId),
-    consentById: rowLoader((ids: readonly string[]) => findConsentsByIds(db, ids), (r) => r.id),
+    latestConsentByHolderId: rowLoader(
+      (ids: readonly string[]) => findLatestConsents(db, ids),
+      (r) => r.holderId,
+    ),
+    consentById: rowLoader(
+      (ids: readonly string[]) => findConsentsByIds(db, ids),
+      (r) => r.id,
+    ),
   };
 }
 

@@ -37,13 +37,29 @@ function checkBatch(input: readonly JlisNotification[], today: string): void {
     const line = `${i + 1}件目の通知`;
     check
       .require(EXTERNAL_ID_RE.test(n.notificationId), `${i}.notificationId`, `${line}の通知番号（notificationId）は1〜64文字の半角英数記号としてください。`)
-      .require(SERIAL_RE.test(n.previousSerial), `${i}.previousSerial`, `${line}の従前の署名用電子証明書のシリアル番号（previousSerial）が16進数ではありません。`)
+      .require(
+        SERIAL_RE.test(n.previousSerial),
+        `${i}.previousSerial`,
+        `${line}の従前の署名用電子証明書のシリアル番号（previousSerial）が16進数ではありません。`,
+      )
       .require(n.filedOn <= today, `${i}.filedOn`, `${line}の届出日（filedOn）が本日より後の日付です。`);
     if (n.kind === 'CERTIFICATE_RENEWED') {
       check
-        .require(!!n.serial && SERIAL_RE.test(n.serial), `${i}.serial`, `${line}は更新の通知ですが、新しい署名用電子証明書のシリアル番号（serial）がないか16進数ではありません。`)
-        .require(!!n.notBefore && !!n.notAfter && n.notBefore < n.notAfter, `${i}.notAfter`, `${line}の有効期間（notBefore、notAfter）がないか、開始が終了より後です。`)
-        .require(!!(n.name || n.address || n.birthDate), `${i}`, `${line}は更新の通知ですが、新しい署名用電子証明書の記録情報（氏名、住所、生年月日）がありません。`);
+        .require(
+          !!n.serial && SERIAL_RE.test(n.serial),
+          `${i}.serial`,
+          `${line}は更新の通知ですが、新しい署名用電子証明書のシリアル番号（serial）がないか16進数ではありません。`,
+        )
+        .require(
+          !!n.notBefore && !!n.notAfter && n.notBefore < n.notAfter,
+          `${i}.notAfter`,
+          `${line}の有効期間（notBefore、notAfter）がないか、開始が終了より後です。`,
+        )
+        .require(
+          !!(n.name || n.address || n.birthDate),
+          `${i}`,
+          `${line}は更新の通知ですが、新しい署名用電子証明書の記録情報（氏名、住所、生年月日）がありません。`,
+        );
     }
   });
   check.done();
@@ -60,13 +76,15 @@ async function checkSignatures(ctx: ConsentContext, input: readonly JlisNotifica
   const errors = checks.flatMap((c, i) =>
     c === 'VALID'
       ? []
-      : [userError(
-          'JLIS_SIGNATURE_INVALID',
-          c === 'MISSING'
-            ? `${i + 1}件目の通知に地方公共団体情報システム機構（J-LIS）の署名（signature）がありません。このバッチは処理していません。`
-            : `${i + 1}件目の通知の署名（signature）を、信頼する地方公共団体情報システム機構（J-LIS）の鍵で検証できません（内容の改ざん、または信頼していない鍵による署名）。このバッチは処理していません。`,
-          ['input', String(i), 'signature'],
-        )],
+      : [
+          userError(
+            'JLIS_SIGNATURE_INVALID',
+            c === 'MISSING'
+              ? `${i + 1}件目の通知に地方公共団体情報システム機構（J-LIS）の署名（signature）がありません。このバッチは処理していません。`
+              : `${i + 1}件目の通知の署名（signature）を、信頼する地方公共団体情報システム機構（J-LIS）の鍵で検証できません（内容の改ざん、または信頼していない鍵による署名）。このバッチは処理していません。`,
+            ['input', String(i), 'signature'],
+          ),
+        ],
   );
   if (errors.length > 0) {
     // Who sent what is in the access log; here only how many lines failed, never their content.
@@ -80,8 +98,15 @@ async function checkSignatures(ctx: ConsentContext, input: readonly JlisNotifica
  * some 3 µs a notification, longer than deciding it.
  */
 const normalised = (n: JlisNotification): JlisNotification => ({
-  notificationId: n.notificationId, kind: n.kind, previousSerial: n.previousSerial.toUpperCase(), serial: n.serial?.toUpperCase() ?? null,
-  notBefore: n.notBefore ?? null, notAfter: n.notAfter ?? null, name: n.name ?? null, address: n.address ?? null, birthDate: n.birthDate ?? null,
+  notificationId: n.notificationId,
+  kind: n.kind,
+  previousSerial: n.previousSerial.toUpperCase(),
+  serial: n.serial?.toUpperCase() ?? null,
+  notBefore: n.notBefore ?? null,
+  notAfter: n.notAfter ?? null,
+  name: n.name ?? null,
+  address: n.address ?? null,
+  birthDate: n.birthDate ?? null,
   filedOn: n.filedOn,
 });
 
@@ -97,7 +122,10 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
   // batch has changed nothing); nothing is decided before every signature has verified.
   const signatures = checkSignatures(ctx, raw);
   signatures.catch(() => {}); // awaited below; this only keeps a refusal from counting as unhandled meanwhile
-  const seen = await seenNotificationIds(ctx.db, input.map((n) => n.notificationId));
+  const seen = await seenNotificationIds(
+    ctx.db,
+    input.map((n) => n.notificationId),
+  );
   const followingRows = await latestConsentsFollowing(ctx.db, [...new Set(input.map((n) => n.previousSerial))]);
   await signatures;
   const following = new Map<string, FollowingConsent>(followingRows.map((c) => [c.certificateSerial, c]));
@@ -122,15 +150,21 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
   const schedule = [...decisions.entries()].flatMap(([id, d]) =>
     d.action === 'RENEW'
       ? d.changes.map((c) => ({
-          holderId: d.holderId, item: c.item, newValue: c.newValue, source: 'ADDRESS_ONE_STOP' as const, sourceRef: id,
-          filedOn: firstOf.get(id)!.filedOn, effectiveOn: d.effectiveOn,
+          holderId: d.holderId,
+          item: c.item,
+          newValue: c.newValue,
+          source: 'ADDRESS_ONE_STOP' as const,
+          sourceRef: id,
+          filedOn: firstOf.get(id)!.filedOn,
+          effectiveOn: d.effectiveOn,
         }))
       : [],
   );
   const itemOutcomes = new Map<string, string[]>();
   if (schedule.length > 0) {
     const r = await ctx.deps.graph.request(ScheduleRecordImportsDocument, { input: schedule }, headers).catch((e: unknown) => {
-      if (e instanceof GraphUnavailableError) throw apiError('INTERNAL_SERVER_ERROR', '運転者管理システムに接続できないため、このバッチは処理していません。同じバッチを再送してください。');
+      if (e instanceof GraphUnavailableError)
+        throw apiError('INTERNAL_SERVER_ERROR', '運転者管理システムに接続できないため、このバッチは処理していません。同じバッチを再送してください。');
       throw e;
     });
     const payload = r.data?.scheduleRecordImports;
@@ -162,7 +196,17 @@ export async function ingestJlisNotifications(ctx: ConsentContext, raw: readonly
       tx,
       entries.flatMap(({ n, d, outcome, reason }) =>
         d
-          ? [{ notificationId: n.notificationId, kind: n.kind, consentId: d.action === 'SKIP' ? null : d.consentId, filedOn: n.filedOn, outcome, reason, receivedAt: ctx.now }]
+          ? [
+              {
+                notificationId: n.notificationId,
+                kind: n.kind,
+                consentId: d.action === 'SKIP' ? null : d.consentId,
+                filedOn: n.filedOn,
+                outcome,
+                reason,
+                receivedAt: ctx.now,
+              },
+            ]
           : [],
       ),
     );

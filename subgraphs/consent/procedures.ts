@@ -54,7 +54,11 @@ function subjectOf(ctx: ConsentContext, input: { holderId?: string | null; pseud
     check.require(input.pseudonym == null, 'pseudonym', '仮名はマイナポータルからの手続でのみ指定します。免許センター等では holderId を指定してください');
     check.require(input.holderId != null && isUuid(input.holderId), 'holderId', '運転者の ID（UUID）を指定してください');
   } else {
-    check.require(input.holderId == null, 'holderId', '運転者の ID は免許センター等からの手続でのみ指定します。マイナポータルでは pseudonym を指定してください');
+    check.require(
+      input.holderId == null,
+      'holderId',
+      '運転者の ID は免許センター等からの手続でのみ指定します。マイナポータルでは pseudonym を指定してください',
+    );
     check.require(input.pseudonym != null && PSEUDONYM_RE.test(input.pseudonym), 'pseudonym', '仮名は8〜128文字の英数字、_ 又は - で指定してください');
   }
   check.done();
@@ -166,13 +170,20 @@ export async function grantConsent(
     const due = addDays(issued, 2);
     const today = japanDate(ctx.now);
     const outbox = await insertOutbox(tx, {
-      consentId: consent.id, holderId: holder.id, changes, filedOn: issued,
-      effectiveOn: compareDates(due, today) < 0 ? today : due, createdAt: ctx.now,
+      consentId: consent.id,
+      holderId: holder.id,
+      changes,
+      filedOn: issued,
+      effectiveOn: compareDates(due, today) < 0 ? today : due,
+      createdAt: ctx.now,
     });
     return { consent, outbox };
   });
   ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', 'addressOneStopConsent');
-  if (outbox) await deliverRecordChanges(ctx, 1, [outbox.id]).catch((e: unknown) => log.warn('record change delivery deferred', { consentId: consent.id, kind: (e as Error).name }));
+  if (outbox)
+    await deliverRecordChanges(ctx, 1, [outbox.id]).catch((e: unknown) =>
+      log.warn('record change delivery deferred', { consentId: consent.id, kind: (e as Error).name }),
+    );
   return { consent };
 }
 
@@ -202,11 +213,16 @@ export async function deliverRecordChanges(ctx: ConsentContext, limit: number, i
   const rows: RecordChangeOutboxRow[] = await leaseOutbox(ctx.db, { now: ctx.now, until: new Date(ctx.now.getTime() + LEASE_MS), limit, ids });
   if (rows.length === 0) return { delivered: 0, pending: await countPendingOutbox(ctx.db) };
   const input = rows.flatMap((r) =>
-      r.changes.map((c) => ({
-        holderId: r.holderId, item: c.item as Item, newValue: c.newValue, source: 'ADDRESS_ONE_STOP' as const,
-        sourceRef: `consent:${r.consentId}`, filedOn: r.filedOn, effectiveOn: r.effectiveOn,
-      })),
-    );
+    r.changes.map((c) => ({
+      holderId: r.holderId,
+      item: c.item as Item,
+      newValue: c.newValue,
+      source: 'ADDRESS_ONE_STOP' as const,
+      sourceRef: `consent:${r.consentId}`,
+      filedOn: r.filedOn,
+      effectiveOn: r.effectiveOn,
+    })),
+  );
   const headers = await serviceHeaders(ctx.deps.serviceToken, ctx.access.requestId);
   let ok = false;
   try {
@@ -214,7 +230,11 @@ export async function deliverRecordChanges(ctx: ConsentContext, limit: number, i
     ok = !result.errors?.length && (result.data?.scheduleRecordImports.userErrors.length ?? 1) === 0;
   } finally {
     // Undelivered rows are released at once for the next attempt rather than waiting out the lease.
-    await settleOutbox(ctx.db, rows.map((r) => r.id), ok ? ctx.now : null);
+    await settleOutbox(
+      ctx.db,
+      rows.map((r) => r.id),
+      ok ? ctx.now : null,
+    );
   }
   return { delivered: ok ? rows.length : 0, pending: await countPendingOutbox(ctx.db) };
 }

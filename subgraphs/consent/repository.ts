@@ -32,8 +32,7 @@ export async function latestConsentRevocations(db: Db, holderIds: readonly strin
 }
 
 /** Consents by id, one statement for any number of them. */
-export const findConsentsByIds = (db: Db, ids: readonly string[]): Promise<ConsentRow[]> =>
-  db.select().from(consents).where(inArrayList(consents.id, ids));
+export const findConsentsByIds = (db: Db, ids: readonly string[]): Promise<ConsentRow[]> => db.select().from(consents).where(inArrayList(consents.id, ids));
 
 /**
  * Consents that are the holder's latest, not revoked, still valid on `today`, and whose last valid day is before
@@ -48,21 +47,12 @@ export async function findConsentsExpiring(
     .from(consents)
     .orderBy(consents.holderId, desc(consents.consentedAt), desc(consents.createdAt))
     .as('latest');
-  const keyset = q.after
-    ? or(gt(consents.expiresOn, q.after[0]), and(eq(consents.expiresOn, q.after[0]), gt(consents.id, q.after[1])))
-    : undefined;
+  const keyset = q.after ? or(gt(consents.expiresOn, q.after[0]), and(eq(consents.expiresOn, q.after[0]), gt(consents.id, q.after[1]))) : undefined;
   const rows = await db
     .select({ consent: consents })
     .from(consents)
     .innerJoin(latest, eq(latest.id, consents.id))
-    .where(
-      and(
-        isNull(consents.revokedAt),
-        sql`${consents.expiresOn} >= ${q.today}`,
-        lt(consents.expiresOn, q.before),
-        keyset,
-      ),
-    )
+    .where(and(isNull(consents.revokedAt), sql`${consents.expiresOn} >= ${q.today}`, lt(consents.expiresOn, q.before), keyset))
     .orderBy(asc(consents.expiresOn), asc(consents.id))
     .limit(q.limit);
   return rows.map((r) => r.consent);
@@ -153,12 +143,24 @@ export async function seenNotificationIds(db: Db, ids: readonly string[]): Promi
 export async function recordNotificationsOnce(db: Db, rows: readonly (typeof jlisNotifications.$inferInsert & { receivedAt: Date })[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const values = rows.map((r) => ({
-    notification_id: r.notificationId, kind: r.kind, consent_id: r.consentId, filed_on: r.filedOn, outcome: r.outcome, reason: r.reason, received_at: r.receivedAt,
+    notification_id: r.notificationId,
+    kind: r.kind,
+    consent_id: r.consentId,
+    filed_on: r.filedOn,
+    outcome: r.outcome,
+    reason: r.reason,
+    received_at: r.receivedAt,
   }));
   const inserted = await executeRows<{ notification_id: string }>(
     db,
     sql`${insertArrayRows(jlisNotifications, values, {
-      notification_id: 'text', kind: 'text', consent_id: 'uuid', filed_on: 'date', outcome: 'text', reason: 'text', received_at: 'timestamptz',
+      notification_id: 'text',
+      kind: 'text',
+      consent_id: 'uuid',
+      filed_on: 'date',
+      outcome: 'text',
+      reason: 'text',
+      received_at: 'timestamptz',
     })} on conflict do nothing returning notification_id`,
   );
   return new Set(inserted.map((r) => r.notification_id));
@@ -168,7 +170,9 @@ export async function recordNotificationsOnce(db: Db, rows: readonly (typeof jli
 export async function recordRevokedSerials(db: Db, rows: readonly { serialNumber: string; revokedAt: Date; notificationId: string }[]): Promise<void> {
   if (rows.length === 0) return;
   const values = rows.map((r) => ({ serial_number: r.serialNumber, revoked_at: r.revokedAt, notification_id: r.notificationId }));
-  await db.execute(sql`${insertArrayRows(revokedCertificates, values, { serial_number: 'text', revoked_at: 'timestamptz', notification_id: 'text' })} on conflict do nothing`);
+  await db.execute(
+    sql`${insertArrayRows(revokedCertificates, values, { serial_number: 'text', revoked_at: 'timestamptz', notification_id: 'text' })} on conflict do nothing`,
+  );
 }
 
 /** A consent's certificate after a batch: the serial it follows, that certificate's end, its revocation. */
@@ -183,7 +187,13 @@ export interface ConsentCertificateChange {
 /** Applies each consent's certificate change of a batch in one statement. */
 export async function applyConsentCertificateChanges(db: Db, changes: readonly ConsentCertificateChange[]): Promise<void> {
   if (changes.length === 0) return;
-  const values = changes.map((c) => ({ id: c.consentId, serial: c.serial, not_after: c.notAfter, set_revoked: c.revokedAt !== undefined, revoked_at: c.revokedAt }));
+  const values = changes.map((c) => ({
+    id: c.consentId,
+    serial: c.serial,
+    not_after: c.notAfter,
+    set_revoked: c.revokedAt !== undefined,
+    revoked_at: c.revokedAt,
+  }));
   const v = arrayRecordset(values, { id: 'uuid', serial: 'text', not_after: 'timestamptz', set_revoked: 'boolean', revoked_at: 'timestamptz' }, 'v');
   await db.execute(sql`update ${consents} as c set
       certificate_serial = coalesce(v.serial, c.certificate_serial),

@@ -14,9 +14,15 @@ export async function seedConsent(db: Db): Promise<void> {
       await tx
         .insert(consents)
         .values({
-          id: demoId(1000 + h.n), holderId: demoId(h.n), items: c.items, channel: c.channel, termsVersion: 'demo-1',
-          consentedAt, expiresOn: consentExpiresOn(japanDate(consentedAt)),
-          revokedAt: c.revokedAt ? new Date(c.revokedAt) : null, revokedVia: c.revokedVia ?? null,
+          id: demoId(1000 + h.n),
+          holderId: demoId(h.n),
+          items: c.items,
+          channel: c.channel,
+          termsVersion: 'demo-1',
+          consentedAt,
+          expiresOn: consentExpiresOn(japanDate(consentedAt)),
+          revokedAt: c.revokedAt ? new Date(c.revokedAt) : null,
+          revokedVia: c.revokedVia ?? null,
           certificateSerial: h.certificate.serial,
           certificateNotAfter: new Date(c.certificateNotAfter ?? h.certificate.notAfter),
           certificateRevokedAt: c.certificateRevokedAt ? new Date(c.certificateRevokedAt) : null,

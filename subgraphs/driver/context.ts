@@ -7,10 +7,22 @@ import { findHoldersByIds, findHoldersByLicenseNumbers, findImportsByHolderIds, 
 
 export function createDriverLoaders(db: Db) {
   return {
-    holderById: rowLoader((ids: readonly string[]) => findHoldersByIds(db, ids), (r) => r.id),
-    holderByLicenseNumber: rowLoader((ns: readonly string[]) => findHoldersByLicenseNumbers(db, ns), (r) => r.licenseNumber ?? ''),
-    importsByHolderId: groupLoader((ids: readonly string[]) => findImportsByHolderIds(db, ids), (r) => r.holderId),
-    importById: rowLoader((ids: readonly string[]) => findImportsByIds(db, ids), (r) => r.id),
+    holderById: rowLoader(
+      (ids: readonly string[]) => findHoldersByIds(db, ids),
+      (r) => r.id,
+    ),
+    holderByLicenseNumber: rowLoader(
+      (ns: readonly string[]) => findHoldersByLicenseNumbers(db, ns),
+      (r) => r.licenseNumber ?? '',
+    ),
+    importsByHolderId: groupLoader(
+      (ids: readonly string[]) => findImportsByHolderIds(db, ids),
+      (r) => r.holderId,
+    ),
+    importById: rowLoader(
+      (ids: readonly string[]) => findImportsByIds(db, ids),
+      (r) => r.id,
+    ),
   };
 }
 

@@ -24,6 +24,12 @@ export const driverSubgraph = defineSubgraph<DriverContext>({
   extendContext: (base, settings) => {
     let budget = budgets.get(settings);
     if (!budget) budgets.set(settings, (budget = new HolderReadBudget(settings.holderReadLimit, settings.holderReadWindowMs)));
-    return { ...base, loaders: createDriverLoaders(base.db), recordLimits: { maxAddressLength: settings.maxAddressLength, maxNameLength: settings.maxNameLength, maxHonsekiLength: settings.maxHonsekiLength }, readBudget: budget, holderIdsRequested: { count: 0 } };
+    return {
+      ...base,
+      loaders: createDriverLoaders(base.db),
+      recordLimits: { maxAddressLength: settings.maxAddressLength, maxNameLength: settings.maxNameLength, maxHonsekiLength: settings.maxHonsekiLength },
+      readBudget: budget,
+      holderIdsRequested: { count: 0 },
+    };
   },
 });

@@ -28,7 +28,16 @@ import {
   type NewRecordImport,
 } from './repository.js';
 import { holdingForm } from './rules/holding-form.js';
-import { differsFromRecord, importFailure, importFailureMessage, isStaleHonsekiCertificate, ITEM_COLUMN, recordValueProblems, type RecordItem, type Resolution } from './rules/import-validation.js';
+import {
+  differsFromRecord,
+  importFailure,
+  importFailureMessage,
+  isStaleHonsekiCertificate,
+  ITEM_COLUMN,
+  recordValueProblems,
+  type RecordItem,
+  type Resolution,
+} from './rules/import-validation.js';
 import { dueImportEnd, importEndMessage, supersededByHandChange, type DueImportFacts } from './rules/pending-import.js';
 import type { HolderRow, RecordImportRow } from './tables.js';
 
@@ -57,7 +66,12 @@ async function applyImport(
   const limits = { ...recordLimits, today: japanDate(now) };
   const failure = importFailure(item, imp.newValue, limits);
   if (failure) {
-    return setImportOutcome(tx, imp.id, { status: 'FAILED', failureReason: failure, failureMessage: importFailureMessage(failure, item, imp.newValue, limits), at: now });
+    return setImportOutcome(tx, imp.id, {
+      status: 'FAILED',
+      failureReason: failure,
+      failureMessage: importFailureMessage(failure, item, imp.newValue, limits),
+      at: now,
+    });
   }
   await setHolderItem(tx, imp.holderId, ITEM_COLUMN[item], imp.newValue.normalize('NFC'), now);
   return setImportOutcome(tx, imp.id, { status: 'APPLIED', at: now });
@@ -89,7 +103,11 @@ const MAX_SCHEDULE_BATCH = 1000;
  * the same record waits its turn.
  */
 export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly ScheduleInput[]) {
-  const check = new InputCheck().require(inputs.length > 0 && inputs.length <= MAX_SCHEDULE_BATCH, 'input', `1件から${MAX_SCHEDULE_BATCH}件までの取込みを送ってください。`);
+  const check = new InputCheck().require(
+    inputs.length > 0 && inputs.length <= MAX_SCHEDULE_BATCH,
+    'input',
+    `1件から${MAX_SCHEDULE_BATCH}件までの取込みを送ってください。`,
+  );
   inputs.forEach((i, n) => {
     check
       .require(isUuid(i.holderId), `${n}.holderId`, `${n + 1}件目の運転者のID（holderId）がUUIDの形式ではありません。`)
@@ -155,8 +173,15 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
       ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', ['recordImports', ITEM_COLUMN[i.item]]);
       // The id chosen here, so that a row another request wrote first under the same key is told apart from ours.
       const values = {
-        id: randomUUID(), holderId: holder.id, item: i.item, newValue: i.newValue, source: i.source, sourceRef: i.sourceRef,
-        filedOn: i.filedOn ?? null, effectiveOn: i.effectiveOn, createdAt: ctx.now,
+        id: randomUUID(),
+        holderId: holder.id,
+        item: i.item,
+        newValue: i.newValue,
+        source: i.source,
+        sourceRef: i.sourceRef,
+        filedOn: i.filedOn ?? null,
+        effectiveOn: i.effectiveOn,
+        createdAt: ctx.now,
       };
       claimed.add(key);
       if (compareDates(i.effectiveOn, today) > 0) {
@@ -171,7 +196,10 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
         continue;
       }
       // The caller judged the consent and the form just now; what staff registered by hand since the filing still stands.
-      const facts = i.source === 'ADDRESS_ONE_STOP' ? { cards: holder.cards, lastHandChangeOn: handChanges.get(`${holder.id}\u0000${i.item}`) ?? null, consentRevokedAt: null } : null;
+      const facts =
+        i.source === 'ADDRESS_ONE_STOP'
+          ? { cards: holder.cards, lastHandChangeOn: handChanges.get(`${holder.id}\u0000${i.item}`) ?? null, consentRevokedAt: null }
+          : null;
       imp = await applyImport(tx, imp, ctx.now, ctx.recordLimits, facts);
       byId.set(holder.id, imp.status === 'APPLIED' ? { ...holder, [ITEM_COLUMN[i.item]]: i.newValue } : holder);
       if (imp.status === 'APPLIED' && i.source === 'HONSEKI_ONLINE' && i.filedOn && !isStaleHonsekiCertificate(latestHonseki.get(holder.id), i.filedOn)) {
@@ -190,7 +218,14 @@ export async function scheduleRecordImports(ctx: DriverContext, inputs: readonly
       }
     }
     if (repeats.length > 0) {
-      const rows = new Map((await findImportsBySource(tx, repeats.map((r) => keyParts(r.key)))).map((r) => [importKey(r), r]));
+      const rows = new Map(
+        (
+          await findImportsBySource(
+            tx,
+            repeats.map((r) => keyParts(r.key)),
+          )
+        ).map((r) => [importKey(r), r]),
+      );
       for (const { entry, key } of repeats) entry.recordImport = rows.get(key) ?? null;
     }
     return { results };
@@ -210,10 +245,12 @@ async function consentRevocations(ctx: DriverContext, holderIds: readonly string
   const headers = await serviceHeaders(ctx.deps.serviceToken, ctx.access.requestId);
   for (let i = 0; i < holderIds.length; i += REVOCATION_CHUNK) {
     const r = await ctx.deps.graph.request(ConsentRevocationsDocument, { holderIds: holderIds.slice(i, i + REVOCATION_CHUNK) }, headers).catch((e: unknown) => {
-      if (e instanceof GraphUnavailableError) throw apiError('INTERNAL_SERVER_ERROR', '同意の状態を確認できないため、取込みを反映しませんでした。後で再実行してください。');
+      if (e instanceof GraphUnavailableError)
+        throw apiError('INTERNAL_SERVER_ERROR', '同意の状態を確認できないため、取込みを反映しませんでした。後で再実行してください。');
       throw e;
     });
-    if (!r.data || r.errors?.length) throw apiError('INTERNAL_SERVER_ERROR', '同意の状態を確認できないため、取込みを反映しませんでした。後で再実行してください。');
+    if (!r.data || r.errors?.length)
+      throw apiError('INTERNAL_SERVER_ERROR', '同意の状態を確認できないため、取込みを反映しませんでした。後で再実行してください。');
     for (const c of r.data.consentRevocations) out.set(c.holderId, new Date(c.revokedAt));
   }
   return out;
@@ -231,7 +268,11 @@ export async function applyDueRecordImports(ctx: DriverContext, limit: number) {
   if (candidates.length === 0) return { applied: 0, failed: 0, ended: 0 };
   const revocations = await consentRevocations(ctx, [...new Set(candidates.filter((c) => c.source === 'ADDRESS_ONE_STOP').map((c) => c.holderId))]);
   return ctx.db.transaction(async (tx) => {
-    const due = await claimDueImports(tx, today, candidates.map((c) => c.id));
+    const due = await claimDueImports(
+      tx,
+      today,
+      candidates.map((c) => c.id),
+    );
     const holderIds = [...new Set(due.map((d) => d.holderId))];
     const cards = new Map((await lockHolders(tx, holderIds)).map((h) => [h.id, h.cards]));
     const handChanges = await handChangeDays(tx, holderIds);
@@ -255,33 +296,42 @@ export async function applyDueRecordImports(ctx: DriverContext, limit: number) {
 }
 
 /** 記載事項変更の登録 (R-IMP-2): staff change an item by hand, optionally resolving the failed import it replaces. */
-export async function registerRecordChange(
-  ctx: DriverContext,
-  input: { holderId: string; item: RecordItem; value: string; resolvesImportId?: string | null },
-) {
+export async function registerRecordChange(ctx: DriverContext, input: { holderId: string; item: RecordItem; value: string; resolvesImportId?: string | null }) {
   const check = new InputCheck().require(isUuid(input.holderId), 'holderId', '運転者のID（holderId）がUUIDの形式ではありません。');
-  if (input.resolvesImportId != null) check.require(isUuid(input.resolvesImportId), 'resolvesImportId', '解消する取込みのID（resolvesImportId）がUUIDの形式ではありません。');
+  if (input.resolvesImportId != null)
+    check.require(isUuid(input.resolvesImportId), 'resolvesImportId', '解消する取込みのID（resolvesImportId）がUUIDの形式ではありません。');
   for (const p of recordValueProblems({ [input.item]: input.value }, { ...ctx.recordLimits, today: japanDate(ctx.now) })) {
     check.errors.push(userError('INVALID_INPUT', `value: ${p.message}`, ['input', 'value']));
   }
   check.done();
   return ctx.db.transaction(async (tx) => {
     const holder = await lockHolder(tx, input.holderId.toLowerCase());
-    if (!holder) throw new UserErrorException([userError('HOLDER_NOT_FOUND', '指定された運転者のID（holderId）の者は運転者管理システムに登録されていません。', ['input', 'holderId'])]);
+    if (!holder)
+      throw new UserErrorException([
+        userError('HOLDER_NOT_FOUND', '指定された運転者のID（holderId）の者は運転者管理システムに登録されていません。', ['input', 'holderId']),
+      ]);
     authorizeHolder(ctx, holder, [ITEM_COLUMN[input.item]], 'WRITE');
     let resolves: RecordImportRow | null = null;
     if (input.resolvesImportId) {
       resolves = await lockImport(tx, input.resolvesImportId.toLowerCase());
       if (!resolves || resolves.holderId !== holder.id || resolves.item !== input.item || resolves.status !== 'FAILED') {
         throw new UserErrorException([
-          userError('IMPORT_NOT_RESOLVABLE', '解消する取込み（resolvesImportId）には、この者の同じ項目の取込みで、取込みに失敗したもの（FAILED）を指定してください。', ['input', 'resolvesImportId']),
+          userError(
+            'IMPORT_NOT_RESOLVABLE',
+            '解消する取込み（resolvesImportId）には、この者の同じ項目の取込みで、取込みに失敗したもの（FAILED）を指定してください。',
+            ['input', 'resolvesImportId'],
+          ),
         ]);
       }
     }
     const updated = await setHolderItem(tx, holder.id, ITEM_COLUMN[input.item], input.value, ctx.now);
     await insertRecordChange(tx, {
-      holderId: holder.id, item: input.item, value: input.value, resolvesImportId: resolves?.id ?? null,
-      changedBy: ctx.access.identity.subject, changedAt: ctx.now,
+      holderId: holder.id,
+      item: input.item,
+      value: input.value,
+      resolvesImportId: resolves?.id ?? null,
+      changedBy: ctx.access.identity.subject,
+      changedAt: ctx.now,
     });
     if (resolves) await setImportOutcome(tx, resolves.id, { status: 'RESOLVED', at: ctx.now });
     // R-IMP-2: the pending imports of this item filed on or before today never apply over what staff registered;
@@ -290,7 +340,10 @@ export async function registerRecordChange(
     for (const imp of await lockPendingImports(tx, holder.id, input.item)) {
       if (!supersededByHandChange(imp, today)) continue;
       await setImportOutcome(tx, imp.id, {
-        status: 'SUPERSEDED', failureReason: 'SUPERSEDED_BY_MANUAL_CHANGE', failureMessage: importEndMessage('SUPERSEDED_BY_MANUAL_CHANGE', input.item), at: ctx.now,
+        status: 'SUPERSEDED',
+        failureReason: 'SUPERSEDED_BY_MANUAL_CHANGE',
+        failureMessage: importEndMessage('SUPERSEDED_BY_MANUAL_CHANGE', input.item),
+        at: ctx.now,
       });
     }
     return { holder: updated };

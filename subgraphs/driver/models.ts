@@ -21,10 +21,21 @@ export type HolderParent = HolderRow & RequiredByEligibility;
  */
 export function holderParent(row: HolderRow, sent: RequiredByEligibility): HolderParent {
   return {
-    id: row.id, licenseNumber: row.licenseNumber, name: row.name, birthDate: row.birthDate, address: row.address, honseki: row.honseki,
-    residencePrefecture: row.residencePrefecture, cards: row.cards, createdAt: row.createdAt, updatedAt: row.updatedAt,
-    signatureCertificate: sent.signatureCertificate, portalLink: sent.portalLink, addressOneStopConsent: sent.addressOneStopConsent,
-    portalLinkRead: sent.portalLinkRead, addressOneStopConsentRead: sent.addressOneStopConsentRead,
+    id: row.id,
+    licenseNumber: row.licenseNumber,
+    name: row.name,
+    birthDate: row.birthDate,
+    address: row.address,
+    honseki: row.honseki,
+    residencePrefecture: row.residencePrefecture,
+    cards: row.cards,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    signatureCertificate: sent.signatureCertificate,
+    portalLink: sent.portalLink,
+    addressOneStopConsent: sent.addressOneStopConsent,
+    portalLinkRead: sent.portalLinkRead,
+    addressOneStopConsentRead: sent.addressOneStopConsentRead,
   };
 }
 

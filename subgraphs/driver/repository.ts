@@ -7,18 +7,13 @@ import { holders, recordChanges, recordImports, type HolderRow, type RecordImpor
 
 /** Data access of the driver subgraph: statements only, no rules and no authorization. */
 
-export const findHoldersByIds = (db: Db, ids: readonly string[]): Promise<HolderRow[]> =>
-  db.select().from(holders).where(inArrayList(holders.id, ids));
+export const findHoldersByIds = (db: Db, ids: readonly string[]): Promise<HolderRow[]> => db.select().from(holders).where(inArrayList(holders.id, ids));
 
 export const findHoldersByLicenseNumbers = (db: Db, numbers: readonly string[]): Promise<HolderRow[]> =>
   db.select().from(holders).where(inArrayList(holders.licenseNumber, numbers));
 
 export const findImportsByHolderIds = (db: Db, holderIds: readonly string[]): Promise<RecordImportRow[]> =>
-  db
-    .select()
-    .from(recordImports)
-    .where(inArrayList(recordImports.holderId, holderIds))
-    .orderBy(asc(recordImports.effectiveOn), asc(recordImports.id));
+  db.select().from(recordImports).where(inArrayList(recordImports.holderId, holderIds)).orderBy(asc(recordImports.effectiveOn), asc(recordImports.id));
 
 export const findImportsByIds = (db: Db, ids: readonly string[]): Promise<RecordImportRow[]> =>
   db.select().from(recordImports).where(inArrayList(recordImports.id, ids));
@@ -114,12 +109,27 @@ export async function findImportsBySource(db: Db, keys: readonly ImportKey[]): P
 export async function insertImportsOnce(db: Db, rows: readonly (NewRecordImport & { id: string; createdAt: Date })[]): Promise<void> {
   if (rows.length === 0) return;
   const values = rows.map((r) => ({
-    id: r.id, holder_id: r.holderId, item: r.item, new_value: r.newValue, source: r.source, source_ref: r.sourceRef,
-    filed_on: r.filedOn, effective_on: r.effectiveOn, created_at: r.createdAt,
+    id: r.id,
+    holder_id: r.holderId,
+    item: r.item,
+    new_value: r.newValue,
+    source: r.source,
+    source_ref: r.sourceRef,
+    filed_on: r.filedOn,
+    effective_on: r.effectiveOn,
+    created_at: r.createdAt,
   }));
   await db.execute(
     sql`${insertArrayRows(recordImports, values, {
-      id: 'uuid', holder_id: 'uuid', item: 'text', new_value: 'text', source: 'text', source_ref: 'text', filed_on: 'date', effective_on: 'date', created_at: 'timestamptz',
+      id: 'uuid',
+      holder_id: 'uuid',
+      item: 'text',
+      new_value: 'text',
+      source: 'text',
+      source_ref: 'text',
+      filed_on: 'date',
+      effective_on: 'date',
+      created_at: 'timestamptz',
     })} on conflict do nothing`,
   );
 }
@@ -159,7 +169,11 @@ export async function lockPendingImports(db: Db, holderId: string, item: RecordI
 export async function latestHandChanges(db: Db, holderIds: readonly string[]): Promise<{ holderId: string; item: string; changedAt: Date }[]> {
   if (holderIds.length === 0) return [];
   const rows = await db
-    .select({ holderId: recordChanges.holderId, item: recordChanges.item, changedAt: sql<Date>`max(${recordChanges.changedAt})`.mapWith(recordChanges.changedAt) })
+    .select({
+      holderId: recordChanges.holderId,
+      item: recordChanges.item,
+      changedAt: sql<Date>`max(${recordChanges.changedAt})`.mapWith(recordChanges.changedAt),
+    })
     .from(recordChanges)
     .where(inArrayList(recordChanges.holderId, holderIds))
     .groupBy(recordChanges.holderId, recordChanges.item);
@@ -190,14 +204,12 @@ export async function setImportOutcome(
   return row!;
 }
 
-export async function setHolderItem(
-  db: Db,
-  id: string,
-  column: 'honseki' | 'address' | 'name' | 'birthDate',
-  value: string,
-  now: Date,
-): Promise<HolderRow> {
-  const [row] = await db.update(holders).set({ [column]: value, updatedAt: now }).where(eq(holders.id, id)).returning();
+export async function setHolderItem(db: Db, id: string, column: 'honseki' | 'address' | 'name' | 'birthDate', value: string, now: Date): Promise<HolderRow> {
+  const [row] = await db
+    .update(holders)
+    .set({ [column]: value, updatedAt: now })
+    .where(eq(holders.id, id))
+    .returning();
   return row!;
 }
 
@@ -205,10 +217,7 @@ export async function setHolderItem(
  * The hand resolutions of failed imports of these holders (R-IMP-2): what staff wrote, and the imported value it
  * replaced, so that the same value arriving again is not scheduled over the resolution (R-CHAR-1).
  */
-export async function findResolutions(
-  db: Db,
-  holderIds: readonly string[],
-): Promise<{ holderId: string; item: string; value: string; replaced: string }[]> {
+export async function findResolutions(db: Db, holderIds: readonly string[]): Promise<{ holderId: string; item: string; value: string; replaced: string }[]> {
   return db
     .select({ holderId: recordChanges.holderId, item: recordChanges.item, value: recordChanges.value, replaced: recordImports.newValue })
     .from(recordChanges)

@@ -16,7 +16,7 @@ import { holderParent, type HolderParent, type HolderRow, type RequiredByEligibi
 import type { DriverContext } from './context.js';
 import { searchImports } from './repository.js';
 import { eligibility } from './rules/eligibility.js';
-import { importFailureMessage, type ImportFailure, } from './rules/import-validation.js';
+import { importFailureMessage, type ImportFailure } from './rules/import-validation.js';
 import { japanDate } from '../../lib/platform/japan-date.js';
 import { CARD_KINDS, holdingForm, holdsLicence } from './rules/holding-form.js';
 
@@ -171,7 +171,8 @@ export const resolvers: Resolvers = {
   RecordImport: {
     // Imports failed before messages were stored get theirs from the code, with today's maxima.
     failureMessage: (r, _args, ctx) =>
-      r.failureMessage ?? (r.failureReason ? importFailureMessage(r.failureReason as ImportFailure, r.item, r.newValue, { ...ctx.recordLimits, today: japanDate(ctx.now) }) : null),
+      r.failureMessage ??
+      (r.failureReason ? importFailureMessage(r.failureReason as ImportFailure, r.item, r.newValue, { ...ctx.recordLimits, today: japanDate(ctx.now) }) : null),
     async __resolveReference(ref, ctx) {
       const row = await ctx.loaders.importById.load(ref.id);
       if (!row) return null;

@@ -10,16 +10,29 @@ export async function seedDriver(db: Db): Promise<void> {
       await tx
         .insert(holders)
         .values({
-          id, licenseNumber: h.licenseNumber, name: h.name, birthDate: h.birthDate, address: h.address,
-          honseki: h.honseki, residencePrefecture: h.prefecture, cards: h.cards,
+          id,
+          licenseNumber: h.licenseNumber,
+          name: h.name,
+          birthDate: h.birthDate,
+          address: h.address,
+          honseki: h.honseki,
+          residencePrefecture: h.prefecture,
+          cards: h.cards,
         })
         .onConflictDoNothing();
       for (const [i, imp] of (h.imports ?? []).entries()) {
         await tx
           .insert(recordImports)
           .values({
-            holderId: id, item: imp.item, newValue: imp.newValue, source: 'ADDRESS_ONE_STOP', sourceRef: `DEMO-${h.n}-${i}`,
-            filedOn: imp.filedOn, effectiveOn: imp.effectiveOn, status: imp.status, failureReason: imp.failureReason ?? null,
+            holderId: id,
+            item: imp.item,
+            newValue: imp.newValue,
+            source: 'ADDRESS_ONE_STOP',
+            sourceRef: `DEMO-${h.n}-${i}`,
+            filedOn: imp.filedOn,
+            effectiveOn: imp.effectiveOn,
+            status: imp.status,
+            failureReason: imp.failureReason ?? null,
             appliedAt: imp.status === 'APPLIED' ? new Date(`${imp.effectiveOn}T00:00:00+09:00`) : null,
           })
           .onConflictDoNothing();

@@ -5,10 +5,22 @@ import { findHonsekiRequestsByHolderIds, findLatestCertificates, findLinksByHold
 
 export function createPortalLinkLoaders(db: Db) {
   return {
-    certificateByHolderId: rowLoader((ids: readonly string[]) => findLatestCertificates(db, ids), (r) => r.holderId),
-    linkByHolderId: rowLoader((ids: readonly string[]) => findLinksByHolderIds(db, ids), (r) => r.holderId),
-    linkByPseudonym: rowLoader((ps: readonly string[]) => findLinksByPseudonyms(db, ps), (r) => r.pseudonym),
-    honsekiRequestsByHolderId: groupLoader((ids: readonly string[]) => findHonsekiRequestsByHolderIds(db, ids), (r) => r.holderId),
+    certificateByHolderId: rowLoader(
+      (ids: readonly string[]) => findLatestCertificates(db, ids),
+      (r) => r.holderId,
+    ),
+    linkByHolderId: rowLoader(
+      (ids: readonly string[]) => findLinksByHolderIds(db, ids),
+      (r) => r.holderId,
+    ),
+    linkByPseudonym: rowLoader(
+      (ps: readonly string[]) => findLinksByPseudonyms(db, ps),
+      (r) => r.pseudonym,
+    ),
+    honsekiRequestsByHolderId: groupLoader(
+      (ids: readonly string[]) => findHonsekiRequestsByHolderIds(db, ids),
+      (r) => r.holderId,
+    ),
   };
 }
 

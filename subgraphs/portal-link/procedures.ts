@@ -25,7 +25,6 @@ import {
 import type { HonsekiChangeRequestRow, PortalLinkRow, SignatureCertificateRow } from './tables.js';
 import { HONSEKI_REFUSAL_MESSAGES, honsekiRefusal, isIdentifierCode, retryDelayMs } from './rules/honseki.js';
 
-
 /**
  * R-CERT-2 for a certificate presented now, of the kinds the procedure accepts (R-CERT-4); a refusal is a userError
  * naming the failed check. A smartphone certificate whose card certificate is known revoked is refused with it.
@@ -74,7 +73,10 @@ export async function submitSignatureCertificate(
   }
   // The name as the certificate carries it may use 代替文字 where the record holds the original (R-CHAR-1).
   if (!sameSubject(cert, holder)) {
-    refuse('CERTIFICATE_HOLDER_MISMATCH', '個人番号カード用署名用電子証明書の氏名又は生年月日が運転者管理システムの記録と一致しません', ['input', 'certificatePem']);
+    refuse('CERTIFICATE_HOLDER_MISMATCH', '個人番号カード用署名用電子証明書の氏名又は生年月日が運転者管理システムの記録と一致しません', [
+      'input',
+      'certificatePem',
+    ]);
   }
   const row = await ctx.db.transaction(async (tx) => {
     // One certificate is one person's: a serial already submitted for another holder is refused, whoever asks first wins.
@@ -111,8 +113,12 @@ export async function linkMynaPortal(ctx: PortalLinkContext, input: { certificat
   const holders = await findHoldersWithCurrentSerial(ctx.db, cardSerial);
   if (holders.length !== 1) {
     const didM1Otherwise = holders.length === 0 && (await anyCertificateWithSubject(ctx.db, subjectDigests(cert.name, cert.birthDate)));
-    if (didM1Otherwise) refuse('CERTIFICATE_MISMATCH', '免許センター等で提出された個人番号カード用署名用電子証明書と異なる署名用電子証明書です', ['input', 'certificatePem']);
-    refuse('SIGNATURE_CERTIFICATE_NOT_SUBMITTED', '先に免許センター等で個人番号カード用署名用電子証明書を提出してください（利用開始手続）', ['input', 'certificatePem']);
+    if (didM1Otherwise)
+      refuse('CERTIFICATE_MISMATCH', '免許センター等で提出された個人番号カード用署名用電子証明書と異なる署名用電子証明書です', ['input', 'certificatePem']);
+    refuse('SIGNATURE_CERTIFICATE_NOT_SUBMITTED', '先に免許センター等で個人番号カード用署名用電子証明書を提出してください（利用開始手続）', [
+      'input',
+      'certificatePem',
+    ]);
   }
   const holderId = holders[0]!;
   return ctx.db.transaction(async (tx) => {
@@ -152,7 +158,11 @@ export async function submitHonsekiIdentifierCode(
     const existing = await findRequestWithCode(tx, holder.id, input.identifierCode);
     if (existing) return { request: existing };
     const request = await insertHonsekiRequest(tx, {
-      holderId: holder.id, identifierCode: input.identifierCode, status: 'RECEIVED', submittedAt: ctx.now, nextAttemptAt: ctx.now,
+      holderId: holder.id,
+      identifierCode: input.identifierCode,
+      status: 'RECEIVED',
+      submittedAt: ctx.now,
+      nextAttemptAt: ctx.now,
     });
     ctx.audit.note(holder.id, 'WRITE', 'ALLOWED', 'honsekiChangeRequests');
     return { request };
@@ -162,9 +172,7 @@ export async function submitHonsekiIdentifierCode(
 const HONSEKI_LEASE_MS = 120_000;
 
 export async function claimHonsekiRequests(ctx: PortalLinkContext, limit: number) {
-  const rows = await ctx.db.transaction((tx) =>
-    leaseHonsekiRequests(tx, { now: ctx.now, until: new Date(ctx.now.getTime() + HONSEKI_LEASE_MS), limit }),
-  );
+  const rows = await ctx.db.transaction((tx) => leaseHonsekiRequests(tx, { now: ctx.now, until: new Date(ctx.now.getTime() + HONSEKI_LEASE_MS), limit }));
   return { requests: rows.map((r) => ({ id: r.id, holderId: r.holderId, identifierCode: r.identifierCode ?? '', attempts: r.attempts })) };
 }
 

@@ -155,11 +155,7 @@ export async function lockHonsekiRequest(db: Db, id: string): Promise<HonsekiCha
   return row ?? null;
 }
 
-export async function updateHonsekiRequest(
-  db: Db,
-  id: string,
-  set: Partial<typeof honsekiChangeRequests.$inferInsert>,
-): Promise<HonsekiChangeRequestRow> {
+export async function updateHonsekiRequest(db: Db, id: string, set: Partial<typeof honsekiChangeRequests.$inferInsert>): Promise<HonsekiChangeRequestRow> {
   const [row] = await db.update(honsekiChangeRequests).set(set).where(eq(honsekiChangeRequests.id, id)).returning();
   return row!;
 }

@@ -14,7 +14,6 @@ import { claimHonsekiRequests, linkMynaPortal, settleHonsekiRequest, submitHonse
 import { inMutation } from '../../lib/platform/graphql/mutation.js';
 import { COUNTER_ROLES } from '../../lib/platform/identity/roles.js';
 
-
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: {

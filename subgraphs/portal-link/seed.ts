@@ -12,9 +12,18 @@ export async function seedPortalLink(db: Db): Promise<void> {
         await tx
           .insert(signatureCertificates)
           .values({
-            id: demoId(2000 + h.n), holderId, serialNumber: c.serial, issuer: 'CN=Demo J-LIS CA', notBefore: new Date(c.notBefore),
-            notAfter: new Date(c.notAfter), revokedAt: c.revokedAt ? new Date(c.revokedAt) : null, faceMatched: true,
-            cardValid: true, addressMatched: true, submittedBy: 'demo-seed', submittedAt: new Date(c.submittedAt),
+            id: demoId(2000 + h.n),
+            holderId,
+            serialNumber: c.serial,
+            issuer: 'CN=Demo J-LIS CA',
+            notBefore: new Date(c.notBefore),
+            notAfter: new Date(c.notAfter),
+            revokedAt: c.revokedAt ? new Date(c.revokedAt) : null,
+            faceMatched: true,
+            cardValid: true,
+            addressMatched: true,
+            submittedBy: 'demo-seed',
+            submittedAt: new Date(c.submittedAt),
           })
           .onConflictDoNothing();
         await tx
@@ -32,8 +41,13 @@ export async function seedPortalLink(db: Db): Promise<void> {
         await tx
           .insert(honsekiChangeRequests)
           .values({
-            id: demoId(3000 + h.n * 10 + i), holderId, status: r.status, submittedAt: new Date(r.submittedAt),
-            completedAt: r.completedAt ? new Date(r.completedAt) : null, failureReason: r.failureReason ?? null, attempts: 1,
+            id: demoId(3000 + h.n * 10 + i),
+            holderId,
+            status: r.status,
+            submittedAt: new Date(r.submittedAt),
+            completedAt: r.completedAt ? new Date(r.completedAt) : null,
+            failureReason: r.failureReason ?? null,
+            attempts: 1,
           })
           .onConflictDoNothing();
       }

@@ -29,7 +29,9 @@ export async function certFor(
  */
 export async function certWithExtensions(ca: DevCa, person: { name: string; birthDate: string }, extensions: x509.Extension[]) {
   const keys = (await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const caKey = (await webcrypto.subtle.importKey('pkcs8', Buffer.from(ca.keyPem.replace(/-----[^-]+-----|\s/g, ''), 'base64'), RSA_SHA256, false, ['sign'])) as CryptoKey;
+  const caKey = (await webcrypto.subtle.importKey('pkcs8', Buffer.from(ca.keyPem.replace(/-----[^-]+-----|\s/g, ''), 'base64'), RSA_SHA256, false, [
+    'sign',
+  ])) as CryptoKey;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
     subject: new x509.Name([{ [SUBJECT_OID.name]: [person.name] }, { [SUBJECT_OID.address]: ['東京都'] }, { [SUBJECT_OID.birthDate]: [person.birthDate] }]),

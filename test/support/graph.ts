@@ -129,7 +129,10 @@ export async function gatewayHeadersFor(caller: Caller, subgraph: string, holder
     requestId: DIRECT_REQUEST_ID,
     ...(holderScope ? { holderScope } : {}),
   };
-  return { 'content-type': 'application/json', ...subgraphHeaders(await sign(subgraph, access), DIRECT_REQUEST_ID, { authorization: client.authorization ?? null, idempotencyKey: null }) };
+  return {
+    'content-type': 'application/json',
+    ...subgraphHeaders(await sign(subgraph, access), DIRECT_REQUEST_ID, { authorization: client.authorization ?? null, idempotencyKey: null }),
+  };
 }
 
 /** A Holder representation as the gateway builds it from the driver's answer: the prefecture vouched for by the driver. */

@@ -12,8 +12,13 @@ export async function registerHolder(graph: TestGraph, person: { name: string; b
   const licenseNumber = `31${String(process.pid % 1e4).padStart(4, '0')}${String(++n).padStart(6, '0')}`;
   const r = await gql(graph.gatewayUrl, { role: 'SUPERVISOR', prefecture: '13' }, REGISTER, {
     input: {
-      licenseNumber, name: person.name, birthDate: person.birthDate, address: person.address ?? '東京都千代田区丸の内1-1',
-      honseki: person.honseki ?? '東京都千代田区丸の内一丁目1番', residencePrefecture: '13', cards: ['MYNA_LICENSE'],
+      licenseNumber,
+      name: person.name,
+      birthDate: person.birthDate,
+      address: person.address ?? '東京都千代田区丸の内1-1',
+      honseki: person.honseki ?? '東京都千代田区丸の内一丁目1番',
+      residencePrefecture: '13',
+      cards: ['MYNA_LICENSE'],
     },
   });
   if (r.data?.registerHolder.userErrors.length !== 0) throw new Error(`registerHolder: ${JSON.stringify(r.data?.registerHolder.userErrors ?? r.errors)}`);
@@ -34,8 +39,11 @@ export async function linkedHolder(
   const clerk: Caller = { role: 'COUNTER_STAFF', prefecture: '13', purpose: 'COUNTER_PROCEDURE' };
   const checks = { faceMatched: true, cardValid: true, addressMatched: true };
   const m1 = await gql(graph.gatewayUrl, clerk, M1, { input: { holderId: id, certificatePem: cert.certPem, checks } });
-  if (m1.data?.submitSignatureCertificate.userErrors.length !== 0) throw new Error(`M1: ${JSON.stringify(m1.data?.submitSignatureCertificate.userErrors ?? m1.errors)}`);
-  const m2 = await gql(graph.gatewayUrl, { role: 'MYNA_PORTAL', purpose: 'COUNTER_PROCEDURE' }, M2, { input: { certificatePem: cert.certPem, pseudonym: opts.pseudonym } });
+  if (m1.data?.submitSignatureCertificate.userErrors.length !== 0)
+    throw new Error(`M1: ${JSON.stringify(m1.data?.submitSignatureCertificate.userErrors ?? m1.errors)}`);
+  const m2 = await gql(graph.gatewayUrl, { role: 'MYNA_PORTAL', purpose: 'COUNTER_PROCEDURE' }, M2, {
+    input: { certificatePem: cert.certPem, pseudonym: opts.pseudonym },
+  });
   if (m2.data?.linkMynaPortal.userErrors.length !== 0) throw new Error(`M2: ${JSON.stringify(m2.data?.linkMynaPortal.userErrors ?? m2.errors)}`);
   return { id, pseudonym: opts.pseudonym };
 }

@@ -14,6 +14,12 @@ export const demoSerial = (n: number) => `DE00${String(n).padStart(4, '0')}`;
 /** A renewal of demo holder `n`'s certificate, signed: a new serial derived from the id, valid five years. */
 export const renewal = (id: string, n: number, over: Record<string, unknown> = {}) =>
   signed({
-    notificationId: id, kind: 'CERTIFICATE_RENEWED', previousSerial: demoSerial(n), serial: `AB${id.replace(/\D/g, '').padStart(6, '0')}`,
-    notBefore: '2026-03-30T00:00:00+09:00', notAfter: '2031-03-30T00:00:00+09:00', filedOn: '2026-03-30', ...over,
+    notificationId: id,
+    kind: 'CERTIFICATE_RENEWED',
+    previousSerial: demoSerial(n),
+    serial: `AB${id.replace(/\D/g, '').padStart(6, '0')}`,
+    notBefore: '2026-03-30T00:00:00+09:00',
+    notAfter: '2031-03-30T00:00:00+09:00',
+    filedOn: '2026-03-30',
+    ...over,
   });

@@ -38,7 +38,11 @@ export async function createDevCa(): Promise<DevCa> {
   return { certPem: `${cert.toString('pem')}\n`, keyPem: toPem(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY') };
 }
 
-export const devCaPaths = (dataDir: string) => ({ dir: join(dataDir, 'dev-ca'), cert: join(dataDir, 'dev-ca', 'ca.pem'), key: join(dataDir, 'dev-ca', 'ca-key.pem') });
+export const devCaPaths = (dataDir: string) => ({
+  dir: join(dataDir, 'dev-ca'),
+  cert: join(dataDir, 'dev-ca', 'ca.pem'),
+  key: join(dataDir, 'dev-ca', 'ca-key.pem'),
+});
 
 /** The dev CA under `dataDir`, made on first use. */
 export async function ensureDevCa(dataDir: string): Promise<DevCa> {
@@ -76,7 +80,8 @@ export async function mintSignatureCertificate(ca: DevCa, req: CertificateReques
   const issuer = new x509.X509Certificate(ca.certPem);
   const notBefore = req.notBefore ?? new Date();
   const kind = req.kind ?? 'CARD';
-  if (kind === 'MOBILE' && !/^[0-9A-F]{2,40}$/.test(req.cardSerial ?? '')) throw new RangeError('a MOBILE certificate names its card serial (upper-case hexadecimal)');
+  if (kind === 'MOBILE' && !/^[0-9A-F]{2,40}$/.test(req.cardSerial ?? ''))
+    throw new RangeError('a MOBILE certificate names its card serial (upper-case hexadecimal)');
   const extensions: x509.Extension[] = [
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
     new x509.CertificatePolicyExtension([CERTIFICATE_POLICY[kind]]),
@@ -84,11 +89,7 @@ export async function mintSignatureCertificate(ca: DevCa, req: CertificateReques
   if (kind === 'MOBILE') extensions.push(linkedCardSerialExtension(req.cardSerial!));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: req.serial,
-    subject: new x509.Name([
-      { [SUBJECT_OID.name]: [req.name] },
-      { [SUBJECT_OID.address]: [req.address] },
-      { [SUBJECT_OID.birthDate]: [req.birthDate] },
-    ]),
+    subject: new x509.Name([{ [SUBJECT_OID.name]: [req.name] }, { [SUBJECT_OID.address]: [req.address] }, { [SUBJECT_OID.birthDate]: [req.birthDate] }]),
     issuer: issuer.subject,
     notBefore,
     notAfter: req.notAfter ?? new Date(notBefore.getTime() + 5 * 365 * 86_400_000),

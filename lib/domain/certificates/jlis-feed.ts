@@ -102,7 +102,8 @@ export function jlisFeedKeysFromPem(pem: string): KeyObject[] {
   const blocks = pem.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
   return blocks.map((b) => {
     const key = createPublicKey(b);
-    const rsa = key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 && (key.asymmetricKeyDetails?.modulusLength ?? 0) <= 4096;
+    const rsa =
+      key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 && (key.asymmetricKeyDetails?.modulusLength ?? 0) <= 4096;
     if (!rsa && key.asymmetricKeyType !== 'ed25519') {
       throw new Error('JLIS_FEED_PUBLIC_KEYS_FILE: every key must be an RSA public key of 2048–4096 bits or an Ed25519 public key');
     }

@@ -10,13 +10,20 @@ const DIGEST_VERSION = 'v2:';
  */
 export function subjectDigest(name: string | null, birthDate: string | null): string | null {
   if (!name || !birthDate) return null;
-  return DIGEST_VERSION + createHash('sha256').update(`${foldName(name)}|${birthDate}`, 'utf8').digest('hex');
+  return (
+    DIGEST_VERSION +
+    createHash('sha256')
+      .update(`${foldName(name)}|${birthDate}`, 'utf8')
+      .digest('hex')
+  );
 }
 
 /** The keys rows written before names were folded by the 代替文字 table carry (NFKC, spaces removed, no prefix). */
 function legacySubjectDigest(name: string | null, birthDate: string | null): string | null {
   if (!name || !birthDate) return null;
-  return createHash('sha256').update(`${name.normalize('NFKC').replace(/\s+/g, '')}|${birthDate}`, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(`${name.normalize('NFKC').replace(/\s+/g, '')}|${birthDate}`, 'utf8')
+    .digest('hex');
 }
 
 /** Every key a stored row of this subject may carry: the current one, and the one rows of earlier versions hold. */

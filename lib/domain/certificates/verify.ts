@@ -48,8 +48,7 @@ export const CERTIFICATE_MESSAGES: Record<CertificateFailure, string> = {
   CERTIFICATE_EXPIRED: '署名用電子証明書の有効期間が満了しています',
   CERTIFICATE_REVOKED: '署名用電子証明書は失効しています',
   CERTIFICATE_NOT_FOR_SIGNATURE: '署名用電子証明書ではありません（認証局の証明書、又は署名に用いることのできない証明書です）',
-  MOBILE_CERTIFICATE_NOT_ACCEPTED:
-    'この手続には移動端末設備用署名用電子証明書は使えません。個人番号カード用署名用電子証明書を使ってください',
+  MOBILE_CERTIFICATE_NOT_ACCEPTED: 'この手続には移動端末設備用署名用電子証明書は使えません。個人番号カード用署名用電子証明書を使ってください',
 };
 const refuse = (code: CertificateFailure): CertificateCheck => fail(code, CERTIFICATE_MESSAGES[code]);
 

@@ -49,10 +49,22 @@ export class AccessRecorder {
     if (this.entries.size === 0) return;
     const { identity, purpose, identityVerification, requestId } = this.access;
     const request: RequestColumns = {
-      at: this.now, requestId, service: this.service, subject: identity.subject, role: identity.role,
-      prefecture: identity.prefecture ?? null, purpose: purpose ?? null, identityVerification: identityVerification ?? null,
+      at: this.now,
+      requestId,
+      service: this.service,
+      subject: identity.subject,
+      role: identity.role,
+      prefecture: identity.prefecture ?? null,
+      purpose: purpose ?? null,
+      identityVerification: identityVerification ?? null,
     };
-    const holders = [...this.entries.values()].map((e) => ({ id: randomUUID(), holderId: e.holderId, action: e.action, fields: [...e.fields].sort(), outcome: e.outcome }));
+    const holders = [...this.entries.values()].map((e) => ({
+      id: randomUUID(),
+      holderId: e.holderId,
+      action: e.action,
+      fields: [...e.fields].sort(),
+      outcome: e.outcome,
+    }));
     this.entries.clear();
     await writer.append({ request, holders });
   }
@@ -181,14 +193,31 @@ export class AccessLogWriter {
       for (const h of holders) {
         chainSeq += 1;
         const hash = hashOf({ chain, chainSeq, id: h.id, holderId: h.holderId, action: h.action, fields: h.fields, outcome: h.outcome, prevHash });
-        rows.push({ id: h.id, holder_id: h.holderId, action: h.action, fields: arrayLiteral(h.fields), outcome: h.outcome, chain_seq: chainSeq, prev_hash: prevHash, hash, mac: null, request: i + 1 });
+        rows.push({
+          id: h.id,
+          holder_id: h.holderId,
+          action: h.action,
+          fields: arrayLiteral(h.fields),
+          outcome: h.outcome,
+          chain_seq: chainSeq,
+          prev_hash: prevHash,
+          hash,
+          mac: null,
+          request: i + 1,
+        });
         prevHash = hash;
       }
     });
     if (rows.length === 0) return;
     rows[rows.length - 1]!.mac = this.opts.signer.recordMac(chain, chainSeq, prevHash);
     try {
-      await this.db.execute(insertRecords(chain, requests.map(({ request }) => requestRow(request)), rows));
+      await this.db.execute(
+        insertRecords(
+          chain,
+          requests.map(({ request }) => requestRow(request)),
+          rows,
+        ),
+      );
       this.head = { chainSeq, hash: prevHash };
     } catch (e) {
       this.chain = randomUUID();
@@ -201,17 +230,37 @@ export class AccessLogWriter {
 /** One record's own columns; `fields` as an array literal, `request` the position of its request in the commit. */
 type HolderRow = Record<keyof typeof HOLDER_COLUMNS, string | number | null>;
 const HOLDER_COLUMNS = {
-  id: 'uuid', holder_id: 'uuid', action: 'text', fields: 'text', outcome: 'text', chain_seq: 'bigint', prev_hash: 'text', hash: 'text', mac: 'text',
+  id: 'uuid',
+  holder_id: 'uuid',
+  action: 'text',
+  fields: 'text',
+  outcome: 'text',
+  chain_seq: 'bigint',
+  prev_hash: 'text',
+  hash: 'text',
+  mac: 'text',
   request: 'bigint',
 } as const;
 
 const REQUEST_COLUMNS = {
-  at: 'timestamptz', request_id: 'text', service: 'text', subject: 'text', role: 'text', prefecture: 'char(2)', purpose: 'text',
+  at: 'timestamptz',
+  request_id: 'text',
+  service: 'text',
+  subject: 'text',
+  role: 'text',
+  prefecture: 'char(2)',
+  purpose: 'text',
   identity_verification: 'text',
 } as const;
 
 const requestRow = (q: RequestColumns): Record<keyof typeof REQUEST_COLUMNS, string | null> => ({
-  at: q.at.toISOString(), request_id: q.requestId, service: q.service, subject: q.subject, role: q.role, prefecture: q.prefecture, purpose: q.purpose,
+  at: q.at.toISOString(),
+  request_id: q.requestId,
+  service: q.service,
+  subject: q.subject,
+  role: q.role,
+  prefecture: q.prefecture,
+  purpose: q.purpose,
   identity_verification: q.identityVerification,
 });
 

@@ -5,7 +5,6 @@ import { chainHeads, type ChainHeadRow } from './tables.js';
 
 export type ChainHead = { chain: string; chainSeq: number; hash: string };
 
-
 /** Every writer serialises on this only to append a checkpoint, once per interval: never on a request's path. */
 const CHECKPOINT_LOCK = 'renkei-audit-chain-heads';
 

@@ -56,8 +56,7 @@ export async function openPglite(dataDir?: string): Promise<SqlClient> {
   return {
     kind: 'pglite',
     drizzle: (counter) => drizzlePglite(client, counter ? { logger: counter } : {}) as unknown as Db,
-    migrate: (db, { folder, schema }) =>
-      migratePglite(db as never, { migrationsFolder: folder, ...journal(schema) }),
+    migrate: (db, { folder, schema }) => migratePglite(db as never, { migrationsFolder: folder, ...journal(schema) }),
     close: () => client.close(),
   };
 }
@@ -102,10 +101,18 @@ export function openSqlClient(opts: { databaseUrl?: string; dataDir?: string; pr
 
 /** The database the configuration names: DATABASE_URL's server, or the embedded one in DATA_DIR. */
 export function openConfiguredSqlClient(cfg: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_PREPARED_STATEMENTS'>): Promise<SqlClient> {
-  return openSqlClient({ databaseUrl: cfg.DATABASE_URL, dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR, preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS });
+  return openSqlClient({
+    databaseUrl: cfg.DATABASE_URL,
+    dataDir: cfg.DATABASE_URL ? undefined : cfg.DATA_DIR,
+    preparedStatements: cfg.DATABASE_PREPARED_STATEMENTS,
+  });
 }
 
 /** The connection migrations run on: DATABASE_OWNER_URL's role, which owns the schemas, else the configured one. */
-export function openMigratingSqlClient(cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_OWNER_URL' | 'DATA_DIR' | 'DATABASE_PREPARED_STATEMENTS'>): Promise<SqlClient> {
-  return cfg.DATABASE_OWNER_URL && cfg.DATABASE_URL ? openPostgres(cfg.DATABASE_OWNER_URL, { max: 1, preparedStatements: false }) : openConfiguredSqlClient(cfg);
+export function openMigratingSqlClient(
+  cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_OWNER_URL' | 'DATA_DIR' | 'DATABASE_PREPARED_STATEMENTS'>,
+): Promise<SqlClient> {
+  return cfg.DATABASE_OWNER_URL && cfg.DATABASE_URL
+    ? openPostgres(cfg.DATABASE_OWNER_URL, { max: 1, preparedStatements: false })
+    : openConfiguredSqlClient(cfg);
 }

@@ -24,7 +24,10 @@ export function preparingStatements<T extends Sql>(sql: T): T {
     get(target, property, receiver) {
       if (property === 'unsafe') {
         return ((query, parameters = [], options = {}) =>
-          target.unsafe(query, parameters, { ...options, prepare: options.prepare || (parameters.length > 0 && parameters.length <= MAX_PREPARED_PARAMETERS) })) as Unsafe;
+          target.unsafe(query, parameters, {
+            ...options,
+            prepare: options.prepare || (parameters.length > 0 && parameters.length <= MAX_PREPARED_PARAMETERS),
+          })) as Unsafe;
       }
       if (property === 'begin' || property === 'savepoint') {
         const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => Promise<unknown>;

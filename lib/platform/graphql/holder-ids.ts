@@ -28,7 +28,11 @@ function itemsIn(value: ValueNode | undefined, variables: Record<string, unknown
  * key are one field (GraphQL merges them), so each key counts once; `@skip`/`@include` are not evaluated, which can
  * only count more.
  */
-export function holderIdsRequested(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): number {
+export function holderIdsRequested(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): number {
   const operation = getOperationAST(document, operationName ?? undefined);
   if (operation?.operation !== 'query') return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();

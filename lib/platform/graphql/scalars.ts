@@ -19,7 +19,9 @@ export function isDateTimeInRange(value: string): boolean {
 
 function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string' || !isDateTimeInRange(value)) {
-    throw new GraphQLError(`a DateTime must be ISO 8601 with an offset, from ${EARLIEST_DATE} to ${LATEST_DATE} (Japan time)`, { extensions: { code: 'INVALID_INPUT' } });
+    throw new GraphQLError(`a DateTime must be ISO 8601 with an offset, from ${EARLIEST_DATE} to ${LATEST_DATE} (Japan time)`, {
+      extensions: { code: 'INVALID_INPUT' },
+    });
   }
   return new Date(value);
 }

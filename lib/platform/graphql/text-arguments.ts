@@ -21,7 +21,8 @@ import { invalidArgument, userError, type UserError } from '../errors.js';
  */
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** The same, but tab, line feed and carriage return pass: they are part of a PEM, a JSON document or base64. */
-const FORBIDDEN_VERBATIM = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const FORBIDDEN_VERBATIM =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** True when a text holds a character the graph refuses (above); `verbatim` lets line breaks through. */
 export const hasForbiddenCharacter = (value: string, verbatim = false): boolean => (verbatim ? FORBIDDEN_VERBATIM : FORBIDDEN).test(value);

@@ -28,7 +28,11 @@ const refusal = (code: string, message: string): GraphQLResponse => ({
   body: { kind: 'single', singleResult: { errors: [new GraphQLError(message, { extensions: { code } })] } },
 });
 
-type Claim = { kind: 'claimed' } | { kind: 'reused' } | { kind: 'running' } | { kind: 'stored'; response: FormattedExecutionResult; holders: { id: string; fields: string[] }[] };
+type Claim =
+  | { kind: 'claimed' }
+  | { kind: 'reused' }
+  | { kind: 'running' }
+  | { kind: 'stored'; response: FormattedExecutionResult; holders: { id: string; fields: string[] }[] };
 
 export function idempotencyPlugin<C extends SubgraphContext>(service: string, holdersInScope: HoldersInScope): ApolloServerPlugin<C> {
   return {
@@ -48,14 +52,19 @@ export function idempotencyPlugin<C extends SubgraphContext>(service: string, ho
           const claim = await ctx.db.transaction(async (tx): Promise<Claim> => {
             // One decision at a time per caller and key, whichever subgraphs the key reaches at once.
             await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${identity.subject}\n${key}`}, 0))`);
-            const seen = await tx.select().from(registry).where(and(eq(registry.subject, identity.subject), eq(registry.key, key)));
+            const seen = await tx
+              .select()
+              .from(registry)
+              .where(and(eq(registry.subject, identity.subject), eq(registry.key, key)));
             if (seen.some((r) => r.operation !== operationHash)) return { kind: 'reused' };
             const mine = seen.find((r) => r.service === service);
             if (mine) {
               if (mine.requestHash !== requestHash) return { kind: 'reused' };
               return mine.response ? { kind: 'stored', response: mine.response, holders: mine.holders ?? [] } : { kind: 'running' };
             }
-            await tx.insert(registry).values({ subject: identity.subject, key, service, operation: operationHash, requestHash, response: null, holders: null, createdAt: ctx.now });
+            await tx
+              .insert(registry)
+              .values({ subject: identity.subject, key, service, operation: operationHash, requestHash, response: null, holders: null, createdAt: ctx.now });
             return { kind: 'claimed' };
           });
           if (claim.kind === 'claimed') {
@@ -65,7 +74,10 @@ export function idempotencyPlugin<C extends SubgraphContext>(service: string, ho
           if (claim.kind === 'reused') return refusal('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for another request');
           if (claim.kind === 'running') return refusal('IDEMPOTENCY_KEY_IN_USE', 'the first request with this Idempotency-Key is still running');
           // The same authorization as the first answer's: every holder it concerns still in the caller's scope.
-          const inScope = await holdersInScope(ctx, claim.holders.map((h) => h.id));
+          const inScope = await holdersInScope(
+            ctx,
+            claim.holders.map((h) => h.id),
+          );
           for (const h of claim.holders) ctx.audit.note(h.id, 'READ', inScope.has(h.id) ? 'ALLOWED' : 'DENIED', h.fields);
           if (claim.holders.some((h) => !inScope.has(h.id))) {
             return refusal('FORBIDDEN', "the answer stored under this Idempotency-Key concerns a holder outside the caller's scope");
@@ -79,7 +91,9 @@ export function idempotencyPlugin<C extends SubgraphContext>(service: string, ho
           await ctx.db
             .update(registry)
             .set({ response: stored, holders })
-            .where(and(eq(registry.subject, ctx.access.identity.subject), eq(registry.key, key), eq(registry.service, service), sql`${registry.response} is null`));
+            .where(
+              and(eq(registry.subject, ctx.access.identity.subject), eq(registry.key, key), eq(registry.service, service), sql`${registry.response} is null`),
+            );
         },
       };
     },

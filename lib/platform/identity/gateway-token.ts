@@ -69,7 +69,13 @@ export async function createGatewayTokenSigner(cfg: Pick<Config, 'NODE_ENV' | 'G
   return async (subgraph, access) => {
     const { identity, purpose, identityVerification, holderScope } = access;
     const claims = {
-      role: identity.role, pref: identity.prefecture, pur: purpose, idv: identityVerification, iss: GATEWAY_ISSUER, aud: subgraph, sub: identity.subject,
+      role: identity.role,
+      pref: identity.prefecture,
+      pur: purpose,
+      idv: identityVerification,
+      iss: GATEWAY_ISSUER,
+      aud: subgraph,
+      sub: identity.subject,
       ...(identity.role === 'MYNA_PORTAL' ? { hs: [...new Set(holderScope ?? [])].sort() } : {}),
     };
     const cacheKey = JSON.stringify(claims);
@@ -91,10 +97,7 @@ export type GatewayTokenVerifier = (token: string) => Promise<GatewayAccess>;
 
 const CLOCK_TOLERANCE_S = 5;
 
-export async function createGatewayTokenVerifier(
-  cfg: Pick<Config, 'NODE_ENV' | 'GATEWAY_VERIFY_JWK'>,
-  subgraph: string,
-): Promise<GatewayTokenVerifier> {
+export async function createGatewayTokenVerifier(cfg: Pick<Config, 'NODE_ENV' | 'GATEWAY_VERIFY_JWK'>, subgraph: string): Promise<GatewayTokenVerifier> {
   const jwk = keyJson(cfg.GATEWAY_VERIFY_JWK, DEV_ONLY_GATEWAY_PUBLIC_JWK, 'GATEWAY_VERIFY_JWK', cfg.NODE_ENV === 'production');
   const key = createPublicKey({ key: (({ d: _d, ...pub }) => pub)(jwk) as JsonWebKey, format: 'jwk' });
   // A token is reused by the gateway for half a minute, so each is checked once and then known until it would no

@@ -138,7 +138,9 @@ export class RenkeiClient {
   }
 
   /** Every page of a connection, `first` at a time: `page(after)` runs one request and says where the connection is. */
-  async *pages<N>(page: (after: string | null) => Promise<{ edges: { node: N }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>): AsyncGenerator<N> {
+  async *pages<N>(
+    page: (after: string | null) => Promise<{ edges: { node: N }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>,
+  ): AsyncGenerator<N> {
     let after: string | null = null;
     for (;;) {
       const connection = await page(after);

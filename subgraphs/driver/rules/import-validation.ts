@@ -6,13 +6,7 @@ import { firstUnrepresentable } from '../../../lib/domain/jis-x-0208.js';
 export type RecordItem = 'HONSEKI' | 'ADDRESS' | 'NAME' | 'BIRTH_DATE';
 
 /** Why an import cannot be written into the record (R-IMP-1); staff resolve it by hand (R-IMP-2). */
-export type ImportFailure =
-  | 'ADDRESS_TOO_LONG'
-  | 'NAME_TOO_LONG'
-  | 'HONSEKI_TOO_LONG'
-  | 'CHARACTER_NOT_IN_JIS_X_0208'
-  | 'INVALID_BIRTH_DATE'
-  | 'EMPTY_VALUE';
+export type ImportFailure = 'ADDRESS_TOO_LONG' | 'NAME_TOO_LONG' | 'HONSEKI_TOO_LONG' | 'CHARACTER_NOT_IN_JIS_X_0208' | 'INVALID_BIRTH_DATE' | 'EMPTY_VALUE';
 
 /** What the record can hold of each text item, in characters (MAX_*_LENGTH), and the day a birth date may not pass. */
 export interface RecordLimits {
@@ -97,7 +91,10 @@ export function importFailureMessage(failure: ImportFailure, item: RecordItem, v
  * Every item of a record entered by hand (`registerHolder`, `registerRecordChange`), checked as an import is
  * (R-IMP-1) but for the external characters staff may register; each problem with its Japanese message.
  */
-export function recordValueProblems(values: Partial<Record<RecordItem, string>>, limits: RecordLimits): { item: RecordItem; failure: ImportFailure; message: string }[] {
+export function recordValueProblems(
+  values: Partial<Record<RecordItem, string>>,
+  limits: RecordLimits,
+): { item: RecordItem; failure: ImportFailure; message: string }[] {
   return (Object.entries(values) as [RecordItem, string][]).flatMap(([item, value]) => {
     const failure = importFailure(item, value, limits, 'BY_HAND');
     return failure ? [{ item, failure, message: importFailureMessage(failure, item, value, limits, 'BY_HAND') }] : [];

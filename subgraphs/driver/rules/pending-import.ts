@@ -6,9 +6,7 @@ import { ITEM_LABEL, type RecordItem } from './import-validation.js';
  * How a scheduled import ends without being written (R-IMP-2, R-IMP-3): SUPERSEDED when staff registered the item by
  * hand after its filing, CANCELLED when the holder may no longer use the service or revoked the consent since.
  */
-export type ImportEnd =
-  | { status: 'SUPERSEDED'; reason: 'SUPERSEDED_BY_MANUAL_CHANGE' }
-  | { status: 'CANCELLED'; reason: 'NOT_ELIGIBLE' | 'CONSENT_REVOKED' };
+export type ImportEnd = { status: 'SUPERSEDED'; reason: 'SUPERSEDED_BY_MANUAL_CHANGE' } | { status: 'CANCELLED'; reason: 'NOT_ELIGIBLE' | 'CONSENT_REVOKED' };
 
 export type ImportEndReason = ImportEnd['reason'];
 

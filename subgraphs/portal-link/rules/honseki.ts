@@ -3,7 +3,12 @@ export const isIdentifierCode = (code: string) => /^[0-9]{16}$/.test(code);
 
 /** R-HON-1 / R-ELIG-2: who may submit a code, as the refusal code for those who may not (null: may). */
 /** What the holder is told on Myna Portal for each refusal of M3 (R-CHAR-2). */
-export type HonsekiRefusal = 'HISTORY_CERTIFICATE_NOT_COVERED' | 'HOLDS_LICENSE_CARD' | 'NOT_MYNA_CARD_HOLDER' | 'SIGNATURE_CERTIFICATE_NOT_SUBMITTED' | 'PORTAL_NOT_LINKED';
+export type HonsekiRefusal =
+  | 'HISTORY_CERTIFICATE_NOT_COVERED'
+  | 'HOLDS_LICENSE_CARD'
+  | 'NOT_MYNA_CARD_HOLDER'
+  | 'SIGNATURE_CERTIFICATE_NOT_SUBMITTED'
+  | 'PORTAL_NOT_LINKED';
 
 export const HONSEKI_REFUSAL_MESSAGES: Record<HonsekiRefusal, string> = {
   HISTORY_CERTIFICATE_NOT_COVERED: 'マイナ経歴証明書のみを保有する者は、本籍のオンライン変更を利用できません。本籍の変更は住所地公安委員会に届け出てください',
