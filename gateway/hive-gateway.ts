@@ -103,6 +103,7 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
   const log = createLogger('gateway');
   const metrics = new ServiceMetrics('gateway', opts.http?.metricsToken);
   const trusted = JSON.parse(readFileSync(schemaPath('trusted-documents.json'), 'utf8')) as Record<string, string>;
+  const signalListeners = terminationListeners();
   const runtime = createGatewayRuntime({
     supergraph: loadSupergraph(opts.urls),
     unifiedGraphHandler,
@@ -144,6 +145,10 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
     ],
   });
 
+  // The runtime disposes itself on SIGTERM (hard-wired in @graphql-hive/gateway-runtime), aborting the requests in
+  // flight; the process owner (gateway/main.ts, the tests) stops it in order instead, after they have been answered.
+  dropAddedTerminationListeners(signalListeners);
+
   const endpoint = gatewayEndpoint(opts);
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     if (await healthRoute(req, res, () => subgraphsReady(opts.urls))) return;
@@ -176,4 +181,21 @@ export async function startHiveGateway(opts: GatewayOptions): Promise<RunningSer
       await runtime.dispose();
     },
   };
+}
+
+const TERMINATION_EVENTS = ['SIGTERM', 'SIGINT', 'exit'] as const;
+type Listener = (...args: unknown[]) => void;
+type Listeners = Map<string, Listener[]>;
+
+const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals) as Listener[];
+
+function terminationListeners(): Listeners {
+  return new Map(TERMINATION_EVENTS.map((e) => [e, listenersOf(e)]));
+}
+
+/** Removes the termination listeners registered since `before` was taken. */
+function dropAddedTerminationListeners(before: Listeners): void {
+  for (const event of TERMINATION_EVENTS) {
+    for (const listener of listenersOf(event)) if (!before.get(event)?.includes(listener)) process.removeListener(event, listener);
+  }
 }

@@ -236,7 +236,9 @@ describe("R-ONE-1: the consent is signed with the holder's own certificate (issu
         }),
       ],
     });
-    expect(r.data.ingestJlisNotifications.results.map((x: { outcome: string }) => x.outcome)).toEqual(['SCHEDULED']);
+    expect(
+      r.data.ingestJlisNotifications.results.map((x: { outcome: string; reason: string | null }) => `${x.outcome}${x.reason ? `:${x.reason}` : ''}`),
+    ).toEqual(['SCHEDULED']);
     expect((await state(id)).name).toBe(p.name);
 
     advance(60_000);
