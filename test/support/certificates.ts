@@ -2,7 +2,12 @@ import { createSign, randomBytes, webcrypto } from 'node:crypto';
 import { mintSignatureCertificate, type DevCa } from '../../lib/domain/certificates/dev-ca.js';
 import { RSA_SHA256, SUBJECT_OID, x509 } from '../../lib/domain/certificates/x509.js';
 
-export const randomSerial = () => randomBytes(6).toString('hex').toUpperCase();
+/** Six random bytes, the first 01–7F: a serial as DER writes it, with no leading zero byte to drop or add. */
+export const randomSerial = () => {
+  const bytes = randomBytes(6);
+  bytes[0] = (bytes[0]! % 0x7f) + 1;
+  return bytes.toString('hex').toUpperCase();
+};
 
 export async function certFor(
   ca: DevCa,
