@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../lib/platform/db/database.js';
-import { apiError, UserErrorException, userError } from '../../lib/platform/errors.js';
+import { apiError, userError } from '../../lib/platform/errors.js';
+import { refuse } from './refusals.js';
 import { isUuid } from '../../lib/platform/graphql/input.js';
 import { InputCheck } from '../../lib/platform/graphql/mutation.js';
 import { authorizeHolder } from '../../lib/domain/holder-access.js';
@@ -306,22 +307,17 @@ export async function registerRecordChange(ctx: DriverContext, input: { holderId
   check.done();
   return ctx.db.transaction(async (tx) => {
     const holder = await lockHolder(tx, input.holderId.toLowerCase());
-    if (!holder)
-      throw new UserErrorException([
-        userError('HOLDER_NOT_FOUND', '指定された運転者のID（holderId）の者は運転者管理システムに登録されていません。', ['input', 'holderId']),
-      ]);
+    if (!holder) return refuse('HOLDER_NOT_FOUND', '指定された運転者のID（holderId）の者は運転者管理システムに登録されていません。', ['input', 'holderId']);
     authorizeHolder(ctx, holder, [ITEM_COLUMN[input.item]], 'WRITE');
     let resolves: RecordImportRow | null = null;
     if (input.resolvesImportId) {
       resolves = await lockImport(tx, input.resolvesImportId.toLowerCase());
       if (!resolves || resolves.holderId !== holder.id || resolves.item !== input.item || resolves.status !== 'FAILED') {
-        throw new UserErrorException([
-          userError(
-            'IMPORT_NOT_RESOLVABLE',
-            '解消する取込み（resolvesImportId）には、この者の同じ項目の取込みで、取込みに失敗したもの（FAILED）を指定してください。',
-            ['input', 'resolvesImportId'],
-          ),
-        ]);
+        refuse(
+          'IMPORT_NOT_RESOLVABLE',
+          '解消する取込み（resolvesImportId）には、この者の同じ項目の取込みで、取込みに失敗したもの（FAILED）を指定してください。',
+          ['input', 'resolvesImportId'],
+        );
       }
     }
     const updated = await setHolderItem(tx, holder.id, ITEM_COLUMN[input.item], input.value, ctx.now);
