@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { executeRows, type Db } from '../../lib/platform/db/database.js';
-import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/platform/db/array-rows.js';
+import { arrayLiteral, inArrayList, inArrayPlaceholder, insertArrayRows, arrayRecordset } from '../../lib/platform/db/array-rows.js';
+import { builtOnce } from '../../lib/platform/db/built-once.js';
 import type { WorkCount } from '../../lib/platform/metrics.js';
 import {
   consents,
@@ -13,12 +14,17 @@ import {
 } from './tables.js';
 
 /** The latest consent of each holder, one statement for any number of holders. */
-export const findLatestConsents = (db: Db, holderIds: readonly string[]): Promise<ConsentRow[]> =>
+const latestConsents = builtOnce((db) =>
   db
     .selectDistinctOn([consents.holderId])
     .from(consents)
-    .where(inArrayList(consents.holderId, holderIds))
-    .orderBy(consents.holderId, desc(consents.consentedAt), desc(consents.createdAt));
+    .where(inArrayPlaceholder(consents.holderId, 'holderIds'))
+    .orderBy(consents.holderId, desc(consents.consentedAt), desc(consents.createdAt))
+    .prepare('consent_latest_consents'),
+);
+
+export const findLatestConsents = (db: Db, holderIds: readonly string[]): Promise<ConsentRow[]> =>
+  latestConsents(db).execute({ holderIds: arrayLiteral(holderIds) });
 
 /** Per holder, the latest revocation of any of its consents (R-ONE-4); holders with none are left out. */
 export async function latestConsentRevocations(db: Db, holderIds: readonly string[]): Promise<{ holderId: string; revokedAt: Date }[]> {

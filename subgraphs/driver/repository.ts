@@ -1,13 +1,16 @@
 import { and, asc, eq, gt, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { WorkCount } from '../../lib/platform/metrics.js';
 import type { Db } from '../../lib/platform/db/database.js';
-import { inArrayList, insertArrayRows, arrayRecordset } from '../../lib/platform/db/array-rows.js';
+import { arrayLiteral, inArrayList, inArrayPlaceholder, insertArrayRows, arrayRecordset } from '../../lib/platform/db/array-rows.js';
+import { builtOnce } from '../../lib/platform/db/built-once.js';
 import { isUniqueViolation } from '../../lib/platform/db/unique-violation.js';
 import { holders, recordChanges, recordImports, type HolderRow, type RecordImportRow } from './tables.js';
 
 /** Data access of the driver subgraph: statements only, no rules and no authorization. */
 
-export const findHoldersByIds = (db: Db, ids: readonly string[]): Promise<HolderRow[]> => db.select().from(holders).where(inArrayList(holders.id, ids));
+const holdersByIds = builtOnce((db) => db.select().from(holders).where(inArrayPlaceholder(holders.id, 'ids')).prepare('driver_holders_by_ids'));
+
+export const findHoldersByIds = (db: Db, ids: readonly string[]): Promise<HolderRow[]> => holdersByIds(db).execute({ ids: arrayLiteral(ids) });
 
 export const findHoldersByLicenseNumbers = (db: Db, numbers: readonly string[]): Promise<HolderRow[]> =>
   db.select().from(holders).where(inArrayList(holders.licenseNumber, numbers));

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../lib/platform/db/database.js';
-import { inArrayList } from '../../lib/platform/db/array-rows.js';
+import { arrayLiteral, inArrayList, inArrayPlaceholder } from '../../lib/platform/db/array-rows.js';
+import { builtOnce } from '../../lib/platform/db/built-once.js';
 import type { WorkCount } from '../../lib/platform/metrics.js';
 import {
   certificateHolders,
@@ -13,18 +14,31 @@ import {
 } from './tables.js';
 
 /** The certificate on file per holder: the latest M1 submission. */
-export const findLatestCertificates = (db: Db, holderIds: readonly string[]): Promise<SignatureCertificateRow[]> =>
+const latestCertificates = builtOnce((db) =>
   db
     .selectDistinctOn([signatureCertificates.holderId])
     .from(signatureCertificates)
-    .where(inArrayList(signatureCertificates.holderId, holderIds))
-    .orderBy(signatureCertificates.holderId, desc(signatureCertificates.submittedAt), desc(signatureCertificates.id));
+    .where(inArrayPlaceholder(signatureCertificates.holderId, 'holderIds'))
+    .orderBy(signatureCertificates.holderId, desc(signatureCertificates.submittedAt), desc(signatureCertificates.id))
+    .prepare('portal_link_latest_certificates'),
+);
+
+export const findLatestCertificates = (db: Db, holderIds: readonly string[]): Promise<SignatureCertificateRow[]> =>
+  latestCertificates(db).execute({ holderIds: arrayLiteral(holderIds) });
+
+const linksByHolderIds = builtOnce((db) =>
+  db.select().from(portalLinks).where(inArrayPlaceholder(portalLinks.holderId, 'holderIds')).prepare('portal_link_links_by_holder_ids'),
+);
 
 export const findLinksByHolderIds = (db: Db, holderIds: readonly string[]): Promise<PortalLinkRow[]> =>
-  db.select().from(portalLinks).where(inArrayList(portalLinks.holderId, holderIds));
+  linksByHolderIds(db).execute({ holderIds: arrayLiteral(holderIds) });
+
+const linksByPseudonyms = builtOnce((db) =>
+  db.select().from(portalLinks).where(inArrayPlaceholder(portalLinks.pseudonym, 'pseudonyms')).prepare('portal_link_links_by_pseudonyms'),
+);
 
 export const findLinksByPseudonyms = (db: Db, pseudonyms: readonly string[]): Promise<PortalLinkRow[]> =>
-  db.select().from(portalLinks).where(inArrayList(portalLinks.pseudonym, pseudonyms));
+  linksByPseudonyms(db).execute({ pseudonyms: arrayLiteral(pseudonyms) });
 
 export const findHonsekiRequestsByHolderIds = (db: Db, holderIds: readonly string[]): Promise<HonsekiChangeRequestRow[]> =>
   db

@@ -67,3 +67,11 @@ export function insertArrayRows<K extends string>(table: PgTable, rows: readonly
 export function inArrayList(column: PgColumn, values: readonly string[]): SQL {
   return sql`${column} = any(array(select unnest(${arrayLiteral(values)}::text::${sql.raw(column.getSQLType())}[])))`;
 }
+
+/**
+ * `inArrayList` for a statement built once (lib/platform/db/built-once.ts): the list is the placeholder `name`, given
+ * at each run as `arrayLiteral(values)`. The same text, so the same plan.
+ */
+export function inArrayPlaceholder(column: PgColumn, name: string): SQL {
+  return sql`${column} = any(array(select unnest(${sql.placeholder(name)}::text::${sql.raw(column.getSQLType())}[])))`;
+}
