@@ -15,7 +15,7 @@ import { clientHeaders } from './support/access.js';
 import { cpuBetween, readCpu } from './support/cpu.js';
 import { productionRun } from './support/documents.js';
 import { GRAFBASE_VERSION, startGrafbase, type RunningGrafbase } from './support/grafbase.js';
-import { keepAlivePost, meanOfRounds, roundOrder, runLoad, type LoadResult } from './support/load.js';
+import { keepAlivePost, meanOfRounds, roundOrder, runLoad, type LoadResult, WARMUP_SECONDS } from './support/load.js';
 import { startNode, stop, type Started } from '../devkit/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import { startOurGateway, type BenchSubgraphs, type GatewayReady } from './support/stack.js';
@@ -148,7 +148,7 @@ export async function gatewayAloneBench(subgraphs: BenchSubgraphs, load: { secon
         let next = 0;
         return { engine: e, post: keepAlivePost(e.url, e.headers, () => e.card(next++), connections) };
       });
-      for (const r of runs) await runLoad(r.post.once, { connections, seconds: 3 });
+      for (const r of runs) await runLoad(r.post.once, { connections, seconds: WARMUP_SECONDS });
       const rounds = new Map<string, LoadResult[]>(runs.map((r) => [r.engine.key, []]));
       const cpu = new Map(runs.map((r) => [r.engine.key, { gateway: 0, stubs: 0, load: 0, cards: 0 }]));
       for (let i = 0; i < 2; i++) {

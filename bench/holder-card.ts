@@ -5,7 +5,7 @@ import { clientHeaders, revouchedBodies, subgraphHeaderSource } from './support/
 import { cpuBetween, postgresBackends, readCpu, type CpuReading } from './support/cpu.js';
 import { recordingProxies, replay, stages } from '../devkit/recording-proxies.js';
 import { operationBody, productionRun } from './support/documents.js';
-import { graphqlPost, meanOfRounds, roundOrder, runLoad, type LoadResult } from './support/load.js';
+import { graphqlPost, meanOfRounds, roundOrder, runLoad, type LoadResult, WARMUP_SECONDS } from './support/load.js';
 import { peakRssMb, startNode, stop } from '../devkit/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
@@ -73,7 +73,7 @@ export async function holderCardBench(subgraphs: BenchSubgraphs, load: { connect
   const direct = replay(plan, subgraphs.urls, await subgraphHeaderSource(), revouchedBodies());
 
   const runs = [...engines.map((e) => ({ key: e.key, once: graphqlPost(e.url, e.headers, () => e.card(next++)) })), { key: 'direct', once: direct }];
-  for (const r of runs) await runLoad(r.once, { connections: load.connections, seconds: 3 });
+  for (const r of runs) await runLoad(r.once, { connections: load.connections, seconds: WARMUP_SECONDS });
   const rounds: Record<string, LoadResult[]> = Object.fromEntries(runs.map((r) => [r.key, []]));
   const cpu = cardCpu(ours.pids, subgraphs);
   for (let i = 0; i < 2; i++) {

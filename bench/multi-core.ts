@@ -1,7 +1,7 @@
 import { cardBodies } from './holder-card.js';
 import { clientHeaders } from './support/access.js';
 import { productionRun } from './support/documents.js';
-import { graphqlPost, roundOrder, runLoad, type LoadResult } from './support/load.js';
+import { graphqlPost, roundOrder, runLoad, type LoadResult, WARMUP_SECONDS } from './support/load.js';
 import { stop } from '../devkit/processes.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import { startOurGateway, type BenchSubgraphs } from './support/stack.js';
@@ -22,7 +22,7 @@ export async function multiCoreBench(subgraphs: BenchSubgraphs, load: { connecti
     { workers: 1, once: graphqlPost(one.ready.url, headers, body) },
     { workers: 2, once: graphqlPost(two.ready.url, headers, body) },
   ];
-  for (const r of runs) await runLoad(r.once, { connections: load.connections * 2, seconds: 3 });
+  for (const r of runs) await runLoad(r.once, { connections: load.connections * 2, seconds: WARMUP_SECONDS });
   const results: Record<number, LoadResult[]> = { 1: [], 2: [] };
   for (let i = 0; i < 2; i++)
     for (const r of roundOrder(runs, i)) results[r.workers]!.push(await runLoad(r.once, { connections: load.connections * 2, seconds: load.seconds / 2 }));

@@ -5,7 +5,7 @@
  * Every process runs compiled (`npm run build` first, as production runs it); BENCH_TSX=1 runs the TypeScript instead.
  * On Postgres every process runs as deployed, NODE_ENV=production with keys made for the run
  * (devkit/production.ts); the embedded database, which production refuses, runs under NODE_ENV=test.
- * BENCH_DURATION (seconds per engine, default 10), BENCH_CONNECTIONS (default 10), BENCH_JLIS_LINES (default
+ * BENCH_DURATION (seconds per engine, default 10), BENCH_WARMUP (seconds of load per engine before measuring, default 10), BENCH_CONNECTIONS (default 10), BENCH_JLIS_LINES (default
  * 100,000 on Postgres, 10,000 embedded), BENCH_CPU_PROF=DIR (V8 CPU profiles of every process), BENCH_PRODUCTION=0
  * (NODE_ENV=test on Postgres too, to compare with runs made that way).
  */

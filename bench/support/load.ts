@@ -47,6 +47,13 @@ export function graphqlPost(url: string, headers: Record<string, string>, body: 
 }
 
 /**
+ * Seconds of load each engine gets before anything is measured (BENCH_WARMUP, default 10). A process's CPU per card
+ * keeps falling for tens of seconds as V8 optimises it (a HolderCard's 9.4 → 7.5 ms over the first 40 s); after 3 s,
+ * what was read was mostly how cold the code still was.
+ */
+export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 10);
+
+/**
  * The things compared in the order of round `round`: forward, then mirrored (A B C, C B A, …). The processes go on
  * warming up for tens of seconds of load (a card's p50 fell 72 → 59 → 53 ms over three 5 s rounds), so in a fixed
  * order the first of every round ran on the coldest code; pairs of mirrored rounds cancel a steady drift.
