@@ -3,11 +3,11 @@
  * a terminal and a summary of outcomes at the end. Safe to rerun after an interruption (R-ONE-7).
  */
 import { parseArgs } from 'node:util';
+import { MAX_JLIS_BATCH } from '../lib/domain/certificates/jlis-feed.js';
 import { config } from '../lib/platform/config.js';
 import { createGraphClient, sendsTrustedDocuments } from '../lib/platform/graph-client.js';
 import { HEADER } from '../lib/platform/identity/request.js';
 import { signDevToken } from '../lib/platform/identity/tokens.js';
-import { MAX_JLIS_BATCH } from '../subgraphs/consent/jlis.js';
 import { importJlisFile } from '../workers/jlis-import.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { batch: { type: 'string' }, concurrency: { type: 'string' } } });

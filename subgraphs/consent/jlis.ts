@@ -1,5 +1,5 @@
 import { apiError, UserErrorException, userError } from '../../lib/platform/errors.js';
-import { checkJlisSignature } from '../../lib/domain/certificates/jlis-feed.js';
+import { checkJlisSignature, MAX_JLIS_BATCH } from '../../lib/domain/certificates/jlis-feed.js';
 import { createLogger } from '../../lib/platform/log.js';
 import { japanDate } from '../../lib/platform/japan-date.js';
 import { RecordCertificateRevocationsDocument, ScheduleRecordImportsDocument } from '../../lib/domain/generated/operations.js';
@@ -16,8 +16,6 @@ import {
   type ConsentCertificateChange,
 } from './repository.js';
 import { decide, renewalOutcome, type Decision, type FollowingConsent, type JlisNotification } from './rules/jlis-decision.js';
-
-export const MAX_JLIS_BATCH = 1000;
 
 const log = createLogger('subgraph-consent');
 
