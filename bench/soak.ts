@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -15,7 +15,7 @@ import { jlisFeeder } from './soak/jlis.js';
 import { MIX, mixRunner, pickKind } from './soak/mix.js';
 import { populate } from './soak/population.js';
 import { quantile, Recorder } from './soak/record.js';
-import { memoryRows, memoryWindows, p99Stability, queuesByMinute } from './soak/summary.js';
+import { memoryRows, memoryWindows, p99Stability, samplesByMinute } from './soak/summary.js';
 import { watcher, type Watched } from './soak/watch.js';
 import { fixed, jsonLine, table } from './support/report.js';
 import type { BenchSubgraphs, GatewayReady } from './support/stack.js';
@@ -33,6 +33,8 @@ const LAG_P99_MS = 100;
 /**
  * Benchmark 8, `npm run bench -- soak` (never in the default set): the mixed load of a working day for
  * BENCH_SOAK_SECONDS (600) at 70 % of the maximum measured just before, open-loop, then a check that nothing was lost.
+ * BENCH_SOAK_TRACE=FILE writes every request of the open loop (and each J-LIS import) as CSV, and the samples (RSS,
+ * queue depths, CPU) to FILE.samples.csv.
  * Postgres only (bench/run.ts refuses the embedded database for it): the drain and the final state are read from the
  * database while the subgraphs run, and the embedded one can be opened by the process that holds it alone.
  * Returns whether every check passed.
@@ -54,7 +56,7 @@ export async function soakBench(
       FAMILY_REGISTER_URL: simulator.ready.url,
     });
     const seed = Number(process.env.BENCH_SOAK_SEED ?? 1);
-    const recorder = new Recorder();
+    const recorder = new Recorder(!!process.env.BENCH_SOAK_TRACE);
     const ctx = await soakContext({
       client,
       recorder,
@@ -94,7 +96,7 @@ export async function soakBench(
     const watch = watcher(watched, sql, SAMPLE_EVERY_MS);
     const feeder = jlisFeeder(ctx, { gatewayUrl: subgraphs.gatewayUrl, dir, everyMs: JLIS_EVERY_MS, perFile: JLIS_HOLDERS_PER_FILE });
     recorder.startSoak(performance.now());
-    watch.start();
+    await watch.start();
     feeder.start(JLIS_EVERY_MS / 2);
     const loop = await openLoop({
       rate,
@@ -144,11 +146,22 @@ type ReportInput = {
 function report(r: ReportInput): boolean {
   const { recorder, loop } = r;
   const minutes = recorder.perMinute(loop.seconds);
-  const queues = queuesByMinute(r.watch.samples, minutes.length);
+  const sampled = samplesByMinute(r.watch.samples, minutes.length);
   const all = recorder.all();
   table(
-    `8. Soak — ${r.opts.seconds} s open loop (Poisson arrivals) at ${r.rate.toFixed(1)} req/s = ${Math.round((100 * r.rate) / r.maxRps)} % of the ${r.maxRps.toFixed(1)} req/s measured closed-loop (${r.opts.connections} connections, 12 s), ${r.opts.holders} soak holders + ${CARD_HOLDERS} bulk, a J-LIS file every ${JLIS_EVERY_MS / 1000} s; per minute`,
-    ['minute', 'requests', 'req/s', 'p50 ms', 'p99 ms', '5xx', 'other errors', 'userErrors', 'queue max: 本籍 / outbox / due imports'],
+    `8. Soak — ${r.opts.seconds} s open loop (Poisson arrivals) at ${r.rate.toFixed(1)} req/s = ${Math.round((100 * r.rate) / r.maxRps)} % of the ${r.maxRps.toFixed(1)} req/s measured closed-loop (${r.opts.connections} connections, 12 s), ${r.opts.holders} soak holders + ${CARD_HOLDERS} bulk, a J-LIS file every ${JLIS_EVERY_MS / 1000} s; per minute (latency from send to answer; machine CPU: 100 % = every core, "other" is what the soak's processes and its database did not use)`,
+    [
+      'minute',
+      'requests',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      '5xx',
+      'other errors',
+      'userErrors',
+      'queue max: 本籍 / outbox / due imports',
+      'machine CPU: soak / other',
+    ],
     minutes.map((m, i) => [
       m.seconds < 60 ? `${m.minute} (${m.seconds.toFixed(0)} s)` : m.minute,
       m.requests,
@@ -158,7 +171,8 @@ function report(r: ReportInput): boolean {
       m.errors5xx,
       m.otherErrors,
       m.userErrors,
-      `${queues[i]!.honseki} / ${queues[i]!.outbox} / ${queues[i]!.dueImports}`,
+      `${sampled[i]!.honseki} / ${sampled[i]!.outbox} / ${sampled[i]!.dueImports}`,
+      `${(100 * sampled[i]!.soakCpu).toFixed(0)} % / ${(100 * sampled[i]!.otherCpu).toFixed(0)} %`,
     ]),
   );
 
@@ -180,14 +194,15 @@ function report(r: ReportInput): boolean {
   const memory = memoryRows(r.watched, r.watch.samples, loop.seconds, r.watch.peakMb(), r.watch.cpuMs());
   const w = memoryWindows(loop.seconds);
   table(
-    `8c. Soak — resident set size (VmRSS) of each process, sampled every ${SAMPLE_EVERY_MS / 1000} s: median over ${w.warm[0].toFixed(0)}–${w.warm[1].toFixed(0)} s (after warm-up) and over the last 30 s (end); peak = VmHWM since the process started; CPU over the open loop`,
-    ['process', 'at start MB', 'after warm-up MB', 'end MB', 'change', 'peak MB', 'CPU s (% of one core)'],
+    `8c. Soak — resident set size (VmRSS) of each process, sampled every ${SAMPLE_EVERY_MS / 1000} s: the highest sample over ${w.warm[0].toFixed(0)}–${w.warm[1].toFixed(0)} s (after warm-up) and over ${w.end[0].toFixed(0)}–${loop.seconds.toFixed(0)} s (end), the lowest after warm-up; peak = VmHWM since the process started; CPU over the open loop`,
+    ['process', 'at start MB', 'after warm-up MB', 'end MB', 'change', 'lowest MB', 'peak MB', 'CPU s (% of one core)'],
     memory.map((m) => [
       m.label,
       m.startMb?.toFixed(0) ?? 'n/a',
       m.warmMb.toFixed(0),
       m.endMb.toFixed(0),
       `${m.change >= 0 ? '+' : ''}${(100 * m.change).toFixed(1)} %`,
+      m.lowMb.toFixed(0),
       m.peakMb,
       `${m.cpuSeconds.toFixed(0)} (${((100 * m.cpuSeconds) / loop.seconds).toFixed(0)} %)`,
     ]),
@@ -273,6 +288,25 @@ function report(r: ReportInput): boolean {
       console.log(`- ${d}`);
   }
   if (r.audit.code !== 0 || process.env.BENCH_SOAK_VERBOSE) console.log(`\naudit:verify: ${r.audit.output}`);
+  // The raw material behind the tables, for a closer look at a slow minute: every request, and when each J-LIS file ran.
+  if (process.env.BENCH_SOAK_TRACE) {
+    const jlis = files.map((f) => `${f.at.toFixed(3)},jlis-import,${(1000 * f.seconds).toFixed(0)},${f.error ? 'failed' : 'ok'}`);
+    writeFileSync(process.env.BENCH_SOAK_TRACE, `seconds,kind,ms,verdict\n${[...recorder.trace, ...jlis].join('\n')}\n`);
+    const head = ['seconds', ...r.watched.map((p) => `rss MB ${p.label}`), '本籍', 'outbox', 'due imports', 'soak CPU ms', 'machine busy ms', 'machine ms'];
+    const rows = r.watch.samples.map((x) =>
+      [
+        x.t.toFixed(1),
+        ...x.rss.map((v) => v?.toFixed(1) ?? ''),
+        x.queues?.honseki,
+        x.queues?.outbox,
+        x.queues?.dueImports,
+        x.cpu?.soak,
+        x.cpu?.machineBusy,
+        x.cpu?.machineTotal,
+      ].join(','),
+    );
+    writeFileSync(`${process.env.BENCH_SOAK_TRACE}.samples.csv`, `${head.join(',')}\n${rows.join('\n')}\n`);
+  }
 
   const pass = checks.every((c) => c.pass);
   const jlisOutcomes: Record<string, number> = {};
@@ -303,7 +337,10 @@ function report(r: ReportInput): boolean {
     idempotencyKeys: s.idempotency,
     auditVerifyExit: r.audit.code,
     rssMb: Object.fromEntries(
-      memory.map((m) => [m.label, { warm: fixed(m.warmMb, 0), end: fixed(m.endMb, 0), peak: m.peakMb, change: fixed(m.change, 3), cpuS: fixed(m.cpuSeconds) }]),
+      memory.map((m) => [
+        m.label,
+        { warm: fixed(m.warmMb, 0), end: fixed(m.endMb, 0), low: fixed(m.lowMb, 0), peak: m.peakMb, change: fixed(m.change, 3), cpuS: fixed(m.cpuSeconds) },
+      ]),
     ),
     p99WorstOverMedianMinute: fixed(stability.ratio, 2),
     targets: Object.fromEntries(checks.map((c) => [c.name, c.target])),
@@ -320,7 +357,8 @@ function report(r: ReportInput): boolean {
       p50: fixed(m.p50),
       p99: fixed(m.p99),
       errors5xx: m.errors5xx,
-      queues: queues[i],
+      queues: { honseki: sampled[i]!.honseki, outbox: sampled[i]!.outbox, dueImports: sampled[i]!.dueImports },
+      machineCpu: { soak: fixed(sampled[i]!.soakCpu, 2), other: fixed(sampled[i]!.otherCpu, 2) },
     })),
   });
   return pass;

@@ -8,6 +8,8 @@ import type { SoakContext, SoakHolder } from './context.js';
 
 export interface FileRun {
   file: number;
+  /** When the import started, in seconds of the open loop. */
+  at: number;
   lines: number;
   seconds: number;
   summary: Summary | null;
@@ -24,6 +26,7 @@ export interface FileRun {
  * so no procedure changes what the file was written against.
  */
 export function jlisFeeder(ctx: SoakContext, opts: { gatewayUrl: string; dir: string; everyMs: number; perFile: number }) {
+  let t0 = 0;
   const keyFile = process.env.BENCH_JLIS_FEED_KEY_FILE;
   if (!keyFile) throw new Error('BENCH_JLIS_FEED_KEY_FILE is not set: the J-LIS files cannot be signed');
   const key = createPrivateKey(readFileSync(keyFile, 'utf8'));
@@ -35,6 +38,7 @@ export function jlisFeeder(ctx: SoakContext, opts: { gatewayUrl: string; dir: st
 
   async function feedOnce(): Promise<void> {
     const n = ++files;
+    const at = (performance.now() - t0) / 1000;
     const holders: SoakHolder[] = [];
     while (holders.length < opts.perFile) {
       const h = ctx.take((x) => !!x.consent?.active);
@@ -42,7 +46,7 @@ export function jlisFeeder(ctx: SoakContext, opts: { gatewayUrl: string; dir: st
       holders.push(h);
     }
     if (holders.length === 0) {
-      runs.push({ file: n, lines: 0, seconds: 0, summary: null, error: 'no idle holder with an active consent' });
+      runs.push({ file: n, at, lines: 0, seconds: 0, summary: null, error: 'no idle holder with an active consent' });
       return;
     }
     const today = japanDate(new Date());
@@ -75,11 +79,11 @@ export function jlisFeeder(ctx: SoakContext, opts: { gatewayUrl: string; dir: st
     writeFileSync(file, `${[...lines.map((l, i) => JSON.stringify({ ...l, signature: signatures[i] })), '{not json'].join('\n')}\n`);
     try {
       const r = await importFile(file, opts.gatewayUrl);
-      runs.push({ file: n, lines: lines.length, seconds: r.seconds, summary: r.summary, error: null });
+      runs.push({ file: n, at, lines: lines.length, seconds: r.seconds, summary: r.summary, error: null });
       for (const [h, serial] of follows) h.consent = { active: true, follows: serial };
       for (const h of holders) h.busy = false;
     } catch (e) {
-      runs.push({ file: n, lines: lines.length, seconds: 0, summary: null, error: (e as Error).message.slice(0, 300) });
+      runs.push({ file: n, at, lines: lines.length, seconds: 0, summary: null, error: (e as Error).message.slice(0, 300) });
       // What the graph made of the file is unknown: its holders are used no more.
       for (const h of holders) Object.assign(h, { busy: false, retired: true });
     }
@@ -88,6 +92,7 @@ export function jlisFeeder(ctx: SoakContext, opts: { gatewayUrl: string; dir: st
   return {
     runs,
     start(firstMs: number) {
+      t0 = performance.now();
       const tick = () => {
         // A file still importing when the next is due delays nothing: the next waits for the tick after.
         if (running) return;

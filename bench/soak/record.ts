@@ -20,7 +20,11 @@ export class Recorder {
   readonly details: Partial<Record<Cls, string[]>> = {};
   /** Milliseconds each open-loop request was sent after its arrival time: the generator keeping pace or not. */
   readonly lag: number[] = [];
+  /** Every open-loop request as `seconds,kind,ms,verdict`, kept only when asked for (BENCH_SOAK_TRACE). */
+  readonly trace: string[] = [];
   private soakStart = 0;
+
+  constructor(private readonly keepTrace = false) {}
 
   startSoak(at: number): void {
     this.soakStart = at;
@@ -33,6 +37,7 @@ export class Recorder {
       if (list.length < 5) list.push(`${phase} ${kind}: ${v.detail}`);
     }
     if (phase !== 'soak') return;
+    if (this.keepTrace) this.trace.push(`${((sentAt - this.soakStart) / 1000).toFixed(3)},${kind},${ms.toFixed(1)},${v.cls}`);
     const minute = Math.max(0, Math.floor((sentAt - this.soakStart) / 60_000));
     while (this.minutes.length <= minute) this.minutes.push({ ms: [], byClass: zero() });
     this.minutes[minute]!.ms.push(ms);

@@ -7,13 +7,18 @@ const median = (xs: readonly number[]) => {
 };
 
 /**
- * Where "after warm-up" and "the end" are, in seconds of the open loop: warm-up is over at 20 % of the run and not
- * before its first minute (at most half-way, for short runs); each value is the median of the samples in the 30 s
- * from there, and in the last 30 s, so that one sample taken just before or after a collection decides nothing.
+ * Where "after warm-up" and "the end" are, in seconds of the open loop. Warm-up is over at 20 % of the run and not
+ * before its first minute (at most half-way, for short runs); what follows is cut in two halves, the first standing
+ * for "after warm-up" and the second for "the end". Each half's value is the highest RSS sampled in it: V8 gives
+ * memory back only after a full collection, so a busy Node process's RSS is a sawtooth (a subgraph climbs some
+ * 1 MB/s from ~200 to ~450 MB, then falls back, every one to two minutes), and a single sample or a median lands
+ * anywhere on it. The top of the teeth is what a leak raises and what the machine must have room for; halves of
+ * four minutes (in a ten-minute run) each hold whole teeth. The lowest sample (after a collection) is shown beside it.
  */
 export function memoryWindows(loopSeconds: number) {
   const warmFrom = Math.min(Math.max(60, 0.2 * loopSeconds), 0.5 * loopSeconds);
-  return { warm: [warmFrom, warmFrom + 30] as const, end: [loopSeconds - 30, loopSeconds + 5] as const };
+  const half = warmFrom + (loopSeconds - warmFrom) / 2;
+  return { warm: [warmFrom, half] as const, end: [half, loopSeconds + 5] as const };
 }
 
 export interface MemoryRow {
@@ -21,6 +26,8 @@ export interface MemoryRow {
   startMb: number | null;
   warmMb: number;
   endMb: number;
+  /** The lowest sample after warm-up: the floor of the sawtooth. */
+  lowMb: number;
   peakMb: number;
   /** (end − warm) ÷ end: the change the check bounds. */
   change: number;
@@ -32,13 +39,14 @@ export function memoryRows(watched: readonly Watched[], samples: readonly Sample
   const within = (i: number, [from, to]: readonly [number, number]) =>
     samples.filter((s) => s.t >= from && s.t <= to && s.rss[i] != null).map((s) => s.rss[i]!);
   return watched.map((p, i) => {
-    const warmMb = median(within(i, w.warm));
-    const endMb = median(within(i, w.end));
+    const warmMb = Math.max(...within(i, w.warm));
+    const endMb = Math.max(...within(i, w.end));
     return {
       label: p.label,
       startMb: samples[0]?.rss[i] ?? null,
       warmMb,
       endMb,
+      lowMb: Math.min(...within(i, [w.warm[0], w.end[1]])),
       peakMb: peak[i]!,
       change: (endMb - warmMb) / endMb,
       cpuSeconds: (cpuMs[i] ?? 0) / 1000,
@@ -46,12 +54,26 @@ export function memoryRows(watched: readonly Watched[], samples: readonly Sample
   });
 }
 
-/** The largest depth of each queue among the samples of each minute of the open loop. */
-export function queuesByMinute(samples: readonly Sample[], minutes: number) {
+/**
+ * Per minute of the open loop: the largest depth of each queue among its samples, and the share of the machine's CPU
+ * (100 % = every core busy) the soak used and everything else used — on a shared machine, the second says how much
+ * of a slow minute was someone else's.
+ */
+export function samplesByMinute(samples: readonly Sample[], minutes: number) {
   return Array.from({ length: minutes }, (_, m) => {
-    const inMinute = samples.filter((s) => s.queues && s.t >= 60 * m && s.t < 60 * (m + 1));
-    const max = (pick: (q: NonNullable<Sample['queues']>) => number) => Math.max(0, ...inMinute.map((s) => pick(s.queues!)));
-    return { honseki: max((q) => q.honseki), outbox: max((q) => q.outbox), dueImports: max((q) => q.dueImports) };
+    const inMinute = samples.filter((s) => s.t > 60 * m && s.t <= 60 * (m + 1));
+    const queued = inMinute.filter((s) => s.queues);
+    const max = (pick: (q: NonNullable<Sample['queues']>) => number) => Math.max(0, ...queued.map((s) => pick(s.queues!)));
+    const cpu = inMinute.flatMap((s) => (s.cpu ? [s.cpu] : []));
+    const sum = (pick: (c: NonNullable<Sample['cpu']>) => number) => cpu.reduce((a, c) => a + pick(c), 0);
+    const total = sum((c) => c.machineTotal);
+    return {
+      honseki: max((q) => q.honseki),
+      outbox: max((q) => q.outbox),
+      dueImports: max((q) => q.dueImports),
+      soakCpu: total > 0 ? sum((c) => c.soak) / total : Number.NaN,
+      otherCpu: total > 0 ? Math.max(0, sum((c) => c.machineBusy) - sum((c) => c.soak)) / total : Number.NaN,
+    };
   });
 }
 

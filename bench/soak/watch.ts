@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type postgres from 'postgres';
 import { peakRssMb } from '../../devkit/processes.js';
-import { cpuBetween, readCpu, type CpuReading } from '../support/cpu.js';
+import { cpuBetween, machineCpuMs, readCpu, type CpuReading } from '../support/cpu.js';
 
 /** A process the soak watches, under the name the report gives it. */
 export interface Watched {
@@ -53,6 +53,12 @@ export interface Sample {
   t: number;
   rss: (number | null)[];
   queues: QueueDepths | null;
+  /**
+   * CPU used since the previous sample, in ms: by the soak (every watched process and the Postgres backends of its
+   * database) and by the whole machine, busy and in all. The machine is shared: what the soak did not use, something
+   * else did (jlis:import's short runs count there too).
+   */
+  cpu: { soak: number; machineBusy: number; machineTotal: number } | null;
 }
 
 /**
@@ -61,6 +67,9 @@ export interface Sample {
  */
 export function watcher(processes: readonly Watched[], sql: postgres.Sql, everyMs: number) {
   const samples: Sample[] = [];
+  const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`).map((r) => Number(r.pid));
+  let soakCpu: CpuReading = new Map();
+  let machine = machineCpuMs();
   let timer: NodeJS.Timeout | null = null;
   let t0 = 0;
   let cpuStart: CpuReading[] = [];
@@ -70,7 +79,15 @@ export function watcher(processes: readonly Watched[], sql: postgres.Sql, everyM
     const t = (performance.now() - t0) / 1000;
     const rss = processes.map((p) => rssMb(p.pids));
     const queues = await queueDepths(sql).catch(() => null);
-    samples.push({ t, rss, queues });
+    const nowCpu = readCpu([...processes.flatMap((p) => p.pids), ...(await backends().catch(() => []))]);
+    const nowMachine = machineCpuMs();
+    const cpu =
+      machine && nowMachine
+        ? { soak: cpuBetween(soakCpu, nowCpu), machineBusy: nowMachine.busy - machine.busy, machineTotal: nowMachine.total - machine.total }
+        : null;
+    soakCpu = nowCpu;
+    machine = nowMachine;
+    samples.push({ t, rss, queues, cpu });
   };
   const tick = () => {
     inFlight ??= sample().finally(() => {
@@ -79,9 +96,11 @@ export function watcher(processes: readonly Watched[], sql: postgres.Sql, everyM
   };
   return {
     samples,
-    start() {
+    async start() {
       t0 = performance.now();
       cpuStart = processes.map((p) => readCpu(p.pids));
+      soakCpu = readCpu([...processes.flatMap((p) => p.pids), ...(await backends())]);
+      machine = machineCpuMs();
       tick();
       timer = setInterval(tick, everyMs);
     },
