@@ -95,7 +95,7 @@ export async function soakBench(
     ];
     const watch = watcher(watched, sql, SAMPLE_EVERY_MS);
     const feeder = jlisFeeder(ctx, { gatewayUrl: subgraphs.gatewayUrl, dir, everyMs: JLIS_EVERY_MS, perFile: JLIS_HOLDERS_PER_FILE });
-    recorder.startSoak(performance.now());
+    recorder.startSoak(performance.now(), opts.seconds);
     await watch.start();
     feeder.start(JLIS_EVERY_MS / 2);
     const loop = await openLoop({

@@ -23,11 +23,14 @@ export class Recorder {
   /** Every open-loop request as `seconds,kind,ms,verdict`, kept only when asked for (BENCH_SOAK_TRACE). */
   readonly trace: string[] = [];
   private soakStart = 0;
+  private lastMinute = 0;
 
   constructor(private readonly keepTrace = false) {}
 
-  startSoak(at: number): void {
+  /** The open loop starts now and lasts `seconds`. */
+  startSoak(at: number, seconds: number): void {
     this.soakStart = at;
+    this.lastMinute = Math.max(0, Math.ceil(seconds / 60) - 1);
   }
 
   record(phase: Phase, kind: string, sentAt: number, ms: number, v: Verdict): void {
@@ -38,7 +41,8 @@ export class Recorder {
     }
     if (phase !== 'soak') return;
     if (this.keepTrace) this.trace.push(`${((sentAt - this.soakStart) / 1000).toFixed(3)},${kind},${ms.toFixed(1)},${v.cls}`);
-    const minute = Math.max(0, Math.floor((sentAt - this.soakStart) / 60_000));
+    // A request that arrived in time but was sent just after the end (its certificate still being made) counts in the last minute.
+    const minute = Math.min(this.lastMinute, Math.max(0, Math.floor((sentAt - this.soakStart) / 60_000)));
     while (this.minutes.length <= minute) this.minutes.push({ ms: [], byClass: zero() });
     this.minutes[minute]!.ms.push(ms);
     this.minutes[minute]!.byClass[v.cls]++;
