@@ -67,7 +67,10 @@ export function samplesByMinute(samples: readonly Sample[], minutes: number) {
     const cpu = inMinute.flatMap((s) => (s.cpu ? [s.cpu] : []));
     const sum = (pick: (c: NonNullable<Sample['cpu']>) => number) => cpu.reduce((a, c) => a + pick(c), 0);
     const total = sum((c) => c.machineTotal);
+    const processes = cpu[0]?.byProcess.length ?? 0;
     return {
+      /** CPU ms each watched process used in the minute, then the soak database's Postgres backends. */
+      cpuMs: [...Array.from({ length: processes }, (_, i) => sum((c) => c.byProcess[i]!)), sum((c) => c.postgres)],
       honseki: max((q) => q.honseki),
       outbox: max((q) => q.outbox),
       dueImports: max((q) => q.dueImports),

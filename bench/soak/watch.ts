@@ -54,21 +54,23 @@ export interface Sample {
   rss: (number | null)[];
   queues: QueueDepths | null;
   /**
-   * CPU used since the previous sample, in ms: by the soak (every watched process and the Postgres backends of its
-   * database) and by the whole machine, busy and in all. The machine is shared: what the soak did not use, something
-   * else did (jlis:import's short runs count there too).
+   * CPU used since the previous sample, in ms: by each watched process (in their order), by the Postgres backends of
+   * the soak's database, by the soak in all (their sum), and by the whole machine, busy and in all. The machine is
+   * shared: what the soak did not use, something else did (jlis:import's short runs count there too).
    */
-  cpu: { soak: number; machineBusy: number; machineTotal: number } | null;
+  cpu: { byProcess: number[]; postgres: number; soak: number; machineBusy: number; machineTotal: number } | null;
 }
 
 /**
- * Every `everyMs`: each watched process's RSS from /proc/<pid>/status and the depth of every queue, read over a
- * connection of the soak's own. The CPU each process used over the load is read at start and stop.
+ * Every `everyMs`: each watched process's RSS from /proc/<pid>/status and CPU from /proc/<pid>/stat, the CPU of the
+ * Postgres backends serving the soak's database (bench/support/cpu.ts says why those), the machine's, and the depth
+ * of every queue, read over a connection of the soak's own.
  */
 export function watcher(processes: readonly Watched[], sql: postgres.Sql, everyMs: number) {
   const samples: Sample[] = [];
   const backends = async () => (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`).map((r) => Number(r.pid));
-  let soakCpu: CpuReading = new Map();
+  const readAll = async () => [...processes.map((p) => readCpu(p.pids)), readCpu(await backends().catch(() => []))];
+  let last: CpuReading[] = [];
   let machine = machineCpuMs();
   let timer: NodeJS.Timeout | null = null;
   let t0 = 0;
@@ -79,13 +81,20 @@ export function watcher(processes: readonly Watched[], sql: postgres.Sql, everyM
     const t = (performance.now() - t0) / 1000;
     const rss = processes.map((p) => rssMb(p.pids));
     const queues = await queueDepths(sql).catch(() => null);
-    const nowCpu = readCpu([...processes.flatMap((p) => p.pids), ...(await backends().catch(() => []))]);
+    const now = await readAll();
     const nowMachine = machineCpuMs();
+    const used = now.map((r, i) => cpuBetween(last[i] ?? new Map(), r));
     const cpu =
       machine && nowMachine
-        ? { soak: cpuBetween(soakCpu, nowCpu), machineBusy: nowMachine.busy - machine.busy, machineTotal: nowMachine.total - machine.total }
+        ? {
+            byProcess: used.slice(0, processes.length),
+            postgres: used.at(-1)!,
+            soak: used.reduce((a, b) => a + b, 0),
+            machineBusy: nowMachine.busy - machine.busy,
+            machineTotal: nowMachine.total - machine.total,
+          }
         : null;
-    soakCpu = nowCpu;
+    last = now;
     machine = nowMachine;
     samples.push({ t, rss, queues, cpu });
   };
@@ -99,7 +108,7 @@ export function watcher(processes: readonly Watched[], sql: postgres.Sql, everyM
     async start() {
       t0 = performance.now();
       cpuStart = processes.map((p) => readCpu(p.pids));
-      soakCpu = readCpu([...processes.flatMap((p) => p.pids), ...(await backends())]);
+      last = await readAll();
       machine = machineCpuMs();
       tick();
       timer = setInterval(tick, everyMs);
