@@ -8,7 +8,7 @@ import { fixed, jsonLine, table } from './support/report.js';
 import { benchLogLevel, nodeArgs } from '../devkit/processes.js';
 import type { BenchSubgraphs } from './support/stack.js';
 
-interface Summary {
+export interface Summary {
   lines: number;
   sent: number;
   outcomes: Record<string, number>;
@@ -16,7 +16,7 @@ interface Summary {
 }
 
 /** `npm run jlis:import -- FILE` as its own process; the time is from start to exit, process start included. */
-function importFile(file: string, gatewayUrl: string): Promise<{ seconds: number; summary: Summary }> {
+export function importFile(file: string, gatewayUrl: string): Promise<{ seconds: number; summary: Summary }> {
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs('scripts/jlis-import.ts'), file], {
     env: { NODE_ENV: 'test', ...process.env, LOG_LEVEL: benchLogLevel(), GATEWAY_URL: gatewayUrl },

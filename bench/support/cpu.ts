@@ -66,3 +66,21 @@ export function postgresBackends(databaseUrl: string): { pids(): Promise<number[
     close: () => sql.end(),
   };
 }
+
+/**
+ * CPU time the whole machine has used since boot, busy and in all, in ms summed over its CPUs (the `cpu` line of
+ * /proc/stat: busy is user, nice, system, irq, softirq and steal; guest time is inside user already); null where
+ * /proc is absent. Beside the CPU of a benchmark's own processes it shows what else ran on a shared machine.
+ */
+export function machineCpuMs(): { busy: number; total: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return null;
+  }
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = stat.split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number) as number[];
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  const ms = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND;
+  return { busy: ms(busy), total: ms(busy + idle! + iowait!) };
+}
