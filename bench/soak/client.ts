@@ -1,4 +1,5 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
+import { postOver } from '../support/load.js';
 
 /** One answer of the gateway as the soak sees it: the status, the parsed body, or why there was none. */
 export interface Answer {
@@ -20,33 +21,22 @@ export type Verdict = { cls: 'ok' } | { cls: 'transport' | '5xx' | '4xx' | 'grap
 export function soakClient(url: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const target = new URL(url);
-  const post = (headers: Record<string, string>, body: string): Promise<Answer> =>
-    new Promise((resolve) => {
-      const started = performance.now();
-      const payload = Buffer.from(body);
-      const done = (status: number, parsed: Answer['body'], error: string | null) => resolve({ status, body: parsed, error, ms: performance.now() - started });
-      const req = httpRequest(
-        target,
-        { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            try {
-              done(res.statusCode ?? 0, JSON.parse(text) as Answer['body'], null);
-            } catch {
-              // A 5xx page or a cut body: the status says which; only a 200 with no JSON is the transport's fault.
-              done(res.statusCode ?? 0, null, res.statusCode === 200 ? `unparsable body: ${text.slice(0, 120)}` : null);
-            }
-          });
-          res.on('error', (e) => done(0, null, e.message));
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error('no answer in 30 s')));
-      req.on('error', (e) => done(0, null, e.message));
-      req.end(payload);
-    });
+  const post = async (headers: Record<string, string>, body: string): Promise<Answer> => {
+    const started = performance.now();
+    let answer: { status: number; text: string };
+    try {
+      answer = await postOver(agent, target, headers, body, 30_000);
+    } catch (e) {
+      return { status: 0, body: null, error: (e as Error).message, ms: performance.now() - started };
+    }
+    const ms = performance.now() - started;
+    try {
+      return { status: answer.status, body: JSON.parse(answer.text) as Answer['body'], error: null, ms };
+    } catch {
+      // A 5xx page or a cut body: the status says which; only a 200 with no JSON is the transport's fault.
+      return { status: answer.status, body: null, error: answer.status === 200 ? `unparsable body: ${answer.text.slice(0, 120)}` : null, ms };
+    }
+  };
   return { post, close: () => agent.destroy() };
 }
 

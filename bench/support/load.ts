@@ -67,6 +67,35 @@ export function meanOfRounds(rounds: readonly LoadResult[]): Omit<LoadResult, 'r
 }
 
 /**
+ * One POST of a JSON body over `agent`, answered with its status and text; rejects on a transport error, or after
+ * `timeoutMs` without an answer.
+ */
+export function postOver(
+  agent: Agent,
+  target: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs?: number,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = Buffer.from(body);
+    const req = httpRequest(
+      target,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    if (timeoutMs !== undefined) req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
  * One POST over node:http with keep-alive connections (one per load loop) whose answer must be a 200 without
  * `"errors"`. Lighter on the load generator than `fetch`, for engines fast enough that the generator, which shares
  * the machine, would otherwise be what is measured; the answer is checked as text, not parsed, for the same reason.
@@ -80,27 +109,11 @@ export function keepAlivePost(
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   return {
-    once: () =>
-      new Promise<void>((resolve, reject) => {
-        const payload = Buffer.from(body());
-        const req = httpRequest(
-          target,
-          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers } },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 300)}`));
-              else if (text.includes('"errors"')) reject(new Error(`${url} answered errors: ${text.slice(0, 300)}`));
-              else resolve();
-            });
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
-      }),
+    once: async () => {
+      const { status, text } = await postOver(agent, target, headers, body());
+      if (status !== 200) throw new Error(`${url} answered ${status}: ${text.slice(0, 300)}`);
+      if (text.includes('"errors"')) throw new Error(`${url} answered errors: ${text.slice(0, 300)}`);
+    },
     close: () => agent.destroy(),
   };
 }
