@@ -5,6 +5,7 @@
  * Every process runs compiled (`npm run build` first, as production runs it); BENCH_TSX=1 runs the TypeScript instead.
  * On Postgres every process runs as deployed, NODE_ENV=production with keys made for the run
  * (devkit/production.ts); the embedded database, which production refuses, runs under NODE_ENV=test.
+ * BENCH_BULK_HOLDERS (bulk holders seeded; default 500, the J-LIS line count with jlis-ingest, 100,000 with soak),
  * BENCH_DURATION (seconds per engine, default 10), BENCH_WARMUP (seconds of load per engine before measuring, default 10), BENCH_CONNECTIONS (default 10), BENCH_JLIS_LINES (default
  * 100,000 on Postgres, 10,000 embedded), BENCH_CPU_PROF=DIR (V8 CPU profiles of every process), BENCH_PRODUCTION=0
  * (NODE_ENV=test on Postgres too, to compare with runs made that way).
@@ -22,7 +23,7 @@ import { gatewayAloneBench } from './gateway-alone.js';
 import { CARD_HOLDERS, holderCardBench } from './holder-card.js';
 import { jlisIngestBench } from './jlis-ingest.js';
 import { multiCoreBench } from './multi-core.js';
-import { soakBench } from './soak.js';
+import { SOAK_BULK_HOLDERS, soakBench } from './soak.js';
 import { trustSoakCa } from './soak/certificates.js';
 import { benchDatabase } from '../devkit/data.js';
 import { jlisFeedKeyFiles, productionSettings } from '../devkit/production.js';
@@ -62,7 +63,9 @@ async function main() {
   // Every process started from here inherits the run's environment.
   Object.assign(process.env, production?.env ?? { NODE_ENV: 'test', ...jlisFeedKeyFiles(keysDir) });
   try {
-    const bulk = Math.max(CARD_HOLDERS, run.has('jlis-ingest') ? jlisLines : 0);
+    const bulk = Number(
+      process.env.BENCH_BULK_HOLDERS ?? Math.max(CARD_HOLDERS, run.has('jlis-ingest') ? jlisLines : 0, run.has('soak') ? SOAK_BULK_HOLDERS : 0),
+    );
     console.log(
       `Renkei benchmarks — ${machine()}, database ${db.kind}, NODE_ENV=${process.env.NODE_ENV}${bulk ? `, ${bulk.toLocaleString('en-US')} bulk holders` : ''}`,
     );
