@@ -2,10 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
-import { parseConfig } from '../lib/platform/config.js';
-import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
-import { startTestGraph, type TestGraph } from './support/graph.js';
+import { startTestGraph, type TestGraph, testGatewayOptions } from './support/graph.js';
 
 let graph: TestGraph;
 beforeAll(async () => {
@@ -26,21 +23,13 @@ describe('/healthz and /readyz on every process', () => {
   });
 
   it('a gateway that cannot reach a subgraph is alive but not ready', async () => {
-    const cfg = parseConfig({ NODE_ENV: 'test' });
     // A port nothing listens on (one just let go): port 9, tried before, is one that fetch refuses outright, which a
     // gateway now refuses to start with at all.
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const gateway = await startHiveGateway({
-      urls: { ...graph.subgraphUrls, consent: `http://127.0.0.1:${port}/graphql` },
-      verify: createTokenVerifier(cfg),
-      sign: await createGatewayTokenSigner(cfg),
-      limits: cfg,
-      port: 0,
-      production: false,
-    });
+    const gateway = await startHiveGateway(await testGatewayOptions({ ...graph.subgraphUrls, consent: `http://127.0.0.1:${port}/graphql` }));
     try {
       expect(await status(gateway.url, '/healthz')).toBe(200);
       expect(await status(gateway.url, '/readyz')).toBe(503);

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApolloGateway } from '../gateway/apollo-gateway.js';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
-import { parseConfig } from '../lib/platform/config.js';
-import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
 import { SUBGRAPH_MAX_BODY_BYTES, type RunningService } from '../lib/platform/subgraph-server.js';
 import { demoId } from '../seeds/demo-holders.js';
-import { gatewayHeadersFor, gql, headersFor, startTestGraph, type Caller, type GqlResponse, type TestGraph } from './support/graph.js';
+import { gatewayHeadersFor, gql, headersFor, startTestGraph, type Caller, type GqlResponse, type TestGraph, testGatewayOptions } from './support/graph.js';
 
 /** Long, so that a request that waited for it stands out from one slowed by a busy machine (the bound is half). */
 const SUBGRAPH_TIMEOUT_MS = 15_000;
@@ -31,14 +28,8 @@ const production: Record<'hive' | 'apollo', string> = {} as never;
 
 beforeAll(async () => {
   graph = await startTestGraph({ env: { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS), CORS_ALLOWED_ORIGINS: 'https://counter.example.jp' } });
-  const cfg = parseConfig({ NODE_ENV: 'test' });
   const opts = {
-    urls: graph.subgraphUrls,
-    verify: createTokenVerifier(cfg),
-    sign: await createGatewayTokenSigner(cfg),
-    limits: cfg,
-    port: 0,
-    production: false,
+    ...(await testGatewayOptions(graph.subgraphUrls)),
     subgraphTimeoutMs: SUBGRAPH_TIMEOUT_MS,
     requests: { maxBodyBytes: 4 * SUBGRAPH_MAX_BODY_BYTES, maxVariables: 100, corsOrigins: [] },
   };

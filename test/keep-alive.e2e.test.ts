@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
 import { parseConfig } from '../lib/platform/config.js';
 import { httpSettings } from '../lib/platform/http-server.js';
-import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
 import type { RunningService } from '../lib/platform/subgraph-server.js';
-import { startTestGraph, type TestGraph } from './support/graph.js';
+import { startTestGraph, type TestGraph, testGatewayOptions } from './support/graph.js';
 
 /** One connection that sends raw HTTP/1.1 requests in turn and notes when the server closes it. */
 async function keepAliveConnection(url: string) {
@@ -41,15 +39,7 @@ let shortLived: RunningService;
 beforeAll(async () => {
   graph = await startTestGraph();
   const cfg = parseConfig({ NODE_ENV: 'test', HTTP_KEEP_ALIVE_TIMEOUT_S: '1' });
-  shortLived = await startHiveGateway({
-    urls: graph.subgraphUrls,
-    verify: createTokenVerifier(cfg),
-    sign: await createGatewayTokenSigner(cfg),
-    limits: cfg,
-    port: 0,
-    production: false,
-    http: httpSettings(cfg),
-  });
+  shortLived = await startHiveGateway({ ...(await testGatewayOptions(graph.subgraphUrls, cfg)), http: httpSettings(cfg) });
 });
 afterAll(async () => {
   await shortLived?.stop();

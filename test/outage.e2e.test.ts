@@ -1,11 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
-import { parseConfig } from '../lib/platform/config.js';
-import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
 import { demoId } from '../seeds/demo-holders.js';
-import { gql, startTestGraph, type TestGraph } from './support/graph.js';
+import { gql, startTestGraph, type TestGraph, testGatewayOptions } from './support/graph.js';
 
 const CARD = `query($id: ID!) { holder(id: $id) { name holdingForm
   eligibility { honsekiOnlineChange { eligible reasons { code } } addressOneStop { eligible reasons { code } items { item autoUpdate } } }
@@ -69,16 +66,7 @@ async function fakeSubgraph(handler: (req: IncomingMessage, res: ServerResponse)
 
 /** The production gateway engine over the test graph, one subgraph replaced, with a 300 ms subgraph timeout. */
 async function gatewayWith(replaced: Record<string, string>) {
-  const cfg = parseConfig({ NODE_ENV: 'test' });
-  return startHiveGateway({
-    urls: { ...graph.subgraphUrls, ...replaced },
-    verify: createTokenVerifier(cfg),
-    sign: await createGatewayTokenSigner(cfg),
-    limits: cfg,
-    subgraphTimeoutMs: 300,
-    port: 0,
-    production: false,
-  });
+  return startHiveGateway({ ...(await testGatewayOptions({ ...graph.subgraphUrls, ...replaced })), subgraphTimeoutMs: 300 });
 }
 
 /** The card answered from the driver and portal-link with the consent subgraph unanswered. */

@@ -5,12 +5,21 @@ import { startHiveGateway } from '../gateway/hive-gateway.js';
 import type { SubgraphUrls } from '../gateway/supergraph.js';
 import { recordingProxies } from '../devkit/recording-proxies.js';
 import { parseConfig } from '../lib/platform/config.js';
-import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
 import { createSubgraphScope } from '../lib/platform/identity/subgraph-scope.js';
-import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
 import type { RunningService } from '../lib/platform/subgraph-server.js';
 import { DEMO_HOLDERS, demoId } from '../seeds/demo-holders.js';
-import { comparable, DIRECT_REQUEST_ID, gatewayHeadersFor, gql, gqlBoth, startTestGraph, vouchedHolder, type Caller, type TestGraph } from './support/graph.js';
+import {
+  comparable,
+  DIRECT_REQUEST_ID,
+  gatewayHeadersFor,
+  gql,
+  gqlBoth,
+  startTestGraph,
+  vouchedHolder,
+  type Caller,
+  type TestGraph,
+  testGatewayOptions,
+} from './support/graph.js';
 
 /** A request with exactly these headers, straight to a subgraph. */
 async function raw(url: string, headers: Record<string, string>, query: string, variables: object) {
@@ -355,15 +364,7 @@ describe('issue 15.1: what the scope costs', () => {
   const gateways: Record<'hive' | 'apollo', RunningService> = {} as never;
   beforeAll(async () => {
     proxies = await recordingProxies(graph.subgraphUrls);
-    const cfg = parseConfig({ NODE_ENV: 'test' });
-    const opts = {
-      urls: proxies.urls as SubgraphUrls,
-      verify: createTokenVerifier(cfg),
-      sign: await createGatewayTokenSigner(cfg),
-      limits: cfg,
-      port: 0,
-      production: false,
-    };
+    const opts = await testGatewayOptions(proxies.urls as SubgraphUrls);
     gateways.hive = await startHiveGateway(opts);
     gateways.apollo = await startApolloGateway(opts);
   });

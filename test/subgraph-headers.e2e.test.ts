@@ -4,14 +4,11 @@ import { getOperationAST, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApolloGateway } from '../gateway/apollo-gateway.js';
 import { startHiveGateway } from '../gateway/hive-gateway.js';
-import { parseConfig } from '../lib/platform/config.js';
-import { createGatewayTokenSigner } from '../lib/platform/identity/gateway-token.js';
-import { createTokenVerifier } from '../lib/platform/identity/tokens.js';
 import type { RunningService } from '../lib/platform/subgraph-server.js';
 import type { SubgraphUrls } from '../gateway/supergraph.js';
 import { demoId } from '../seeds/demo-holders.js';
 import { recordingProxies } from '../devkit/recording-proxies.js';
-import { headersFor, startTestGraph, type Caller, type TestGraph } from './support/graph.js';
+import { headersFor, startTestGraph, type Caller, type TestGraph, testGatewayOptions } from './support/graph.js';
 
 const HOLDER_CARD = readFileSync(new URL('../schema/operations/HolderCard.graphql', import.meta.url), 'utf8');
 // A procedure whose subgraph looks the holder up through the gateway as the caller, and whose answer needs an
@@ -26,15 +23,7 @@ const gateways: Record<'hive' | 'apollo', RunningService> = {} as never;
 beforeAll(async () => {
   graph = await startTestGraph();
   proxies = await recordingProxies(graph.subgraphUrls);
-  const cfg = parseConfig({ NODE_ENV: 'test' });
-  const opts = {
-    urls: proxies.urls as SubgraphUrls,
-    verify: createTokenVerifier(cfg),
-    sign: await createGatewayTokenSigner(cfg),
-    limits: cfg,
-    port: 0,
-    production: false,
-  };
+  const opts = await testGatewayOptions(proxies.urls as SubgraphUrls);
   gateways.hive = await startHiveGateway(opts);
   gateways.apollo = await startApolloGateway(opts);
 });

@@ -3,6 +3,9 @@ import { parseConfig } from '../../lib/platform/config.js';
 import type { Role } from '../../lib/platform/identity/roles.js';
 import { signDevToken } from '../../lib/platform/identity/tokens.js';
 import { createGatewayTokenSigner } from '../../lib/platform/identity/gateway-token.js';
+import { createTokenVerifier } from '../../lib/platform/identity/tokens.js';
+import type { Config } from '../../lib/platform/config.js';
+import type { SubgraphUrls } from '../../gateway/supergraph.js';
 import { subgraphHeaders } from '../../lib/platform/identity/request.js';
 import { createSubgraphScope } from '../../lib/platform/identity/subgraph-scope.js';
 import type { RequestAccess } from '../../lib/platform/identity/roles.js';
@@ -139,4 +142,12 @@ export async function gatewayHeadersFor(caller: Caller, subgraph: string, holder
 export function vouchedHolder(id: string, prefecture: string, requestId = DIRECT_REQUEST_ID) {
   const scope = createSubgraphScope(parseConfig({ NODE_ENV: 'test' }));
   return { __typename: 'Holder', id, accessScope: scope.vouchForHolder(id, prefecture, requestId) };
+}
+
+/**
+ * The options of a gateway a test starts beside its graph: the configuration's verifier, signer and limits, development
+ * mode, a free port. The test adds what it varies (a subgraph timeout, body limits, HTTP settings).
+ */
+export async function testGatewayOptions(urls: SubgraphUrls, cfg: Config = parseConfig({ NODE_ENV: 'test' })) {
+  return { urls, verify: createTokenVerifier(cfg), sign: await createGatewayTokenSigner(cfg), limits: cfg, port: 0, production: false };
 }
