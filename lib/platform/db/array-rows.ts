@@ -65,13 +65,17 @@ export function insertArrayRows<K extends string>(table: PgTable, rows: readonly
  * batch; and a join, as for `in (select …)`, read every row of a 100,000-holder table (HolderCard 55 → 32 ms).
  */
 export function inArrayList(column: PgColumn, values: readonly string[]): SQL {
-  return sql`${column} = any(array(select unnest(${arrayLiteral(values)}::text::${sql.raw(column.getSQLType())}[])))`;
+  return inArrayText(column, arrayLiteral(values));
 }
+
+/** `column = any(…)` over an array literal given as text: a value, or a placeholder filled at each run. */
+const inArrayText = (column: PgColumn, literal: unknown): SQL =>
+  sql`${column} = any(array(select unnest(${literal}::text::${sql.raw(column.getSQLType())}[])))`;
 
 /**
  * `inArrayList` for a statement built once (lib/platform/db/built-once.ts): the list is the placeholder `name`, given
  * at each run as `arrayLiteral(values)`. The same text, so the same plan.
  */
 export function inArrayPlaceholder(column: PgColumn, name: string): SQL {
-  return sql`${column} = any(array(select unnest(${sql.placeholder(name)}::text::${sql.raw(column.getSQLType())}[])))`;
+  return inArrayText(column, sql.placeholder(name));
 }
